@@ -1,0 +1,135 @@
+"""Who may do what: the roles of domain.md and the one table of permissions the API enforces.
+
+The README's role table is rendered from `PERMISSIONS` (`render_role_table`) and a test compares the two,
+so the documentation cannot drift from what the code allows.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A person's or client's role within one municipality."""
+
+    ADMIN = "admin"  # Børne- og Uddannelsesforvaltningen: policy, supervisors, escalation decisions
+    SUPERVISOR = "supervisor"  # tilsynsførende: plans and conducts visits, writes reports
+    LEADER = "leader"  # dagtilbudsleder of one provider
+    STAFF = "staff"  # medarbejder of one provider
+    PARENT_BOARD = "parent_board"  # forældrebestyrelse of one provider
+    COMMITTEE = "committee"  # the political committee: aggregates only
+    INTEGRATION = "integration"  # a case system or import script with scoped credentials
+
+    @property
+    def is_provider_bound(self) -> bool:
+        """Leaders, staff and parent boards belong to one provider and see only that provider."""
+        return self in PROVIDER_BOUND_ROLES
+
+    @property
+    def label_da(self) -> str:
+        """The Danish name of the role."""
+        return _ROLE_LABELS[self]
+
+
+PROVIDER_BOUND_ROLES = frozenset({Role.LEADER, Role.STAFF, Role.PARENT_BOARD})
+
+_ROLE_LABELS = {
+    Role.ADMIN: "forvaltning",
+    Role.SUPERVISOR: "tilsynsførende",
+    Role.LEADER: "dagtilbudsleder",
+    Role.STAFF: "medarbejder",
+    Role.PARENT_BOARD: "forældrebestyrelse",
+    Role.COMMITTEE: "udvalg",
+    Role.INTEGRATION: "integration",
+}
+
+
+class Permission(StrEnum):
+    """An action on a kind of resource. The values double as OAuth scopes for integration clients."""
+
+    MUNICIPALITY_READ = "municipality:read"
+    MUNICIPALITY_WRITE = "municipality:write"
+    PROVIDERS_READ = "providers:read"
+    PROVIDERS_WRITE = "providers:write"
+    UNITS_READ = "units:read"
+    UNITS_WRITE = "units:write"
+    USERS_READ = "users:read"
+    USERS_WRITE = "users:write"
+    CLIENTS_MANAGE = "clients:manage"
+    AUDIT_READ = "audit:read"
+
+    @property
+    def description(self) -> str:
+        """What the permission allows, in plain words."""
+        return _PERMISSION_TEXT[self]
+
+
+_PERMISSION_TEXT = {
+    Permission.MUNICIPALITY_READ: "read the municipality",
+    Permission.MUNICIPALITY_WRITE: "update the municipality",
+    Permission.PROVIDERS_READ: "list and read providers",
+    Permission.PROVIDERS_WRITE: "create, update and close providers",
+    Permission.UNITS_READ: "list and read units",
+    Permission.UNITS_WRITE: "create, update and close units",
+    Permission.USERS_READ: "list and read users",
+    Permission.USERS_WRITE: "create, update and deactivate users",
+    Permission.CLIENTS_MANAGE: "create, list and revoke integration clients",
+    Permission.AUDIT_READ: "read the audit trail",
+}
+
+_ALL_ROLES = frozenset(Role)
+
+# The table. A provider-bound role's grant applies to its own provider only (enforced by the API's loaders).
+# An integration client holds a permission only when it is listed here AND among the client's scopes.
+PERMISSIONS: dict[Permission, frozenset[Role]] = {
+    Permission.MUNICIPALITY_READ: _ALL_ROLES,
+    Permission.MUNICIPALITY_WRITE: frozenset({Role.ADMIN}),
+    Permission.PROVIDERS_READ: _ALL_ROLES,
+    Permission.PROVIDERS_WRITE: frozenset({Role.ADMIN, Role.INTEGRATION}),
+    Permission.UNITS_READ: _ALL_ROLES,
+    Permission.UNITS_WRITE: frozenset({Role.ADMIN, Role.INTEGRATION}),
+    Permission.USERS_READ: frozenset({Role.ADMIN, Role.INTEGRATION}),
+    Permission.USERS_WRITE: frozenset({Role.ADMIN}),
+    Permission.CLIENTS_MANAGE: frozenset({Role.ADMIN}),
+    Permission.AUDIT_READ: frozenset({Role.ADMIN}),
+}
+
+if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's
+    raise RuntimeError("every Permission needs a row in PERMISSIONS")
+
+# Permissions on a provider's own data: a provider-bound role holds them for its own provider only.
+PROVIDER_SCOPED = frozenset({Permission.PROVIDERS_READ, Permission.UNITS_READ})
+
+
+def integration_scopes() -> frozenset[Permission]:
+    """The scopes an integration client can be granted: the permissions the table gives the integration role."""
+    return frozenset(p for p, roles in PERMISSIONS.items() if Role.INTEGRATION in roles)
+
+
+def permissions_of(role: Role, scopes: frozenset[str] | None = None) -> frozenset[Permission]:
+    """The permissions a role holds; for an integration client, narrowed to its granted scopes."""
+    granted = frozenset(p for p, roles in PERMISSIONS.items() if role in roles)
+    if role is Role.INTEGRATION:
+        granted = frozenset(p for p in granted if p.value in (scopes or frozenset()))
+    return granted
+
+
+def render_role_table() -> str:
+    """The README's role table, as Markdown: one row per permission, one column per role."""
+    roles = list(Role)
+    header = "| permission | what it allows | " + " | ".join(f"`{r.value}`" for r in roles) + " |"
+    rule = "|---|---|" + "---|" * len(roles)
+    rows = []
+    for permission in Permission:
+        marks = []
+        for role in roles:
+            if role not in PERMISSIONS[permission]:
+                marks.append("")
+            elif role is Role.INTEGRATION:
+                marks.append("scope")
+            elif role.is_provider_bound and permission in PROVIDER_SCOPED:
+                marks.append("own")
+            else:
+                marks.append("yes")
+        rows.append(f"| `{permission.value}` | {permission.description} | " + " | ".join(marks) + " |")
+    return "\n".join([header, rule, *rows])
