@@ -1,0 +1,1 @@
+"""Everything that talks to the outside world: HTTP, the database, tokens, documents."""

@@ -1,0 +1,201 @@
+"""FastAPI dependencies: the session, the authenticated principal, permission guards and 404 loaders."""
+
+from __future__ import annotations
+
+import uuid
+from functools import lru_cache
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session, select
+
+from api.audit import AuditContext, set_audit_context
+from api.config import AuthMode, Settings, get_settings
+from api.db import request_session
+from api.principal import Principal, PrincipalKind
+from api.security import JwksCache, TokenError, decode_token
+from api.tables import IntegrationClient, Municipality, Provider, Unit, UserAccount
+from domain.access import Permission, Role, permissions_of
+from domain.errors import DomainError, ErrorCode, not_found
+
+# scope="function": commit before the response is sent, so a failed commit is a 500, not a false success.
+SessionDep = Annotated[Session, Depends(request_session, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+oauth2_scheme = OAuth2PasswordBearer(
+    tokenUrl="/api/v1/auth/token",
+    auto_error=False,
+    scopes={p.value: p.description for p in Permission},
+    description="Local users: the password flow. Integration clients: client credentials at the same URL.",
+)
+ON_BEHALF_OF_HEADER = "X-On-Behalf-Of"
+
+
+def _unauthenticated(detail: str) -> DomainError:
+    return DomainError(ErrorCode.UNAUTHENTICATED, detail)
+
+
+@lru_cache
+def _jwks_cache(url: str, ttl: int) -> JwksCache:
+    return JwksCache(url, ttl)
+
+
+def jwks_for(settings: Settings) -> JwksCache | None:
+    if settings.auth_mode is not AuthMode.OIDC or not settings.oidc_jwks_url:
+        return None
+    return _jwks_cache(settings.oidc_jwks_url, settings.oidc_jwks_cache_seconds)
+
+
+def _uuid_claim(claims: dict, name: str) -> uuid.UUID | None:
+    value = claims.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise _unauthenticated(f"The token's `{name}` claim is not an id.") from exc
+
+
+def _local_principal(session: Session, claims: dict) -> Principal:
+    # The database, not the token, is the truth about roles: a deactivated user or revoked client is out
+    # at once, not when their token expires.
+    kind = claims.get("typ")
+    subject_id = _uuid_claim(claims, "sub")
+    if kind == PrincipalKind.USER:
+        user = session.get(UserAccount, subject_id)
+        if user is None or not user.is_active:
+            raise _unauthenticated("The account behind this token is not active.")
+        role = Role(user.role)
+        return Principal(
+            PrincipalKind.USER,
+            str(user.id),
+            user.full_name,
+            role,
+            user.municipality_id,
+            user.provider_id,
+            permissions_of(role),
+        )
+    if kind == PrincipalKind.CLIENT:
+        client = session.get(IntegrationClient, subject_id)
+        if client is None or client.revoked_at is not None:
+            raise _unauthenticated("The integration client behind this token is revoked.")
+        token_scopes = frozenset(str(claims.get("scope", "")).split())
+        return Principal(
+            PrincipalKind.CLIENT,
+            str(client.id),
+            client.name,
+            Role.INTEGRATION,
+            client.municipality_id,
+            None,
+            permissions_of(Role.INTEGRATION, token_scopes & frozenset(client.scopes)),
+        )
+    raise _unauthenticated("The token is of an unknown kind.")
+
+
+def _external_principal(session: Session, claims: dict, settings: Settings) -> Principal:
+    try:
+        role = Role(claims.get(settings.oidc_role_claim))
+    except ValueError as exc:
+        raise _unauthenticated(f"The token's `{settings.oidc_role_claim}` claim is not a tilsyn role.") from exc
+    if role is Role.INTEGRATION:
+        raise _unauthenticated("Integration clients use client credentials, not personal sign-in.")
+    code = str(claims.get(settings.oidc_municipality_claim, ""))
+    municipality = session.exec(select(Municipality).where(Municipality.kommunekode == code)).first()
+    if municipality is None:
+        raise _unauthenticated(f"No municipality with the kommunekode in `{settings.oidc_municipality_claim}`.")
+    provider_id = _uuid_claim(claims, settings.oidc_provider_claim)
+    if role.is_provider_bound and provider_id is None:
+        raise _unauthenticated(f"A {role.value} token must name a provider in `{settings.oidc_provider_claim}`.")
+    return Principal(
+        PrincipalKind.EXTERNAL,
+        str(claims["sub"]),
+        str(claims.get(settings.oidc_name_claim, claims["sub"])),
+        role,
+        municipality.id,
+        provider_id if role.is_provider_bound else None,
+        permissions_of(role),
+    )
+
+
+def get_principal(
+    request: Request, session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Principal:
+    """Authenticate the caller and put who they are on the session for the audit trail."""
+    if not token:
+        raise _unauthenticated("This endpoint needs a bearer token: POST /api/v1/auth/token to get one.")
+    try:
+        origin, claims = decode_token(token, settings, jwks_for(settings))
+    except TokenError as exc:
+        raise _unauthenticated(str(exc)) from exc
+    if origin == "external":
+        principal = _external_principal(session, claims, settings)
+    else:
+        principal = _local_principal(session, claims)
+    on_behalf_of = request.headers.get(ON_BEHALF_OF_HEADER) if principal.kind is PrincipalKind.CLIENT else None
+    if on_behalf_of:
+        principal = Principal(**{**principal.__dict__, "on_behalf_of": on_behalf_of[:200]})
+    route = request.scope.get("route")
+    set_audit_context(
+        session,
+        AuditContext(
+            actor_type=principal.kind.value,
+            actor_id=principal.subject,
+            actor_name=principal.name,
+            municipality_id=principal.municipality_id,
+            action=getattr(route, "operation_id", None) or request.url.path,
+            on_behalf_of=principal.on_behalf_of,
+            request_id=getattr(request.state, "request_id", None),
+        ),
+    )
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require(permission: Permission):  # type: ignore[no-untyped-def]
+    """A guard: the caller must hold `permission` (see domain/access.py's table)."""
+
+    def guard(principal: CurrentPrincipal) -> Principal:
+        if not principal.can(permission):
+            raise DomainError(
+                ErrorCode.FORBIDDEN,
+                f"Your role ({principal.role.value}) does not allow this: it needs `{permission.value}`.",
+            )
+        return principal
+
+    return guard
+
+
+def load_provider(provider_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> Provider:
+    """The provider, if the caller may see it; another municipality's or provider's is a 404."""
+    provider = session.get(Provider, provider_id)
+    if provider is None or provider.municipality_id != principal.municipality_id:
+        raise not_found("provider")
+    if not principal.sees_provider(provider.id):
+        raise not_found("provider")
+    return provider
+
+
+def load_unit(unit_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> Unit:
+    unit = session.get(Unit, unit_id)
+    provider = session.get(Provider, unit.provider_id) if unit else None
+    if unit is None or provider is None or provider.municipality_id != principal.municipality_id:
+        raise not_found("unit")
+    if not principal.sees_provider(provider.id):
+        raise not_found("unit")
+    return unit
+
+
+def load_user(user_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> UserAccount:
+    user = session.get(UserAccount, user_id)
+    if user is None or user.municipality_id != principal.municipality_id:
+        raise not_found("user")
+    return user
+
+
+ProviderDep = Annotated[Provider, Depends(load_provider)]
+UnitDep = Annotated[Unit, Depends(load_unit)]
+UserDep = Annotated[UserAccount, Depends(load_user)]

@@ -1,0 +1,165 @@
+"""Every error is RFC 9457 problem+json. The one table below maps error codes to status and title."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.errors import DomainError, ErrorCode
+
+log = logging.getLogger("tilsyn.errors")
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+# A URN, not a URL: stable without owning a domain. Each slug is documented in docs/problems.md.
+PROBLEM_BASE = "urn:tilsyn:problem:"
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    status: int
+    title: str
+
+
+# The stable `type` of each problem is PROBLEM_BASE + slug; integrators branch on it. Never rename a slug.
+PROBLEMS: dict[str, ProblemKind] = {
+    ErrorCode.NOT_FOUND: ProblemKind(404, "Not found"),
+    ErrorCode.INVALID_INPUT: ProblemKind(422, "Invalid input"),
+    ErrorCode.CONFLICT: ProblemKind(409, "Conflict with the current state"),
+    ErrorCode.DUPLICATE: ProblemKind(409, "Already exists"),
+    ErrorCode.FORBIDDEN: ProblemKind(403, "Not allowed for your role"),
+    ErrorCode.UNAUTHENTICATED: ProblemKind(401, "Authentication required"),
+    ErrorCode.PRECONDITION_FAILED: ProblemKind(412, "The resource has changed"),
+    ErrorCode.PRECONDITION_REQUIRED: ProblemKind(428, "If-Match header required"),
+    "method-not-allowed": ProblemKind(405, "Method not allowed"),
+    "bad-request": ProblemKind(400, "Bad request"),
+    "invalid-grant": ProblemKind(400, "Invalid credentials or grant"),
+    "internal-error": ProblemKind(500, "Internal error"),
+}
+
+
+class ProblemError(BaseModel):
+    """One invalid input value."""
+
+    location: str = Field(description="Where the value is, as a dotted path, e.g. `body.p_number` or `query.limit`.")
+    pointer: str | None = Field(None, description="JSON Pointer into the request body (RFC 6901), when in the body.")
+    detail: str = Field(description="What is wrong with the value, in plain words.")
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details."""
+
+    type: str = Field(description="Stable URI identifying the kind of problem; branch on this.")
+    title: str = Field(description="Short human summary of the kind of problem.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong in this case, in plain words.")
+    instance: str | None = Field(None, description="The request path that failed.")
+    request_id: str | None = Field(None, description="Quote this id when asking for support.")
+    errors: list[ProblemError] = Field(default_factory=list, description="Each invalid input value, where it is.")
+
+
+def problem_response(
+    request: Request,
+    slug: str,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    kind = PROBLEMS[slug]
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + slug,
+        "title": kind.title,
+        "status": kind.status,
+        "detail": detail,
+        "instance": request.url.path,
+        "request_id": getattr(request.state, "request_id", None),
+        "errors": errors or [],
+        **(extra or {}),
+    }
+    return JSONResponse(body, status_code=kind.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _pointer(loc: tuple[Any, ...]) -> str | None:
+    if not loc or loc[0] != "body":
+        return None
+    return "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in loc[1:])
+
+
+def _message(error: dict[str, Any]) -> str:
+    msg = str(error.get("msg", "invalid value"))
+    return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+async def _on_domain_error(request: Request, exc: DomainError) -> JSONResponse:
+    errors = [{"location": v.location, "pointer": None, "detail": v.message} for v in exc.violations]
+    headers = {"WWW-Authenticate": "Bearer"} if exc.code is ErrorCode.UNAUTHENTICATED else None
+    return problem_response(request, exc.code, exc.detail, errors, headers)
+
+
+async def _on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [
+        {
+            "location": ".".join(str(part) for part in e["loc"]),
+            "pointer": _pointer(tuple(e["loc"])),
+            "detail": _message(e),
+        }
+        for e in exc.errors()
+    ]
+    names = ", ".join(dict.fromkeys(err["location"] for err in errors))
+    return problem_response(request, ErrorCode.INVALID_INPUT, f"The request has invalid values: {names}.", errors)
+
+
+async def _on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    slug = {404: ErrorCode.NOT_FOUND, 405: "method-not-allowed", 401: ErrorCode.UNAUTHENTICATED}.get(
+        exc.status_code, "bad-request"
+    )
+    detail = exc.detail if isinstance(exc.detail, str) else PROBLEMS[slug].title
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = "There is no resource at this path."
+    response = problem_response(request, slug, detail, headers=getattr(exc, "headers", None))
+    response.status_code = exc.status_code
+    return response
+
+
+async def _on_stale(request: Request, _exc: StaleDataError) -> JSONResponse:
+    # Two updates passed the If-Match check at the same moment; the database let only the first through.
+    return problem_response(
+        request,
+        ErrorCode.PRECONDITION_FAILED,
+        "Someone changed the resource while your update was underway; read it again and retry. Nothing was changed.",
+    )
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(request, "internal-error", "Something went wrong on our side; nothing was saved.")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _on_domain_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _on_validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StaleDataError, _on_stale)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the problem responses a route can give."""
+    texts = {
+        400: "Bad request.",
+        401: "No valid token.",
+        403: "Your role may not do this.",
+        404: "Not found, or not visible to you.",
+        409: "Conflicts with the current state.",
+        412: "The If-Match ETag is stale: someone changed the resource. Re-read and retry.",
+        422: "Invalid input; `errors` names each invalid value.",
+        428: "An If-Match header with the resource's ETag is required.",
+    }
+    return {s: {"model": Problem, "description": texts[s], "content": {PROBLEM_MEDIA_TYPE: {}}} for s in statuses}

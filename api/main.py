@@ -1,0 +1,98 @@
+"""The application factory: routers under /api/v1, problem+json errors, request ids, CORS."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
+
+import api.audit  # noqa: F401 - registers the audit listener before any session flushes
+from api.config import Settings, get_settings
+from api.errors import install_error_handlers
+from api.routers import audit, auth, health, me, municipality, providers, users
+
+API_PREFIX = "/api/v1"
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+DESCRIPTION = """
+**tilsyn** runs the pedagogical supervision (pædagogisk tilsyn) that Danish municipalities owe their daycare
+under dagtilbudsloven §5-§5b: providers and units, visits, assessments, escalation, action plans and reports.
+
+* Authenticate at `/api/v1/auth/token` (password flow for people, client credentials for integrations),
+  then send `Authorization: Bearer <token>`. The **Authorize** button below does this for you.
+* Errors are RFC 9457 `application/problem+json`; branch on `type`.
+* Reads return an `ETag`; updates must send it back in `If-Match` (428 without, 412 when stale).
+* Lists are keyset-paginated: follow `next_cursor` or the `Link: rel="next"` header.
+"""
+
+TAGS = [
+    {"name": "auth", "description": "Tokens for people (password) and integrations (client credentials)."},
+    {"name": "me", "description": "Who you are signed in as."},
+    {"name": "municipality", "description": "Your municipality (kommune), the tenant that owns all data."},
+    {"name": "providers", "description": "Providers (dagtilbud) and their units (afdelinger, dagplejere)."},
+    {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
+    {"name": "integration clients", "description": "Case systems and scripts with scoped client credentials."},
+    {"name": "audit", "description": "Who changed what, when and on whose behalf."},
+    {"name": "health", "description": "Liveness and readiness for operators."},
+]
+
+
+def _operation_id(route: APIRoute) -> str:
+    # Every route names its operationId explicitly; this fallback only keeps ids readable if one forgets.
+    return route.operation_id or route.name.replace("_", "-")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="tilsyn",
+        version="1.0.0",
+        summary="Pedagogical supervision of daycare for Danish municipalities.",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        generate_unique_id_function=_operation_id,
+        swagger_ui_parameters={"persistAuthorization": True},
+        license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
+    )
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def request_id(request: Request, call_next):  # type: ignore[no-untyped-def]
+        incoming = request.headers.get("x-request-id", "")
+        request.state.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = request.state.request_id
+        return response
+
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "If-None-Match",
+                "Idempotency-Key",
+                "X-Request-ID",
+            ],
+            expose_headers=["ETag", "Link", "Location", "X-Request-ID"],
+        )
+
+    v1 = APIRouter(prefix=API_PREFIX)
+    for module in (auth, me, municipality, providers, users, audit):
+        v1.include_router(module.router)
+    v1.include_router(users.clients_router)
+    app.include_router(v1)
+    app.include_router(health.router)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app

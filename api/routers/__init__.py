@@ -1,0 +1,1 @@
+"""One module per resource. Routes are thin: parse, authorise, call a service, shape the response."""

@@ -1,0 +1,1 @@
+"""Use cases: load rows, apply the rules, flush. The request's session dependency commits; services never do."""

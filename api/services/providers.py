@@ -1,0 +1,136 @@
+"""Registering, changing and closing providers and their units."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import String, cast, func, or_
+from sqlmodel import Session, select
+
+from api.pagination import Page, SortKey, paginate
+from api.principal import Principal
+from api.schemas.provider import Closing, ProviderCreate, ProviderUpdate, Status, UnitCreate, UnitUpdate
+from api.services.common import apply_changes, column_values
+from api.tables import Provider, Unit
+from domain.errors import DomainError, ErrorCode, Violation
+from domain.providers import AgeGroup, ProviderKind
+
+PROVIDER_ORDER = (SortKey(Provider.name), SortKey(Provider.id))
+UNIT_ORDER = (SortKey(Unit.name), SortKey(Unit.id))
+
+
+def _refuse_duplicate_number(
+    session: Session, municipality_id: uuid.UUID, number: str, own_id: uuid.UUID | None
+) -> None:
+    clash = session.exec(
+        select(Provider.id).where(Provider.municipality_id == municipality_id, Provider.dagtilbudsnummer == number)
+    ).first()
+    if clash is not None and clash != own_id:
+        message = f"Another provider in the municipality already has dagtilbudsnummer {number}."
+        raise DomainError(ErrorCode.DUPLICATE, message, [Violation("body.dagtilbudsnummer", message)])
+
+
+def list_providers(
+    session: Session,
+    principal: Principal,
+    *,
+    kind: ProviderKind | None,
+    status: Status | None,
+    age_group: AgeGroup | None,
+    q: str | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[Provider]:
+    statement = select(Provider).where(Provider.municipality_id == principal.municipality_id)
+    if principal.role.is_provider_bound:
+        statement = statement.where(Provider.id == principal.provider_id)
+    if kind:
+        statement = statement.where(Provider.kind == kind)
+    if status:
+        statement = statement.where(Provider.status == status)
+    if age_group:
+        # JSON list membership, portable across SQLite and PostgreSQL: match the quoted value in the text.
+        statement = statement.where(cast(Provider.age_groups, String).contains(f'"{age_group.value}"'))
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        statement = statement.where(
+            or_(func.lower(Provider.name).like(pattern), func.lower(Provider.dagtilbudsnummer).like(pattern))
+        )
+    return paginate(session, statement, PROVIDER_ORDER, cursor, limit)
+
+
+def create_provider(session: Session, principal: Principal, data: ProviderCreate) -> Provider:
+    _refuse_duplicate_number(session, principal.municipality_id, data.dagtilbudsnummer, None)
+    provider = Provider(**column_values(data), municipality_id=principal.municipality_id)
+    session.add(provider)
+    session.flush()
+    return provider
+
+
+def update_provider(session: Session, provider: Provider, data: ProviderUpdate) -> Provider:
+    values = column_values(data, only_set=True)
+    _refuse_nulls(
+        values, ("name", "kind", "age_groups", "dagtilbudsnummer", "street", "postal_code", "city", "has_parent_board")
+    )
+    if "dagtilbudsnummer" in values:
+        _refuse_duplicate_number(session, provider.municipality_id, values["dagtilbudsnummer"], provider.id)
+    apply_changes(provider, values)
+    session.flush()
+    return provider
+
+
+def _refuse_nulls(values: dict, required: tuple[str, ...]) -> None:
+    nulls = [key for key in required if key in values and values[key] is None]
+    if nulls:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            f"These fields cannot be removed: {', '.join(nulls)}.",
+            [Violation(f"body.{key}", "This field is required and cannot be null.") for key in nulls],
+        )
+
+
+def _refuse_if_closed(status: str, what: str) -> None:
+    if status == Status.CLOSED:
+        raise DomainError(ErrorCode.CONFLICT, f"The {what} is already closed.")
+
+
+def close_provider(session: Session, provider: Provider, closing: Closing) -> Provider:
+    """Close the provider and, with it, its open units: a closed provider has no running units."""
+    _refuse_if_closed(provider.status, "provider")
+    provider.status, provider.closed_on, provider.closing_reason = Status.CLOSED, closing.closed_on, closing.reason
+    for unit in session.exec(select(Unit).where(Unit.provider_id == provider.id, Unit.status == Status.ACTIVE)):
+        unit.status, unit.closed_on, unit.closing_reason = Status.CLOSED, closing.closed_on, closing.reason
+    session.flush()
+    return provider
+
+
+def list_units(
+    session: Session, provider: Provider, *, status: Status | None, cursor: str | None, limit: int
+) -> Page[Unit]:
+    statement = select(Unit).where(Unit.provider_id == provider.id)
+    if status:
+        statement = statement.where(Unit.status == status)
+    return paginate(session, statement, UNIT_ORDER, cursor, limit)
+
+
+def create_unit(session: Session, provider: Provider, data: UnitCreate) -> Unit:
+    _refuse_if_closed(provider.status, "provider")
+    unit = Unit(**column_values(data), provider_id=provider.id)
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+def update_unit(session: Session, unit: Unit, data: UnitUpdate) -> Unit:
+    values = column_values(data, only_set=True)
+    _refuse_nulls(values, ("name", "kind"))
+    apply_changes(unit, values)
+    session.flush()
+    return unit
+
+
+def close_unit(session: Session, unit: Unit, closing: Closing) -> Unit:
+    _refuse_if_closed(unit.status, "unit")
+    unit.status, unit.closed_on, unit.closing_reason = Status.CLOSED, closing.closed_on, closing.reason
+    session.flush()
+    return unit
