@@ -1,0 +1,1 @@
+"""Test infrastructure: the throwaway PostgreSQL cluster, factories and token helpers."""
