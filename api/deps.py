@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from functools import lru_cache
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session, select
 
@@ -134,7 +135,7 @@ def get_principal(
         principal = _local_principal(session, claims)
     on_behalf_of = request.headers.get(ON_BEHALF_OF_HEADER) if principal.kind is PrincipalKind.CLIENT else None
     if on_behalf_of:
-        principal = Principal(**{**principal.__dict__, "on_behalf_of": on_behalf_of[:200]})
+        principal = replace(principal, on_behalf_of=on_behalf_of[:200])
     route = request.scope.get("route")
     set_audit_context(
         session,
@@ -169,7 +170,12 @@ def require(permission: Permission):  # type: ignore[no-untyped-def]
     return guard
 
 
-def load_provider(provider_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> Provider:
+ProviderId = Annotated[uuid.UUID, Path(description="The provider's id.")]
+UnitId = Annotated[uuid.UUID, Path(description="The unit's id.")]
+UserId = Annotated[uuid.UUID, Path(description="The user's id.")]
+
+
+def load_provider(provider_id: ProviderId, session: SessionDep, principal: CurrentPrincipal) -> Provider:
     """The provider, if the caller may see it; another municipality's or provider's is a 404."""
     provider = session.get(Provider, provider_id)
     if provider is None or provider.municipality_id != principal.municipality_id:
@@ -179,7 +185,7 @@ def load_provider(provider_id: uuid.UUID, session: SessionDep, principal: Curren
     return provider
 
 
-def load_unit(unit_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> Unit:
+def load_unit(unit_id: UnitId, session: SessionDep, principal: CurrentPrincipal) -> Unit:
     unit = session.get(Unit, unit_id)
     provider = session.get(Provider, unit.provider_id) if unit else None
     if unit is None or provider is None or provider.municipality_id != principal.municipality_id:
@@ -189,7 +195,7 @@ def load_unit(unit_id: uuid.UUID, session: SessionDep, principal: CurrentPrincip
     return unit
 
 
-def load_user(user_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> UserAccount:
+def load_user(user_id: UserId, session: SessionDep, principal: CurrentPrincipal) -> UserAccount:
     user = session.get(UserAccount, user_id)
     if user is None or user.municipality_id != principal.municipality_id:
         raise not_found("user")

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -137,6 +138,13 @@ async def _on_stale(request: Request, _exc: StaleDataError) -> JSONResponse:
     )
 
 
+async def _on_integrity(request: Request, _exc: IntegrityError) -> JSONResponse:
+    # The services check uniqueness first; this catches the race where two requests pass that check at once.
+    return problem_response(
+        request, ErrorCode.CONFLICT, "The change conflicts with data saved at the same moment; nothing was saved."
+    )
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(request, "internal-error", "Something went wrong on our side; nothing was saved.")
@@ -147,6 +155,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _on_http_error)  # type: ignore[arg-type]
     app.add_exception_handler(StaleDataError, _on_stale)  # type: ignore[arg-type]
+    app.add_exception_handler(IntegrityError, _on_integrity)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _on_unexpected)
 
 

@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 import api.audit  # noqa: F401 - registers the audit listener before any session flushes
 from api.config import Settings, get_settings
 from api.errors import install_error_handlers
+from api.openapi import install_openapi
 from api.routers import audit, auth, health, me, municipality, providers, users
 
 API_PREFIX = "/api/v1"
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
     )
     install_error_handlers(app)
+    install_openapi(app)
 
     @app.middleware("http")
     async def request_id(request: Request, call_next):  # type: ignore[no-untyped-def]

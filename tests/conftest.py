@@ -23,6 +23,12 @@ from tests.support import postgres
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Fail once, up front, with instructions, instead of erroring every PostgreSQL test one by one.
+    if not postgres.skip_requested() and not (postgres.find_binary("initdb") and postgres.find_binary("pg_ctl")):
+        raise pytest.UsageError(postgres.INSTALL_HINT)
+
+
 def _databases() -> list[str]:
     return ["sqlite"] if postgres.skip_requested() else ["sqlite", "postgresql"]
 

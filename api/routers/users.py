@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from api.deps import SessionDep, UserDep, require
 from api.errors import problem_responses
@@ -146,7 +146,11 @@ def create_client(data: ClientCreate, session: SessionDep, principal: ManageClie
     response_model=ClientRead,
     responses=problem_responses(401, 403, 404, 409),
 )
-def revoke_client(client_id: uuid.UUID, session: SessionDep, principal: ManageClients) -> IntegrationClient:
+def revoke_client(
+    client_id: Annotated[uuid.UUID, Path(description="The integration client's id (not its client_id).")],
+    session: SessionDep,
+    principal: ManageClients,
+) -> IntegrationClient:
     """Revoke an integration client: its tokens stop working at once."""
     client = session.get(IntegrationClient, client_id)
     if client is None or client.municipality_id != principal.municipality_id:

@@ -64,7 +64,9 @@ class Cluster:
 
 def _run(command: list[str], run_as: str | None) -> None:
     if run_as:
-        command = ["runuser", "-u", run_as, "--", *command]
+        # runuser lives in /usr/sbin, which a minimal PATH (cron, some CI runners) leaves out.
+        runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+        command = [runuser, "-u", run_as, "--", *command]
     subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
 
 

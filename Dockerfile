@@ -1,0 +1,39 @@
+# tilsyn: the API server. Build: `docker build -t tilsyn .`
+# Run it with at least TILSYN_SECRET_KEY set (production mode refuses the development key) and, for anything but a
+# trial, TILSYN_DATABASE_URL=postgresql+psycopg://... ; without it the data is SQLite in /app/var (mount a volume).
+FROM python:3.11-slim
+
+# PYTHONPATH=/app: import api/, domain/ and migrations/ from /app, next to alembic.ini, so the paths the service
+# derives from its own location (alembic.ini, migrations/, the SQLite default in var/) resolve inside /app.
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PYTHONPATH=/app \
+    TILSYN_ENVIRONMENT=production
+
+WORKDIR /app
+
+RUN groupadd --system --gid 10001 tilsyn \
+    && useradd --system --uid 10001 --gid tilsyn --home-dir /app --no-create-home --shell /usr/sbin/nologin tilsyn
+
+COPY pyproject.toml README.md alembic.ini ./
+COPY domain/ domain/
+COPY api/ api/
+COPY migrations/ migrations/
+
+# Installs the dependencies and the `tilsyn` command; build leftovers are removed in the same layer.
+RUN pip install --no-cache-dir . \
+    && rm -rf build ./*.egg-info \
+    && mkdir -p var \
+    && chown tilsyn:tilsyn var
+
+USER 10001:10001
+
+EXPOSE 8000
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
+
+# Migrate, then `exec` so the server replaces the shell as PID 1 and receives SIGTERM from `docker stop`.
+CMD ["sh", "-c", "tilsyn migrate && exec tilsyn serve --host 0.0.0.0 --port 8000"]
