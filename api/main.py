@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
 
 import api.audit  # noqa: F401 - registers the audit listener before any session flushes
 from api.config import Settings, get_settings
@@ -49,7 +50,8 @@ def _operation_id(route: APIRoute) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(
+    # FastAPIOffline: /docs and /redoc load their scripts from this service, not from a CDN.
+    app = FastAPIOffline(
         title="tilsyn",
         version="1.0.0",
         summary="Pedagogical supervision of daycare for Danish municipalities.",

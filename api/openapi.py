@@ -7,6 +7,7 @@ endpoint also serves is declared, so generated clients know both ways to authent
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI
@@ -41,6 +42,11 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     for operations in document.get("paths", {}).values():
         for operation in operations.values():
             _problem_only(operation.get("responses", {}))
+            # A route's one-line docstring is its summary ("List the providers you can see"); FastAPI would
+            # otherwise title-case the function name.
+            if operation.get("description"):
+                first_sentence = re.split(r"(?<=[.;])\s", operation["description"].strip(), maxsplit=1)[0]
+                operation["summary"] = first_sentence.rstrip(".;")
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name in _FASTAPI_VALIDATION_SCHEMAS:
         schemas.pop(name, None)
