@@ -26,6 +26,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 oauth2_scheme = OAuth2PasswordBearer(
     tokenUrl="/api/v1/auth/token",
+    scheme_name="oauth2",
     auto_error=False,
     scopes={p.value: p.description for p in Permission},
     description="Local users: the password flow. Integration clients: client credentials at the same URL.",

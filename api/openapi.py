@@ -50,7 +50,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name in _FASTAPI_VALIDATION_SCHEMAS:
         schemas.pop(name, None)
-    oauth = document["components"].get("securitySchemes", {}).get("OAuth2PasswordBearer")
+    oauth = document["components"].get("securitySchemes", {}).get("oauth2")
     if oauth is not None:
         token_url = oauth["flows"]["password"]["tokenUrl"]
         oauth["flows"]["clientCredentials"] = {
