@@ -107,8 +107,9 @@ def _fetch_json(url: str) -> dict[str, Any]:
 class JwksCache:
     """The identity provider's signing keys, cached, and refreshed when a token names an unknown `kid`.
 
-    A refresh for an unknown key happens at most once per `min_refresh_seconds`, so a flood of tokens
-    with invented key ids cannot turn into a flood of requests to the identity provider.
+    Every refresh attempt, successful or not, counts against `min_refresh_seconds`, so neither a flood of
+    tokens with invented key ids nor an identity provider that is down turns into a flood of requests to
+    it. While it is down, the keys already held stay trusted, so people already signed in are not cut off.
     """
 
     def __init__(
@@ -128,25 +129,33 @@ class JwksCache:
         )
         self._keys: dict[str, dict[str, Any]] = {}
         self._fetched_at: float | None = None
+        self._attempted_at: float | None = None
         self._lock = threading.Lock()
 
-    def _refresh(self) -> None:
+    def _refresh(self, now: float) -> None:
+        self._attempted_at = now
         try:
             document = self._fetch(self._url)
-        except Exception as exc:  # network, JSON: the caller sees a 401, the operator sees the log
+            keys = {
+                k["kid"]: k for k in document.get("keys", []) if isinstance(k, dict) and isinstance(k.get("kid"), str)
+            }
+        except Exception as exc:  # network, JSON, shape: the caller sees a 401, the operator sees the log
             raise TokenError("The identity provider's keys could not be fetched.") from exc
-        self._keys = {k["kid"]: k for k in document.get("keys", []) if "kid" in k}
-        self._fetched_at = self._clock()
+        self._keys, self._fetched_at = keys, now
 
-    def key_for(self, kid: str | None) -> dict[str, Any]:
-        if not kid:
-            raise TokenError("The token names no key (`kid`).")
+    def key_for(self, kid: object) -> dict[str, Any]:
+        if not isinstance(kid, str) or not kid:
+            raise TokenError("The token names no usable key (`kid`).")
         with self._lock:
             now = self._clock()
-            expired = self._fetched_at is None or now - self._fetched_at > self._ttl
-            may_refresh = self._fetched_at is None or now - self._fetched_at >= self._min_refresh
-            if expired or (kid not in self._keys and may_refresh):
-                self._refresh()
+            stale = self._fetched_at is None or now - self._fetched_at > self._ttl
+            may_try = self._attempted_at is None or now - self._attempted_at >= self._min_refresh
+            if (stale or kid not in self._keys) and may_try:
+                try:
+                    self._refresh(now)
+                except TokenError:
+                    if kid not in self._keys:
+                        raise
             if kid not in self._keys:
                 raise TokenError("The token is signed with a key the identity provider does not publish.")
             return self._keys[kid]
