@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,14 +118,32 @@ async def _on_validation_error(request: Request, exc: RequestValidationError) ->
     return problem_response(request, ErrorCode.INVALID_INPUT, f"The request has invalid values: {names}.", errors)
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the path supports (RFC 9110 §15.5.6), read from the OpenAPI document's path templates.
+
+    Starlette names only the methods of the first route that matched the path, which misleads clients.
+    """
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        pattern = re.sub(r"\\{[^/]+\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            methods |= {method.upper() for method in operations}
+    return sorted(methods)
+
+
 async def _on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     slug = {404: ErrorCode.NOT_FOUND, 405: "method-not-allowed", 401: ErrorCode.UNAUTHENTICATED}.get(
         exc.status_code, "bad-request"
     )
     detail = exc.detail if isinstance(exc.detail, str) else PROBLEMS[slug].title
+    headers = dict(getattr(exc, "headers", None) or {})
     if exc.status_code == 404 and detail == "Not Found":
         detail = "There is no resource at this path."
-    response = problem_response(request, slug, detail, headers=getattr(exc, "headers", None))
+    if exc.status_code == 405:
+        allowed = _allowed_methods(request)
+        headers["Allow"] = ", ".join(allowed) or headers.get("Allow", "")
+        detail = f"{request.method} is not supported here; use {' or '.join(allowed)}."
+    response = problem_response(request, slug, detail, headers=headers or None)
     response.status_code = exc.status_code
     return response
 

@@ -45,6 +45,11 @@ def _encode(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
 
+def _python_type(key: SortKey) -> type:
+    column_type = key.column.type
+    return getattr(column_type, "impl", column_type).python_type  # see through TypeDecorators (UTCDateTime)
+
+
 def _decode(cursor: str, keys: Sequence[SortKey]) -> list[Any]:
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
@@ -52,14 +57,18 @@ def _decode(cursor: str, keys: Sequence[SortKey]) -> list[Any]:
             raise ValueError
         values = []
         for value, key in zip(raw, keys, strict=True):
-            python_type = key.column.type.python_type
+            python_type = _python_type(key)
             if python_type is uuid.UUID:
                 value = uuid.UUID(value)
             elif python_type is datetime:
                 value = datetime.fromisoformat(value)
+                if value.tzinfo is None:
+                    raise ValueError
+            if not isinstance(value, python_type):  # a forged cursor must not reach the database driver
+                raise ValueError
             values.append(value)
         return values
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
+    except (ValueError, TypeError, AttributeError, binascii.Error) as exc:
         raise invalid(
             "query.cursor", "The cursor is not one this service gave out; start from the first page."
         ) from exc

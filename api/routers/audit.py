@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import AwareDatetime
 from sqlmodel import select
 
 from api.deps import SessionDep, require
@@ -35,8 +35,12 @@ def list_audit_events(
     action: Annotated[
         str | None, Query(max_length=80, description="Only this operation, e.g. `providers-close`.")
     ] = None,
-    since: Annotated[datetime | None, Query(description="Only writes at or after this time (ISO 8601).")] = None,
-    until: Annotated[datetime | None, Query(description="Only writes before this time (ISO 8601).")] = None,
+    since: Annotated[
+        AwareDatetime | None, Query(description="Only writes at or after this time (ISO 8601 with zone).")
+    ] = None,
+    until: Annotated[
+        AwareDatetime | None, Query(description="Only writes before this time (ISO 8601 with zone).")
+    ] = None,
     cursor: Annotated[str | None, Query(description="Opaque cursor from the previous page's `next_cursor`.")] = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> AuditEventPage:

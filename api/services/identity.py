@@ -64,15 +64,13 @@ def list_users(
 
 def create_user(session: Session, municipality_id: uuid.UUID, data: UserCreate) -> UserAccount:
     _check_provider_binding(session, municipality_id, data.role, data.provider_id)
-    email = data.email.lower()
-    if session.exec(select(UserAccount.id).where(UserAccount.email == email)).first() is not None:
+    # E-mail addresses are compared case-insensitively at sign-in, so they are stored lower-cased.
+    values = {**column_values(data), "email": data.email.lower()}
+    if session.exec(select(UserAccount.id).where(UserAccount.email == values["email"])).first() is not None:
         message = "A user with that e-mail address already exists."
         raise DomainError(ErrorCode.DUPLICATE, message, [Violation("body.email", message)])
     user = UserAccount(
-        **column_values(data),
-        municipality_id=municipality_id,
-        email=email,
-        password_hash=hash_password(data.password.get_secret_value()),
+        **values, municipality_id=municipality_id, password_hash=hash_password(data.password.get_secret_value())
     )
     session.add(user)
     session.flush()

@@ -95,11 +95,6 @@ def _route_docstrings() -> dict[str, str]:
     return docstrings
 
 
-# BUG: fails on every operation. FastAPI puts a route's docstring in `description`; the summary is
-# `route.summary or route.name.replace("_", " ").title()` (fastapi/openapi/utils.py, generate_operation_summary),
-# so the document shows "List Providers", "Providers-Read", "Live" instead of the one-line docstrings the house
-# style (idiom 10) says become the summary. Nothing in api/main.py create_app() or api/openapi.py build_openapi()
-# sets `summary` from the docstring, and no route passes `summary=`.
 def test_every_operation_has_a_summary_from_its_docstring(document):
     docstrings = _route_docstrings()
     offenders = []
