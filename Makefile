@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint format openapi migrate demo-data bench clean
+.PHONY: run test lint format openapi migrate demo-data clean
 
 # The environment is rebuilt only when pyproject.toml changes, so a second `make run` reuses it.
 $(STAMP): pyproject.toml
@@ -42,9 +42,6 @@ migrate: $(STAMP)
 
 demo-data: $(STAMP)
 	$(BIN)/tilsyn demo-data
-
-bench: $(STAMP)
-	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .pytest_cache .ruff_cache
