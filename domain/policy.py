@@ -1,0 +1,226 @@
+"""The municipality's supervision policy (tilsynskoncept) as data, with Kolding Kommune's framework as default.
+
+Dagtilbudsloven §5 stk. 2 makes the council publish how it supervises; this is that framework in a form
+the service can enforce: the cycle, the visits it requires, the band table that turns an observation score
+into a quality band and a concern level, and the deadlines that the law leaves to local policy.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
+from itertools import pairwise
+from typing import Any
+
+from domain.errors import DomainError, ErrorCode, Violation
+
+
+class ConcernLevel(StrEnum):
+    """The control perspective's output (kontrolperspektiv): does the council need to act?"""
+
+    NONE = "none"  # ingen bekymring
+    CONCERN = "concern"  # bekymring: intensified supervision (§5b stk. 3)
+    SERIOUS = "serious_concern"  # alvorlig bekymring: intensified supervision and an action plan (§5b stk. 4)
+
+    @property
+    def rank(self) -> int:
+        return _CONCERN_RANK[self]
+
+    @property
+    def label_da(self) -> str:
+        return _CONCERN_LABEL[self]
+
+
+_CONCERN_RANK = {ConcernLevel.NONE: 0, ConcernLevel.CONCERN: 1, ConcernLevel.SERIOUS: 2}
+_CONCERN_LABEL = {
+    ConcernLevel.NONE: "ingen bekymring",
+    ConcernLevel.CONCERN: "bekymring",
+    ConcernLevel.SERIOUS: "alvorlig bekymring",
+}
+
+
+@dataclass(frozen=True)
+class Band:
+    """A quality band (udviklingsperspektiv): from `lower_bound` percent up to the next band's lower bound.
+
+    A score exactly on a boundary belongs to the higher band (Kolding's "90-100, 70-90, ..." read that way).
+    """
+
+    key: str
+    label_da: str
+    lower_bound: float
+    concern: ConcernLevel
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """Days allowed for each follow-up. The law sets none of these; they are the municipality's policy."""
+
+    follow_up_dialogue_days: int = 30  # opfølgningssamtale after a visit
+    leader_comment_days: int = 14  # the leader's window to comment on a draft report
+    report_final_days: int = 42  # from the visit to the final report
+    report_published_days: int = 56  # from the visit to publication on the provider's website
+    action_plan_days: int = 30  # from serious concern to an approved action plan (handleplan)
+    parent_board_comment_days: int = 14  # the parent board's window to comment on an action plan
+    intensified_first_visit_days: int = 60  # from concern to the first follow-up visit
+    intensified_interval_days: int = 90  # between visits while under intensified supervision
+
+
+KOLDING_BANDS: tuple[Band, ...] = (
+    Band("excellent", "fremragende", 90, ConcernLevel.NONE),
+    Band("good", "god", 70, ConcernLevel.NONE),
+    Band("adequate", "tilstrækkelig", 50, ConcernLevel.NONE),
+    Band("inadequate", "utilstrækkelig", 30, ConcernLevel.CONCERN),
+    Band("poor", "ringe", 0, ConcernLevel.SERIOUS),
+)
+
+
+@dataclass(frozen=True)
+class SupervisionPolicy:
+    """Everything the rules need from the municipality's framework. `KOLDING_DEFAULT` is the shipped value."""
+
+    cycle_months: int = 24  # §5 stk. 3: a published report at least every second year
+    announced_visits_per_cycle: int = 1  # with systematic observation over a whole day (KIDS)
+    unannounced_visits_per_cycle: int = 1
+    bands: tuple[Band, ...] = KOLDING_BANDS
+    deadlines: Deadlines = field(default_factory=Deadlines)
+    supervisor_may_raise_concern: bool = True  # "kvaliteten ... eller andre forhold" (§5b stk. 3-4)
+    observation_coverage_threshold: float = 0.8  # share of items that must be scored for a total percent
+
+    def bands_high_to_low(self) -> tuple[Band, ...]:
+        return tuple(sorted(self.bands, key=lambda b: b.lower_bound, reverse=True))
+
+    def band_for(self, percent: float) -> Band:
+        """The band a percent falls in; a boundary value belongs to the higher band."""
+        if isinstance(percent, bool) or not isinstance(percent, numbers.Real):
+            raise DomainError(ErrorCode.INVALID_INPUT, "A percent must be a number.")
+        if math.isnan(float(percent)) or not 0 <= percent <= 100:
+            raise DomainError(ErrorCode.INVALID_INPUT, f"A percent must be from 0 to 100, not {percent}.")
+        for band in self.bands_high_to_low():
+            if percent >= band.lower_bound:
+                return band
+        raise AssertionError("a validated policy has a band from 0")  # pragma: no cover
+
+    def problems(self) -> list[Violation]:
+        """Everything wrong with this policy, each with where it is; empty when the policy is valid."""
+        return _problems(self)
+
+    def validated(self) -> SupervisionPolicy:
+        """This policy, or a DomainError listing every problem."""
+        problems = self.problems()
+        if problems:
+            raise DomainError(
+                ErrorCode.INVALID_INPUT,
+                f"The policy has {len(problems)} problem(s): " + "; ".join(p.message for p in problems),
+                problems,
+            )
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["bands"] = [{**asdict(b), "concern": b.concern.value} for b in self.bands]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SupervisionPolicy:
+        """Build a policy from plain data (as stored or sent), validated; DomainError lists every problem."""
+        problems: list[Violation] = []
+        bands = []
+        for i, raw in enumerate(data.get("bands") or []):
+            try:
+                bands.append(
+                    Band(str(raw["key"]), str(raw["label_da"]), float(raw["lower_bound"]), ConcernLevel(raw["concern"]))
+                )
+            except (KeyError, TypeError, ValueError) as exc:
+                problems.append(Violation(f"bands[{i}]", f"Band {i + 1} is incomplete or has a wrong value ({exc})."))
+        deadline_names = {f.name for f in fields(Deadlines)}
+        raw_deadlines = data.get("deadlines") or {}
+        unknown = sorted(set(raw_deadlines) - deadline_names)
+        problems += [Violation(f"deadlines.{name}", f"Unknown deadline `{name}`.") for name in unknown]
+        scalars = {f.name: data[f.name] for f in fields(cls) if f.name not in ("bands", "deadlines") and f.name in data}
+        if problems:
+            raise DomainError(ErrorCode.INVALID_INPUT, "The policy cannot be read.", problems)
+        deadlines = Deadlines(**{k: v for k, v in raw_deadlines.items() if k in deadline_names})
+        return cls(**scalars, bands=tuple(bands), deadlines=deadlines).validated()
+
+
+KOLDING_DEFAULT = SupervisionPolicy()
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _problems(policy: SupervisionPolicy) -> list[Violation]:
+    problems: list[Violation] = []
+    if not _is_int(policy.cycle_months) or not 1 <= policy.cycle_months <= 24:
+        # §5 stk. 3: a report at least every second year, so a cycle can never be longer than 24 months.
+        problems.append(
+            Violation(
+                "cycle_months",
+                "The cycle must be 1 to 24 months: the law asks for a report at least every second year.",
+            )
+        )
+    if not _is_int(policy.announced_visits_per_cycle) or policy.announced_visits_per_cycle < 1:
+        problems.append(
+            Violation(
+                "announced_visits_per_cycle",
+                "At least one announced visit with systematic observation per cycle (§5a).",
+            )
+        )
+    if not _is_int(policy.unannounced_visits_per_cycle) or policy.unannounced_visits_per_cycle < 1:
+        problems.append(Violation("unannounced_visits_per_cycle", "At least one unannounced visit per cycle (§5a)."))
+    threshold = policy.observation_coverage_threshold
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 < threshold <= 1:
+        problems.append(
+            Violation(
+                "observation_coverage_threshold", "The coverage threshold is a share above 0 and at most 1 (e.g. 0.8)."
+            )
+        )
+    for name in (f.name for f in fields(Deadlines)):
+        value = getattr(policy.deadlines, name)
+        if not _is_int(value) or value <= 0:
+            problems.append(
+                Violation(f"deadlines.{name}", f"The deadline `{name}` must be a whole number of days above 0.")
+            )
+    problems += _band_problems(policy.bands)
+    return problems
+
+
+def _band_problems(bands: tuple[Band, ...]) -> list[Violation]:
+    problems: list[Violation] = []
+    if not bands:
+        return [Violation("bands", "The policy needs at least one band.")]
+    for i, band in enumerate(bands):
+        bound = band.lower_bound
+        if isinstance(bound, bool) or not isinstance(bound, int | float) or math.isnan(bound) or not 0 <= bound < 100:
+            problems.append(
+                Violation(f"bands[{i}].lower_bound", f"Band `{band.key}` must start at 0 or above and below 100.")
+            )
+        if not band.key or not band.label_da:
+            problems.append(Violation(f"bands[{i}]", f"Band {i + 1} needs a key and a Danish label."))
+    keys = [b.key for b in bands]
+    for key in sorted({k for k in keys if keys.count(k) > 1}):
+        problems.append(Violation("bands", f"Two bands share the key `{key}`."))
+    if problems:
+        return problems
+    bounds = [b.lower_bound for b in bands]
+    if 0 not in bounds:
+        problems.append(
+            Violation("bands", f"No band starts at 0, so scores from 0 to {min(bounds)} would have no band (a gap).")
+        )
+    for bound in sorted({b for b in bounds if bounds.count(b) > 1}):
+        problems.append(Violation("bands", f"Two bands start at {bound}: they overlap."))
+    ordered = sorted(bands, key=lambda b: b.lower_bound, reverse=True)
+    for higher, lower in pairwise(ordered):
+        if lower.concern.rank < higher.concern.rank:
+            problems.append(
+                Violation(
+                    "bands",
+                    f"Concern falls from `{higher.key}` ({higher.concern.value}) to the lower band `{lower.key}` "
+                    f"({lower.concern.value}); a lower score can never mean less concern.",
+                )
+            )
+    return problems
