@@ -15,7 +15,7 @@ import api.audit  # noqa: F401 - registers the audit listener before any session
 from api.config import Settings, get_settings
 from api.errors import install_error_handlers
 from api.openapi import install_openapi
-from api.routers import audit, auth, health, me, municipality, providers, users
+from api.routers import audit, auth, health, me, municipality, policy, providers, public, users
 
 API_PREFIX = "/api/v1"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -39,6 +39,8 @@ TAGS = [
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
     {"name": "integration clients", "description": "Case systems and scripts with scoped client credentials."},
     {"name": "audit", "description": "Who changed what, when and on whose behalf."},
+    {"name": "policy", "description": "The municipality's supervision policy (tilsynskoncept), versioned."},
+    {"name": "public", "description": "What anyone may read without a token, as the law requires."},
     {"name": "health", "description": "Liveness and readiness for operators."},
 ]
 
@@ -89,7 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     v1 = APIRouter(prefix=API_PREFIX)
-    for module in (auth, me, municipality, providers, users, audit):
+    for module in (auth, me, municipality, policy, providers, users, audit, public):
         v1.include_router(module.router)
     v1.include_router(users.clients_router)
     app.include_router(v1)

@@ -57,6 +57,8 @@ class Permission(StrEnum):
     USERS_WRITE = "users:write"
     CLIENTS_MANAGE = "clients:manage"
     AUDIT_READ = "audit:read"
+    POLICY_READ = "policy:read"
+    POLICY_WRITE = "policy:write"
 
     @property
     def description(self) -> str:
@@ -75,6 +77,8 @@ _PERMISSION_TEXT = {
     Permission.USERS_WRITE: "create, update and deactivate users",
     Permission.CLIENTS_MANAGE: "create, list and revoke integration clients",
     Permission.AUDIT_READ: "read the audit trail",
+    Permission.POLICY_READ: "read the supervision policy and its versions",
+    Permission.POLICY_WRITE: "publish a new version of the supervision policy",
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -92,6 +96,8 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.USERS_WRITE: frozenset({Role.ADMIN}),
     Permission.CLIENTS_MANAGE: frozenset({Role.ADMIN}),
     Permission.AUDIT_READ: frozenset({Role.ADMIN}),
+    Permission.POLICY_READ: _ALL_ROLES,
+    Permission.POLICY_WRITE: frozenset({Role.ADMIN}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's

@@ -1,0 +1,90 @@
+"""The supervision policy as the API shows and accepts it.
+
+Input types are checked here; every rule about the values (bands without gaps, concern that never falls,
+positive deadlines, ...) is checked by domain/policy.py, so one 422 lists every problem at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import Field
+
+from api.schemas.common import InputModel, ReadModel
+from domain.policy import ConcernLevel
+
+_CONCERN = "Concern level the band implies: `none` (ingen bekymring), `concern` (bekymring), `serious_concern`."
+
+
+class BandDocument(InputModel):
+    """A quality band: from `lower_bound` percent up to the next band's lower bound (a boundary is in the higher)."""
+
+    key: str = Field(description="Stable English slug, e.g. `good`.")
+    label_da: str = Field(description="Danish name shown in reports, e.g. `god`.")
+    lower_bound: float = Field(description="Lowest total percent in this band (0 to under 100).")
+    concern: ConcernLevel = Field(description=_CONCERN)
+
+
+class DeadlinesDocument(InputModel):
+    """Days allowed for each follow-up; the law leaves these to the municipality."""
+
+    follow_up_dialogue_days: int = Field(30, description="From a visit to the follow-up dialogue with the leader.")
+    leader_comment_days: int = Field(14, description="The leader's window to comment on a draft report.")
+    report_final_days: int = Field(42, description="From a visit to the final report.")
+    report_published_days: int = Field(56, description="From a visit to publication on the provider's website.")
+    action_plan_days: int = Field(30, description="From serious concern to an approved action plan (handleplan).")
+    parent_board_comment_days: int = Field(14, description="The parent board's window to comment on an action plan.")
+    intensified_first_visit_days: int = Field(60, description="From concern to the first intensified visit.")
+    intensified_interval_days: int = Field(90, description="Between visits under intensified supervision.")
+
+
+class PolicyDocument(InputModel):
+    """The municipality's supervision framework (tilsynskoncept) as the service enforces it."""
+
+    cycle_months: int = Field(24, description="Length of a supervision cycle in months (at most 24, §5 stk. 3).")
+    announced_visits_per_cycle: int = Field(1, description="Announced visits with systematic observation per cycle.")
+    unannounced_visits_per_cycle: int = Field(1, description="Unannounced visits per cycle.")
+    bands: list[BandDocument] = Field(description="The band table, covering 0-100 % without gaps or overlaps.")
+    deadlines: DeadlinesDocument = Field(default_factory=DeadlinesDocument, description="Deadlines in days.")
+    supervisor_may_raise_concern: bool = Field(
+        True, description="Whether supervisors may raise concern above the band's level, with a justification."
+    )
+    observation_coverage_threshold: float = Field(
+        0.8, description="Share of instrument items that must be scored for a total percent (0-1)."
+    )
+
+
+class PolicyVersionCreate(InputModel):
+    """A new version of the policy, in force from `effective_from`."""
+
+    effective_from: date = Field(description="First day the version applies; today or later, after the latest version.")
+    note: str | None = Field(None, max_length=1000, description="What changed and why, e.g. the council's decision.")
+    policy: PolicyDocument = Field(description="The policy itself.")
+
+
+class PolicyVersionRead(ReadModel):
+    """A version of the municipality's supervision policy."""
+
+    number: int = Field(description="Version number; 0 is the shipped default (Kolding's framework), never saved.")
+    effective_from: date | None = Field(description="First day it applies; null for the shipped default.")
+    is_default: bool = Field(description="True when the municipality has not published a policy of its own.")
+    note: str | None = Field(description="What changed and why.")
+    created_by: str | None = Field(description="Who published it.")
+    created_at: datetime | None = Field(description="When it was published.")
+    policy: PolicyDocument = Field(description="The policy itself.")
+
+
+class PolicyVersionList(ReadModel):
+    """Every published version, newest first."""
+
+    items: list[PolicyVersionRead] = Field(
+        description="The versions, newest first; empty when only the default applies."
+    )
+
+
+class PublicPolicy(ReadModel):
+    """A municipality's supervision policy as published for everyone (dagtilbudsloven §5 stk. 2)."""
+
+    municipality: str = Field(description="The municipality's name.")
+    kommunekode: str = Field(description="The municipality's 3-digit kommunekode.")
+    version: PolicyVersionRead = Field(description="The version in force today.")

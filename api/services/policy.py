@@ -1,0 +1,98 @@
+"""Reading and publishing versions of the supervision policy."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlmodel import Session, select
+
+from api.principal import Principal
+from api.schemas.policy import PolicyDocument, PolicyVersionCreate, PolicyVersionRead
+from api.tables import PolicyVersion
+from domain.errors import DomainError, ErrorCode, Violation, invalid
+from domain.policy import KOLDING_DEFAULT, SupervisionPolicy
+
+
+def _api_location(domain_location: str) -> str:
+    """`bands[2].lower_bound` in the domain is `body.policy.bands.2.lower_bound` in a request."""
+    return "body.policy." + domain_location.replace("[", ".").replace("]", "")
+
+
+def policy_in_force(
+    session: Session, municipality_id: uuid.UUID, on: date
+) -> tuple[PolicyVersion | None, SupervisionPolicy]:
+    """The version in force on `on` and the policy it holds; the Kolding default when none was published."""
+    row = session.exec(
+        select(PolicyVersion)
+        .where(PolicyVersion.municipality_id == municipality_id, PolicyVersion.effective_from <= on)
+        .order_by(PolicyVersion.effective_from.desc())
+    ).first()
+    return row, SupervisionPolicy.from_dict(row.document) if row else KOLDING_DEFAULT
+
+
+def list_versions(session: Session, municipality_id: uuid.UUID) -> list[PolicyVersion]:
+    return list(
+        session.exec(
+            select(PolicyVersion)
+            .where(PolicyVersion.municipality_id == municipality_id)
+            .order_by(PolicyVersion.number.desc())
+        )
+    )
+
+
+def publish_version(session: Session, principal: Principal, data: PolicyVersionCreate, today: date) -> PolicyVersion:
+    """Validate the policy as a whole and save it as the next version; old versions stay as they were."""
+    document = data.policy.model_dump(mode="json")
+    try:
+        policy = SupervisionPolicy.from_dict(document)
+    except DomainError as exc:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            exc.detail,
+            [Violation(_api_location(v.location), v.message) for v in exc.violations],
+        ) from exc
+    if data.effective_from < today:
+        raise invalid(
+            "body.effective_from",
+            "A new policy cannot apply to the past; assessments keep the policy they were made under.",
+        )
+    versions = list_versions(session, principal.municipality_id)
+    if versions and data.effective_from <= versions[0].effective_from:
+        latest = versions[0]
+        message = f"Version {latest.number} applies from {latest.effective_from}; a new version must start later."
+        raise invalid("body.effective_from", message)
+    row = PolicyVersion(
+        municipality_id=principal.municipality_id,
+        number=(versions[0].number + 1) if versions else 1,
+        effective_from=data.effective_from,
+        document=policy.to_dict(),
+        note=data.note,
+        created_by=principal.name,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def as_read(row: PolicyVersion | None, policy: SupervisionPolicy) -> PolicyVersionRead:
+    document = PolicyDocument.model_validate(policy.to_dict())
+    if row is None:
+        return PolicyVersionRead(
+            number=0,
+            effective_from=None,
+            is_default=True,
+            note="Kolding Kommunes tilsynskoncept (standard).",
+            created_by=None,
+            created_at=None,
+            policy=document,
+        )
+    return PolicyVersionRead(
+        number=row.number,
+        effective_from=row.effective_from,
+        is_default=False,
+        note=row.note,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        policy=document,
+    )
