@@ -1,0 +1,308 @@
+"""What must happen after an assessment, as a decision value: the escalation ladder of dagtilbudsloven §5b.
+
+The control perspective ends here. An assessment's concern level moves a provider along a ladder
+(normal cycle -> skærpet tilsyn -> skærpet tilsyn med handleplan) and produces the actions the law and the
+municipality's deadlines require, each with a due date and the paragraph it rests on. The ladder only goes up
+on its own: a good score while under intensified supervision is evidence for ending it, not the end itself.
+Ending is a decision of the administration (Kolding's framework), taken with `end_intensified`, which refuses
+with every unmet condition named at once so the caseworker can fix them in one go.
+
+Decisions are values, not exceptions (house style): `api/` persists the new state and turns actions into
+deadlines that show as overdue when missed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from domain.assessment import Assessment
+from domain.errors import DomainError, ErrorCode, Violation
+from domain.policy import ConcernLevel, SupervisionPolicy
+
+MIN_GROUNDS_LENGTH = 20  # the administration's reasons are recorded: a sentence, not "ok"
+
+_LAW = "dagtilbudsloven §5b"
+_INFORM_ASSESSMENT = "The parent board is informed of the assessment, as after every visit."
+
+
+class EscalationState(StrEnum):
+    """Where a provider stands on the §5b ladder. Ordered by `rank`; only `end_intensified` lowers it."""
+
+    NORMAL = "normal"  # ingen bekymring: the normal supervision cycle
+    INTENSIFIED = "intensified"  # skærpet tilsyn (§5b stk. 3)
+    INTENSIFIED_WITH_ACTION_PLAN = "intensified_with_action_plan"  # skærpet tilsyn og handleplan (§5b stk. 4)
+
+    @property
+    def rank(self) -> int:
+        return _STATE_RANK[self]
+
+    @property
+    def label_da(self) -> str:
+        return _STATE_LABEL[self]
+
+    @property
+    def is_intensified(self) -> bool:
+        return self is not EscalationState.NORMAL
+
+    @property
+    def has_action_plan(self) -> bool:
+        return self is EscalationState.INTENSIFIED_WITH_ACTION_PLAN
+
+
+_STATE_RANK = {
+    EscalationState.NORMAL: 0,
+    EscalationState.INTENSIFIED: 1,
+    EscalationState.INTENSIFIED_WITH_ACTION_PLAN: 2,
+}
+_STATE_LABEL = {
+    EscalationState.NORMAL: "almindeligt tilsyn",
+    EscalationState.INTENSIFIED: "skærpet tilsyn",
+    EscalationState.INTENSIFIED_WITH_ACTION_PLAN: "skærpet tilsyn med handleplan",
+}
+# The lowest state each concern level demands; the new state is the higher of this and the current one.
+_STATE_FOR_CONCERN = {
+    ConcernLevel.NONE: EscalationState.NORMAL,
+    ConcernLevel.CONCERN: EscalationState.INTENSIFIED,
+    ConcernLevel.SERIOUS: EscalationState.INTENSIFIED_WITH_ACTION_PLAN,
+}
+
+
+class ActionKind(StrEnum):
+    """Something that must be done by a date because of a decision. Declaration order is the order in a decision."""
+
+    START_INTENSIFIED_SUPERVISION = "start_intensified_supervision"
+    MAKE_ACTION_PLAN = "make_action_plan"
+    SCHEDULE_FOLLOW_UP_VISIT = "schedule_follow_up_visit"
+    INFORM_PARENT_BOARD = "inform_parent_board"
+    FEED_DEVELOPMENT_PLAN = "feed_development_plan"
+
+    @property
+    def label_da(self) -> str:
+        return _ACTION_LABEL[self]
+
+
+_ACTION_LABEL = {
+    ActionKind.START_INTENSIFIED_SUPERVISION: "iværksæt skærpet tilsyn",
+    ActionKind.MAKE_ACTION_PLAN: "udarbejd handleplan",
+    ActionKind.SCHEDULE_FOLLOW_UP_VISIT: "planlæg opfølgende tilsynsbesøg",
+    ActionKind.INFORM_PARENT_BOARD: "orienter forældrebestyrelsen",
+    ActionKind.FEED_DEVELOPMENT_PLAN: "indarbejd i dagtilbuddets udviklingsplan",
+}
+_ACTION_ORDER = {kind: i for i, kind in enumerate(ActionKind)}
+
+
+@dataclass(frozen=True)
+class RequiredAction:
+    """One thing that must happen by `due`, with the paragraph it rests on and why, for the caseworker."""
+
+    kind: ActionKind
+    due: date
+    legal_reference: str  # e.g. "dagtilbudsloven §5b, stk. 3"
+    reason: str
+
+
+@dataclass(frozen=True)
+class EscalationDecision:
+    """The state before and after, the concern that drove it, and what must now be done (in `ActionKind` order)."""
+
+    previous: EscalationState
+    state: EscalationState
+    concern: ConcernLevel
+    actions: tuple[RequiredAction, ...]
+    grounds: str | None = None  # the administration's written reasons; set only when intensified supervision ends
+
+    @property
+    def changed(self) -> bool:
+        return self.state != self.previous
+
+    def action(self, kind: ActionKind) -> RequiredAction | None:
+        """The action of `kind`, or None; a decision holds at most one of each kind."""
+        return next((a for a in self.actions if a.kind is kind), None)
+
+
+def decide(
+    current: EscalationState,
+    assessment: Assessment,
+    assessed_on: date,
+    policy: SupervisionPolicy,
+    *,
+    action_plan_completed: bool = False,
+) -> EscalationDecision:
+    """Decide what follows from `assessment`, made on `assessed_on`, for a provider now in state `current`.
+
+    The state becomes the higher of `current` and what the concern demands; it never goes down here.
+    `action_plan_completed` is read only when `current` has an action plan: a serious concern that recurs after
+    the plan was completed needs a new plan, while one that recurs during an unfinished plan does not.
+    """
+    concern = assessment.concern
+    target = _STATE_FOR_CONCERN[concern]
+    state = target if target.rank > current.rank else current
+    days = policy.deadlines
+    actions: list[RequiredAction] = []
+
+    def add(kind: ActionKind, after_days: int, paragraph: str, reason: str) -> None:
+        actions.append(RequiredAction(kind, assessed_on + timedelta(days=after_days), f"{_LAW}, {paragraph}", reason))
+
+    score = _describe(assessment)
+    if concern is ConcernLevel.NONE:
+        add(
+            ActionKind.FEED_DEVELOPMENT_PLAN,
+            days.follow_up_dialogue_days,
+            "stk. 1-2",
+            f"{score} The results and recommendations feed the provider's development plan, "
+            "agreed in the follow-up dialogue with the leader.",
+        )
+        if current.is_intensified:
+            # Kolding: only the administration ends intensified supervision, so a good result is recorded, not acted on.
+            add(
+                ActionKind.INFORM_PARENT_BOARD,
+                days.follow_up_dialogue_days,
+                "stk. 1",
+                f"The parent board is informed of the assessment. The provider stays under {current.label_da} "
+                "until the administration decides to end it.",
+            )
+        else:
+            add(ActionKind.INFORM_PARENT_BOARD, days.follow_up_dialogue_days, "stk. 1", _INFORM_ASSESSMENT)
+    else:
+        paragraph = "stk. 3" if concern is ConcernLevel.CONCERN else "stk. 4"
+        if not current.is_intensified:
+            # §5b stk. 3-4: intensified supervision starts at once; on serious concern the law says "straks".
+            add(
+                ActionKind.START_INTENSIFIED_SUPERVISION,
+                0,
+                paragraph,
+                f"{score} Intensified supervision (skærpet tilsyn) starts now.",
+            )
+        plan_needed = concern is ConcernLevel.SERIOUS and (not current.has_action_plan or action_plan_completed)
+        if plan_needed:
+            again = " The earlier plan is completed, so a new one is needed." if current.has_action_plan else ""
+            add(
+                ActionKind.MAKE_ACTION_PLAN,
+                days.action_plan_days,
+                "stk. 4-5",
+                f"{score} An action plan (handleplan) is made with the leader: how quality will be strengthened "
+                f"and how it is followed up.{again}",
+            )
+        # The policy's first-visit deadline (not the longer interval) even when already intensified: a fresh
+        # concern is followed up as soon as a new one would be.
+        add(
+            ActionKind.SCHEDULE_FOLLOW_UP_VISIT,
+            days.intensified_first_visit_days,
+            paragraph,
+            f"{score} A follow-up visit under intensified supervision is scheduled.",
+        )
+        if plan_needed:
+            add(
+                ActionKind.INFORM_PARENT_BOARD,
+                days.follow_up_dialogue_days,
+                "stk. 1 og 5",
+                "The parent board is informed of the assessment and of the action plan, which it may comment on "
+                "before the plan is final.",
+            )
+        else:
+            add(ActionKind.INFORM_PARENT_BOARD, days.follow_up_dialogue_days, "stk. 1", _INFORM_ASSESSMENT)
+
+    actions.sort(key=lambda a: _ACTION_ORDER[a.kind])
+    return EscalationDecision(current, state, concern, tuple(actions))
+
+
+def _describe(assessment: Assessment) -> str:
+    """One sentence on why the concern level is what it is, for an action's reason."""
+    level = assessment.concern.label_da
+    if assessment.raised_on_judgement:
+        return f"The supervisor raised the concern to {level} on other grounds than the score."
+    if assessment.percent is None or assessment.band is None:
+        return f"The assessment shows {level}."
+    return f"A score of {assessment.percent:.1f} % is {assessment.band.label_da}, which means {level}."
+
+
+def end_intensified(
+    current: EscalationState,
+    *,
+    intensified_since: date,
+    latest: Assessment | None,
+    latest_assessed_on: date | None,
+    action_plan_completed: bool,
+    grounds: str | None,
+    decided_on: date,
+    policy: SupervisionPolicy,
+) -> EscalationDecision:
+    """End intensified supervision by the administration's decision on `decided_on`, or refuse.
+
+    The conditions (domain.md, "Escalation"): the provider is under intensified supervision; `latest` is an
+    assessment made after the day it started (`intensified_since`), on or before `decided_on`, showing no
+    concern; any action plan is completed; and `grounds`, the written reasons, are at least
+    `MIN_GROUNDS_LENGTH` characters. Raises DomainError(CONFLICT) with one Violation per failing condition.
+    On success the state is NORMAL, the parent board is to be informed, and the stripped grounds travel with
+    the decision so they are recorded with it.
+    """
+    problems: list[Violation] = []
+    if not current.is_intensified:
+        problems.append(Violation("state", f"The provider is under {current.label_da}, not intensified supervision."))
+    if latest is None:
+        problems.append(
+            Violation("latest_assessment", "There is no assessment to show that the concern has gone; assess first.")
+        )
+    elif latest.concern is not ConcernLevel.NONE:
+        problems.append(
+            Violation(
+                "latest_assessment",
+                f"The latest assessment shows {latest.concern.label_da}; ending needs one that shows ingen bekymring.",
+            )
+        )
+    # A new assessment: one from the day intensified supervision started was the reason for it, not its outcome.
+    if latest_assessed_on is None or latest_assessed_on <= intensified_since:
+        problems.append(
+            Violation(
+                "latest_assessed_on",
+                f"No assessment has been made since intensified supervision started on {intensified_since:%Y-%m-%d}; "
+                "the one that started it does not count.",
+            )
+        )
+    elif latest_assessed_on > decided_on:
+        problems.append(
+            Violation(
+                "decided_on",
+                f"The decision ({decided_on.isoformat()}) cannot come before the assessment it rests on "
+                f"({latest_assessed_on.isoformat()}).",
+            )
+        )
+    if current.has_action_plan and not action_plan_completed:
+        problems.append(Violation("action_plan", "The action plan (handleplan) is not completed."))
+    text = (grounds or "").strip()
+    if len(text) < MIN_GROUNDS_LENGTH:
+        problems.append(
+            Violation(
+                "grounds",
+                f"The administration's written grounds are needed (at least {MIN_GROUNDS_LENGTH} characters); "
+                "they are recorded with the decision.",
+            )
+        )
+    if problems:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "Intensified supervision cannot end yet: " + " ".join(p.message for p in problems),
+            problems,
+        )
+    inform = RequiredAction(
+        ActionKind.INFORM_PARENT_BOARD,
+        decided_on + timedelta(days=policy.deadlines.follow_up_dialogue_days),
+        _LAW,
+        "The parent board is informed that intensified supervision has ended and why.",
+    )
+    return EscalationDecision(current, EscalationState.NORMAL, ConcernLevel.NONE, (inform,), grounds=text)
+
+
+def next_intensified_visit_due(last_visit_on: date | None, intensified_since: date, policy: SupervisionPolicy) -> date:
+    """When the next visit under intensified supervision is due.
+
+    The first visit is due `intensified_first_visit_days` after the start; after that, each visit is due
+    `intensified_interval_days` after the last one. A visit on or before the start day (the one that caused
+    it) is not a visit under intensified supervision.
+    """
+    days = policy.deadlines
+    if last_visit_on is None or last_visit_on <= intensified_since:
+        return intensified_since + timedelta(days=days.intensified_first_visit_days)
+    return last_visit_on + timedelta(days=days.intensified_interval_days)
