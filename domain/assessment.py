@@ -8,6 +8,7 @@ never silently: a raise needs a written justification that the report shows.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from domain.errors import DomainError, ErrorCode, Violation
@@ -32,6 +33,11 @@ class Assessment:
         return self.concern.rank > floor.rank
 
 
+def _shown(percent: float) -> str:
+    # Truncate, never round: 29.96 % shown as "30.0" would contradict the band it is in.
+    return f"{math.floor(percent * 10) / 10:.1f}"
+
+
 def assess(
     policy: SupervisionPolicy,
     percent: float | None,
@@ -53,7 +59,7 @@ def assess(
         problems.append(
             Violation(
                 "concern",
-                f"A score of {percent:.1f} % is `{band.label_da}`, which means {floor.label_da}; "
+                f"A score of {_shown(percent)} % is `{band.label_da}`, which means {floor.label_da}; "
                 "concern can be raised on other grounds, never lowered.",
             )
         )
