@@ -8,22 +8,9 @@ from api.tables import AuditEvent, Provider
 from domain.access import Role
 from tests.api.conftest import World
 from tests.support import factories
+from tests.support.payloads import PROBLEM, new_provider
 
-PROBLEM = "application/problem+json"
 EVENTS = "/api/v1/audit-events"
-
-
-def new_provider(**overrides):
-    return {
-        "name": "Børnehuset Æblegården",
-        "kind": "municipal_institution",
-        "age_groups": ["0-2", "3-5"],
-        "dagtilbudsnummer": "654321",
-        "street": "Æblevej 2",
-        "postal_code": "7100",
-        "city": "Testby",
-        **overrides,
-    }
 
 
 def event_count(db: Session) -> int:

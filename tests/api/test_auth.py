@@ -13,24 +13,11 @@ from api.passwords import hash_password
 from domain.access import PERMISSIONS, Permission, Role, integration_scopes, permissions_of, render_role_table
 from tests.api.conftest import World
 from tests.support import factories
+from tests.support.payloads import PROBLEM, new_provider
 
-PROBLEM = "application/problem+json"
 TOKEN = "/api/v1/auth/token"
 PASSWORD = "korrekt-hest-batteri-haefteklamme"
 README = Path(__file__).resolve().parents[2] / "README.md"
-
-
-def new_provider(**overrides):
-    return {
-        "name": "Børnehuset Mælkebøtten",
-        "kind": "municipal_institution",
-        "age_groups": ["0-2", "3-5"],
-        "dagtilbudsnummer": "765432",
-        "street": "Mælkevej 3",
-        "postal_code": "7100",
-        "city": "Testby",
-        **overrides,
-    }
 
 
 def bearer(token: str) -> dict[str, str]:

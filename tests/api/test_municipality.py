@@ -8,8 +8,8 @@ from api.tables import Municipality
 from domain.access import Role
 from tests.api.conftest import World
 from tests.support import factories
+from tests.support.payloads import PROBLEM
 
-PROBLEM = "application/problem+json"
 URL = "/api/v1/municipality"
 
 

@@ -25,8 +25,8 @@ from domain.access import Role, permissions_of
 from tests.api.conftest import World
 from tests.conftest import TEST_SECRET
 from tests.support import factories
+from tests.support.payloads import PROBLEM
 
-PROBLEM = "application/problem+json"
 ISSUER = "https://idp.test"
 JWKS_URL = "https://idp.test/jwks"
 AUDIENCE = "tilsyn"

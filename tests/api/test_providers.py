@@ -7,22 +7,7 @@ from sqlmodel import Session, select
 from api.tables import Provider
 from domain.access import Role
 from tests.api.conftest import World
-
-PROBLEM = "application/problem+json"
-
-
-def new_provider(**overrides):
-    return {
-        "name": "Børnehuset Æblegården",
-        "kind": "municipal_institution",
-        "age_groups": ["0-2", "3-5"],
-        "dagtilbudsnummer": "654321",
-        "p_number": "1234567890",
-        "street": "Æblevej 2",
-        "postal_code": "7100",
-        "city": "Testby",
-        **overrides,
-    }
+from tests.support.payloads import PROBLEM, new_provider
 
 
 def test_without_a_token_the_answer_is_401_problem_json(client, world: World):

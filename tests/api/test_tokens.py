@@ -15,8 +15,8 @@ from api.config import Settings
 from domain.access import Role
 from tests.api.conftest import World
 from tests.support import factories
+from tests.support.payloads import PROBLEM
 
-PROBLEM = "application/problem+json"
 ME = "/api/v1/me"
 WRONG_SECRET = "a-different-secret-that-is-also-long-enough-987654"
 

@@ -8,8 +8,7 @@ from api.tables import Unit
 from domain.access import Role
 from tests.api.conftest import World
 from tests.support import factories
-
-PROBLEM = "application/problem+json"
+from tests.support.payloads import PROBLEM
 
 
 def units_url(provider_id) -> str:
