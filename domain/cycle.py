@@ -1,0 +1,151 @@
+"""A provider's supervision cycle: its dates, and the facts recorded in it that the legal minimums are checked on.
+
+Months are counted the way a Danish period in months is read: a cycle from 15 January over 24 months ends on
+14 January two years on, and when the month it reaches has no matching day (a cycle from 31 January over one
+month) it ends on that month's last day. Counting days instead (730 for two years) would drift by a day every
+leap year, and the law's "at least every second year" (§5 stk. 3) is a calendar rule, not a count of days.
+
+The facts are plain frozen data that `api/` fills from its tables; `domain.compliance` turns them into verdicts.
+A fact that is not recorded counts as not done: compliance needs evidence, so every flag defaults to False.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from domain.errors import DomainError, ErrorCode, Violation, invalid
+from domain.policy import ConcernLevel
+from domain.providers import ProviderKind
+
+PROVIDER_SCOPE = "provider"  # one report for the whole provider
+COMBINED_SCOPE = "combined"  # the dagpleje's one combined report (samlet tilsynsrapport)
+
+
+def _month(year: int, month: int, months: int) -> tuple[int, int, int]:
+    """The year, month and number of days of the month `months` after (year, month)."""
+    target_year, zero_based = divmod(year * 12 + month - 1 + months, 12)
+    return target_year, zero_based + 1, calendar.monthrange(target_year, zero_based + 1)[1]
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day of the month `months` later (earlier when negative), or that month's last day if it has none.
+
+    29 February 2024 plus 24 months is 28 February 2026: a report due "two years after" the last one is not
+    pushed into March because February is short.
+    """
+    year, month, last = _month(day.year, day.month, months)
+    return date(year, month, min(day.day, last))
+
+
+def cycle_end(start: date, months: int) -> date:
+    """The last day (inclusive) of a cycle that starts on `start` and lasts `months` months.
+
+    1 January 2024 over 24 months ends on 31 December 2025. From 31 January over one month the matching day
+    (31 February) does not exist, so the cycle runs to the end of February rather than losing a day to clamping.
+    """
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        raise invalid("cycle_months", "A cycle lasts a whole number of months, at least one.")
+    year, month, last = _month(start.year, start.month, months)
+    return date(year, month, last) if start.day > last else date(year, month, start.day) - timedelta(days=1)
+
+
+def next_cycle_start(end: date) -> date:
+    """The first day of the cycle after one ending on `end`: cycles meet without a gap or an overlap."""
+    return end + timedelta(days=1)
+
+
+class VisitKind(StrEnum):
+    """The kinds of supervision visit; continuous supervision (løbende tilsyn) is notes, not a visit."""
+
+    ANNOUNCED = "announced"  # anmeldt: with a systematic observation instrument (KIDS) over a whole day
+    UNANNOUNCED = "unannounced"  # uanmeldt: follow-up, after concern notices, a snapshot of everyday life
+    INTENSIFIED = "intensified"  # skærpet: individual frequency while under intensified supervision
+
+    @property
+    def label_da(self) -> str:
+        return {"announced": "anmeldt", "unannounced": "uanmeldt", "intensified": "skærpet"}[self.value]
+
+
+@dataclass(frozen=True, kw_only=True)
+class VisitFact:
+    """One visit as the API's tables record it. A visit dated after the cycle's `as_of` is planned, not held."""
+
+    id: str
+    kind: VisitKind
+    held_on: date
+    unit_ids: tuple[str, ...] = ()  # the units visited; empty means the provider as a whole
+    systematic_observation: bool = False  # an observation instrument such as KIDS was used (§5a stk. 5)
+    based_on_curriculum: bool = False  # the læreplan's pedagogical foundation was the starting point
+    dialogue_with_leadership_and_staff: bool = False
+    follow_up_dialogue_on: date | None = None  # opfølgningssamtale with the leader
+    supervisor_impartial: bool = False  # neither leader nor staff there, and no declared conflict of interest
+    data_sources: tuple[str, ...] = ()  # e.g. "KIDS", "earlier_report", "language_assessment"
+    report_published_on: date | None = None  # this visit's report on the provider's website
+    report_scope: str = PROVIDER_SCOPE  # "provider", a unit id, or "combined"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConcernEpisode:
+    """A concern (bekymring) or serious concern (alvorlig bekymring) about the provider, and what followed."""
+
+    concern: ConcernLevel
+    raised_on: date
+    intensified_started_on: date | None = None  # before raised_on: the provider was already under it
+    action_plan_approved_on: date | None = None
+    action_plan_with_leader: bool = False  # written in dialogue with the leader (§5b stk. 5)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProviderCycle:
+    """Everything the minimums are checked on for one provider in one cycle.
+
+    `cycle_end` is the last day, inclusive: `cycle_end(cycle_start, policy.cycle_months)`. `as_of` is the day of
+    the check; nothing reads a clock, so a verdict can be reproduced. `last_published_report_on` holds the latest
+    publication per report scope, whichever visit it came from. Raises DomainError naming every inconsistency.
+    """
+
+    provider_id: str
+    kind: ProviderKind
+    unit_ids: tuple[str, ...]
+    cycle_start: date
+    cycle_end: date
+    visits: tuple[VisitFact, ...] = ()
+    concerns: tuple[ConcernEpisode, ...] = ()
+    last_published_report_on: Mapping[str, date] = field(default_factory=dict)
+    as_of: date
+
+    def __post_init__(self) -> None:
+        problems = _problems(self)
+        if problems:
+            raise DomainError(ErrorCode.INVALID_INPUT, " ".join(p.message for p in problems), problems)
+
+
+def _problems(cycle: ProviderCycle) -> list[Violation]:
+    # Caught here rather than producing a quiet wrong verdict: an unknown scope would never satisfy a report
+    # requirement, and a dialogue "before" its visit is a data error, not a fast follow-up.
+    problems = [Violation("cycle_end", "The cycle ends before it starts.")] * (cycle.cycle_end < cycle.cycle_start)
+    scopes, seen = {PROVIDER_SCOPE, COMBINED_SCOPE, *cycle.unit_ids}, set()
+    for i, v in enumerate(cycle.visits):
+        if v.id in seen:
+            problems.append(Violation(f"visits[{i}].id", f"Two visits share the id `{v.id}`."))
+        seen.add(v.id)
+        if unknown := sorted(set(v.unit_ids) - set(cycle.unit_ids)):
+            message = f"Visit {v.id} names units the provider does not have: {', '.join(unknown)}."
+            problems.append(Violation(f"visits[{i}].unit_ids", message))
+        if v.report_scope not in scopes:
+            message = f"Visit {v.id} has the unknown report scope `{v.report_scope}`."
+            problems.append(Violation(f"visits[{i}].report_scope", message))
+        for name in ("follow_up_dialogue_on", "report_published_on"):
+            if (day := getattr(v, name)) is not None and day < v.held_on:
+                problems.append(Violation(f"visits[{i}].{name}", f"Visit {v.id}: `{name}` is before the visit."))
+    for scope in sorted(set(cycle.last_published_report_on) - scopes):
+        problems.append(Violation("last_published_report_on", f"Unknown report scope `{scope}`."))
+    for i, e in enumerate(cycle.concerns):
+        if e.action_plan_approved_on is not None and e.action_plan_approved_on < e.raised_on:
+            message = "An action plan cannot be approved before the concern it answers."
+            problems.append(Violation(f"concerns[{i}].action_plan_approved_on", message))
+    return problems
