@@ -94,13 +94,22 @@ def _pointer(loc: tuple[Any, ...]) -> str | None:
     return "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in loc[1:])
 
 
+def _body_pointer(location: str) -> str | None:
+    """`body.policy.bands.2` -> `/policy/bands/2`, the same pointer a schema validation error carries."""
+    if not location.startswith("body."):
+        return None
+    return _pointer(("body", *location.removeprefix("body.").split(".")))
+
+
 def _message(error: dict[str, Any]) -> str:
     msg = str(error.get("msg", "invalid value"))
     return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
 async def _on_domain_error(request: Request, exc: DomainError) -> JSONResponse:
-    errors = [{"location": v.location, "pointer": None, "detail": v.message} for v in exc.violations]
+    errors = [
+        {"location": v.location, "pointer": _body_pointer(v.location), "detail": v.message} for v in exc.violations
+    ]
     headers = {"WWW-Authenticate": "Bearer"} if exc.code is ErrorCode.UNAUTHENTICATED else None
     return problem_response(request, exc.code, exc.detail, errors, headers)
 

@@ -113,7 +113,7 @@ class SupervisionPolicy:
         if problems:
             raise DomainError(
                 ErrorCode.INVALID_INPUT,
-                f"The policy has {len(problems)} problem(s): " + "; ".join(p.message for p in problems),
+                f"The policy has {len(problems)} problem(s): " + " ".join(p.message for p in problems),
                 problems,
             )
         return self
@@ -151,7 +151,7 @@ class SupervisionPolicy:
         if problems:
             raise DomainError(
                 ErrorCode.INVALID_INPUT,
-                f"The policy has {len(problems)} problem(s): " + "; ".join(p.message for p in problems),
+                f"The policy has {len(problems)} problem(s): " + " ".join(p.message for p in problems),
                 problems,
             )
         return policy

@@ -123,3 +123,11 @@ def test_another_municipalitys_versions_are_invisible(client, world: World):
     publish(client, world, "2027-01-01", kolding_document())
     neighbour = factories.headers_for(world.settings, world.neighbour_admin)
     assert client.get("/api/v1/policy/versions/1", headers=neighbour).status_code == 404
+
+
+def test_each_problem_points_into_the_request_body(client, world: World):
+    broken = kolding_document(deadlines={**KOLDING_DEFAULT.to_dict()["deadlines"], "report_final_days": -1})
+    errors = publish(client, world, "2027-01-01", broken).json()["errors"]
+    assert [(e["location"], e["pointer"]) for e in errors] == [
+        ("body.policy.deadlines.report_final_days", "/policy/deadlines/report_final_days")
+    ]
