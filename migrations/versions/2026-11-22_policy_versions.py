@@ -40,7 +40,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_policy_version_municipality_id"), ["municipality_id"], unique=False)
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("policy_version", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_policy_version_municipality_id"))
