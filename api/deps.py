@@ -16,7 +16,18 @@ from api.config import AuthMode, Settings, get_settings
 from api.db import request_session
 from api.principal import Principal, PrincipalKind
 from api.security import JwksCache, TokenError, decode_token
-from api.tables import IntegrationClient, Municipality, Provider, Unit, UserAccount
+from api.tables import (
+    ActionPlan,
+    ConcernNotice,
+    IntegrationClient,
+    IntensifiedSupervision,
+    Municipality,
+    Provider,
+    Recommendation,
+    Unit,
+    UserAccount,
+    Visit,
+)
 from domain.access import Permission, Role, permissions_of
 from domain.errors import DomainError, ErrorCode, not_found
 
@@ -206,3 +217,64 @@ def load_user(user_id: UserId, session: SessionDep, principal: CurrentPrincipal)
 ProviderDep = Annotated[Provider, Depends(load_provider)]
 UnitDep = Annotated[Unit, Depends(load_unit)]
 UserDep = Annotated[UserAccount, Depends(load_user)]
+
+
+VisitId = Annotated[uuid.UUID, Path(description="The visit's id.")]
+NoticeId = Annotated[uuid.UUID, Path(description="The concern notice's id.")]
+PlanId = Annotated[uuid.UUID, Path(description="The action plan's id.")]
+IntensifiedId = Annotated[uuid.UUID, Path(description="The intensified supervision's id.")]
+RecommendationId = Annotated[uuid.UUID, Path(description="The recommendation's id.")]
+
+
+def _require_visible(session: Session, principal: Principal, provider_id: uuid.UUID | None, entity: str) -> None:
+    """404 unless the provider is in the caller's municipality and, for provider-bound roles, their own."""
+    provider = session.get(Provider, provider_id) if provider_id else None
+    if provider is None or provider.municipality_id != principal.municipality_id:
+        raise not_found(entity)
+    if not principal.sees_provider(provider.id):
+        raise not_found(entity)
+
+
+def load_visit(visit_id: VisitId, session: SessionDep, principal: CurrentPrincipal) -> Visit:
+    """The visit, if visible. A planned unannounced visit does not exist for the provider's own people:
+    telling them would announce it."""
+    visit = session.get(Visit, visit_id)
+    _require_visible(session, principal, visit.provider_id if visit else None, "visit")
+    if principal.role.is_provider_bound and visit.kind == "unannounced" and visit.status == "planned":
+        raise not_found("visit")
+    return visit
+
+
+def load_notice(notice_id: NoticeId, session: SessionDep, principal: CurrentPrincipal) -> ConcernNotice:
+    notice = session.get(ConcernNotice, notice_id)
+    _require_visible(session, principal, notice.provider_id if notice else None, "concern notice")
+    return notice
+
+
+def load_plan(plan_id: PlanId, session: SessionDep, principal: CurrentPrincipal) -> ActionPlan:
+    plan = session.get(ActionPlan, plan_id)
+    _require_visible(session, principal, plan.provider_id if plan else None, "action plan")
+    return plan
+
+
+def load_intensified(
+    intensified_id: IntensifiedId, session: SessionDep, principal: CurrentPrincipal
+) -> IntensifiedSupervision:
+    row = session.get(IntensifiedSupervision, intensified_id)
+    _require_visible(session, principal, row.provider_id if row else None, "intensified supervision")
+    return row
+
+
+def load_recommendation(
+    recommendation_id: RecommendationId, session: SessionDep, principal: CurrentPrincipal
+) -> Recommendation:
+    row = session.get(Recommendation, recommendation_id)
+    _require_visible(session, principal, row.provider_id if row else None, "recommendation")
+    return row
+
+
+VisitDep = Annotated[Visit, Depends(load_visit)]
+NoticeDep = Annotated[ConcernNotice, Depends(load_notice)]
+PlanDep = Annotated[ActionPlan, Depends(load_plan)]
+IntensifiedDep = Annotated[IntensifiedSupervision, Depends(load_intensified)]
+RecommendationDep = Annotated[Recommendation, Depends(load_recommendation)]

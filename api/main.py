@@ -15,7 +15,24 @@ import api.audit  # noqa: F401 - registers the audit listener before any session
 from api.config import Settings, get_settings
 from api.errors import install_error_handlers
 from api.openapi import install_openapi
-from api.routers import audit, auth, health, me, municipality, policy, providers, public, users
+from api.routers import (
+    action_plans,
+    audit,
+    auth,
+    concern_notices,
+    follow_up,
+    health,
+    instruments,
+    intensified,
+    me,
+    municipality,
+    overview,
+    policy,
+    providers,
+    public,
+    users,
+    visits,
+)
 
 API_PREFIX = "/api/v1"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -36,6 +53,16 @@ TAGS = [
     {"name": "me", "description": "Who you are signed in as."},
     {"name": "municipality", "description": "Your municipality (kommune), the tenant that owns all data."},
     {"name": "providers", "description": "Providers (dagtilbud) and their units (afdelinger, dagplejere)."},
+    {"name": "instruments", "description": "Observation instruments (KIDS, ECERS-3, local ones) as versioned data."},
+    {"name": "visits", "description": "Visits: plan, observe, hold the dialogue, complete; assessment and escalation."},
+    {"name": "follow-up", "description": "After a visit: follow-up dialogue, parent board informed, recommendations."},
+    {"name": "concern notices", "description": "Concern notices (bekymringshenvendelser) and their triage."},
+    {"name": "intensified supervision", "description": "Intensified supervision (skærpet tilsyn) and its end."},
+    {
+        "name": "action plans",
+        "description": "Action plans (handleplaner) on serious concern, with parent-board comments.",
+    },
+    {"name": "overview", "description": "What is due, a visit's evidence (§5a) and a provider's timeline."},
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
     {"name": "integration clients", "description": "Case systems and scripts with scoped client credentials."},
     {"name": "audit", "description": "Who changed what, when and on whose behalf."},
@@ -91,7 +118,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     v1 = APIRouter(prefix=API_PREFIX)
-    for module in (auth, me, municipality, policy, providers, users, audit, public):
+    resources = (auth, me, municipality, policy, providers, instruments, visits, follow_up, concern_notices)
+    resources += (intensified, action_plans, overview, users, audit, public)
+    for module in resources:
         v1.include_router(module.router)
     v1.include_router(users.clients_router)
     app.include_router(v1)

@@ -59,6 +59,24 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     POLICY_READ = "policy:read"
     POLICY_WRITE = "policy:write"
+    INSTRUMENTS_READ = "instruments:read"
+    INSTRUMENTS_WRITE = "instruments:write"
+    VISITS_READ = "visits:read"
+    VISITS_WRITE = "visits:write"
+    FOLLOW_UP_WRITE = "follow-up:write"
+    RECOMMENDATIONS_WRITE = "recommendations:write"
+    RECOMMENDATIONS_STATUS = "recommendations:status"
+    CONCERNS_READ = "concerns:read"
+    CONCERNS_WRITE = "concerns:write"
+    CONCERNS_REPORTER = "concerns:reporter"
+    INTENSIFIED_READ = "intensified:read"
+    INTENSIFIED_END = "intensified:end"
+    ACTION_PLANS_READ = "action-plans:read"
+    ACTION_PLANS_WRITE = "action-plans:write"
+    ACTION_PLANS_COMMENT = "action-plans:comment"
+    ACTION_PLANS_APPROVE = "action-plans:approve"
+    DUE_READ = "due:read"
+    TIMELINE_READ = "timeline:read"
 
     @property
     def description(self) -> str:
@@ -79,9 +97,28 @@ _PERMISSION_TEXT = {
     Permission.AUDIT_READ: "read the audit trail",
     Permission.POLICY_READ: "read the supervision policy and its versions",
     Permission.POLICY_WRITE: "publish a new version of the supervision policy",
+    Permission.INSTRUMENTS_READ: "list and read observation instruments",
+    Permission.INSTRUMENTS_WRITE: "import a new instrument version",
+    Permission.VISITS_READ: "list and read visits and assessments (provider roles never see planned unannounced ones)",
+    Permission.VISITS_WRITE: "plan, conduct, complete and cancel visits",
+    Permission.FOLLOW_UP_WRITE: "record follow-up dialogues and that the parent board was informed",
+    Permission.RECOMMENDATIONS_WRITE: "write recommendations after a visit",
+    Permission.RECOMMENDATIONS_STATUS: "keep a recommendation's status up to date",
+    Permission.CONCERNS_READ: "read concern notices, without who reported",
+    Permission.CONCERNS_WRITE: "register and triage concern notices",
+    Permission.CONCERNS_REPORTER: "see who reported a concern notice",
+    Permission.INTENSIFIED_READ: "read intensified supervision and what it requires",
+    Permission.INTENSIFIED_END: "end intensified supervision, with grounds",
+    Permission.ACTION_PLANS_READ: "read action plans, their items and comments",
+    Permission.ACTION_PLANS_WRITE: "write action plans and their items, follow them up",
+    Permission.ACTION_PLANS_COMMENT: "comment on an action plan during its comment window",
+    Permission.ACTION_PLANS_APPROVE: "approve and complete action plans",
+    Permission.DUE_READ: "see what is due and overdue",
+    Permission.TIMELINE_READ: "read a provider's timeline and a visit's evidence",
 }
 
 _ALL_ROLES = frozenset(Role)
+_SUPERVISION = frozenset({Role.ADMIN, Role.SUPERVISOR})  # the administration and its supervisors
 
 # The table. A provider-bound role's grant applies to its own provider only (enforced by the API's loaders).
 # An integration client holds a permission only when it is listed here AND among the client's scopes.
@@ -98,13 +135,45 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.AUDIT_READ: frozenset({Role.ADMIN}),
     Permission.POLICY_READ: _ALL_ROLES,
     Permission.POLICY_WRITE: frozenset({Role.ADMIN}),
+    Permission.INSTRUMENTS_READ: _ALL_ROLES,
+    Permission.INSTRUMENTS_WRITE: frozenset({Role.ADMIN, Role.INTEGRATION}),
+    Permission.VISITS_READ: frozenset({*_SUPERVISION, *PROVIDER_BOUND_ROLES, Role.INTEGRATION}),
+    Permission.VISITS_WRITE: _SUPERVISION,
+    Permission.FOLLOW_UP_WRITE: frozenset({*_SUPERVISION, Role.LEADER}),
+    Permission.RECOMMENDATIONS_WRITE: _SUPERVISION,
+    Permission.RECOMMENDATIONS_STATUS: frozenset({*_SUPERVISION, Role.LEADER}),
+    Permission.CONCERNS_READ: frozenset({*_SUPERVISION, *PROVIDER_BOUND_ROLES}),
+    Permission.CONCERNS_WRITE: frozenset({*_SUPERVISION, Role.INTEGRATION}),
+    Permission.CONCERNS_REPORTER: _SUPERVISION,
+    Permission.INTENSIFIED_READ: frozenset({*_SUPERVISION, *PROVIDER_BOUND_ROLES, Role.COMMITTEE}),
+    Permission.INTENSIFIED_END: frozenset({Role.ADMIN}),
+    Permission.ACTION_PLANS_READ: frozenset({*_SUPERVISION, *PROVIDER_BOUND_ROLES}),
+    Permission.ACTION_PLANS_WRITE: frozenset({*_SUPERVISION, Role.LEADER}),
+    Permission.ACTION_PLANS_COMMENT: frozenset({Role.PARENT_BOARD}),
+    Permission.ACTION_PLANS_APPROVE: _SUPERVISION,
+    Permission.DUE_READ: frozenset({*_SUPERVISION, Role.LEADER}),
+    Permission.TIMELINE_READ: _SUPERVISION,
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's
     raise RuntimeError("every Permission needs a row in PERMISSIONS")
 
 # Permissions on a provider's own data: a provider-bound role holds them for its own provider only.
-PROVIDER_SCOPED = frozenset({Permission.PROVIDERS_READ, Permission.UNITS_READ})
+PROVIDER_SCOPED = frozenset(
+    {
+        Permission.PROVIDERS_READ,
+        Permission.UNITS_READ,
+        Permission.VISITS_READ,
+        Permission.FOLLOW_UP_WRITE,
+        Permission.RECOMMENDATIONS_STATUS,
+        Permission.CONCERNS_READ,
+        Permission.INTENSIFIED_READ,
+        Permission.ACTION_PLANS_READ,
+        Permission.ACTION_PLANS_WRITE,
+        Permission.ACTION_PLANS_COMMENT,
+        Permission.DUE_READ,
+    }
+)
 
 
 def integration_scopes() -> frozenset[Permission]:

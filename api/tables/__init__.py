@@ -1,9 +1,38 @@
 """SQLModel tables, one module per aggregate. Importing this package registers them all on the metadata."""
 
+from api.tables.action_plan import ActionPlan, ActionPlanComment, ActionPlanItem
 from api.tables.audit import AuditEvent
+from api.tables.concern import ConcernNotice
+from api.tables.escalation import IntensifiedSupervision, RequiredAction
+from api.tables.follow_up import FollowUpDialogue, ParentBoardNotice, Recommendation
+from api.tables.idempotency import IdempotencyRecord
 from api.tables.identity import IntegrationClient, UserAccount
+from api.tables.instrument import InstrumentVersion
 from api.tables.municipality import Municipality
 from api.tables.policy import PolicyVersion
 from api.tables.provider import Provider, Unit
+from api.tables.visit import Assessment, Observation, Visit
 
-__all__ = ["AuditEvent", "IntegrationClient", "Municipality", "PolicyVersion", "Provider", "Unit", "UserAccount"]
+__all__ = [
+    "ActionPlan",
+    "ActionPlanComment",
+    "ActionPlanItem",
+    "Assessment",
+    "AuditEvent",
+    "ConcernNotice",
+    "FollowUpDialogue",
+    "IdempotencyRecord",
+    "InstrumentVersion",
+    "IntegrationClient",
+    "IntensifiedSupervision",
+    "Municipality",
+    "Observation",
+    "ParentBoardNotice",
+    "PolicyVersion",
+    "Provider",
+    "Recommendation",
+    "RequiredAction",
+    "Unit",
+    "UserAccount",
+    "Visit",
+]

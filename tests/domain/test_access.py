@@ -14,10 +14,24 @@ from domain.access import (
 )
 
 WRITES = frozenset(p for p in Permission if not p.value.endswith(":read"))
+# The register itself: who exists, what they are, and the rules. The supervision work is written by others too.
+MASTER_DATA_WRITES = frozenset(
+    {
+        Permission.MUNICIPALITY_WRITE,
+        Permission.PROVIDERS_WRITE,
+        Permission.UNITS_WRITE,
+        Permission.USERS_WRITE,
+        Permission.CLIENTS_MANAGE,
+        Permission.POLICY_WRITE,
+        Permission.INSTRUMENTS_WRITE,
+    }
+)
 
 
-def test_the_administration_holds_every_permission():
-    assert permissions_of(Role.ADMIN) == frozenset(Permission)
+def test_the_administration_holds_every_permission_but_the_parent_boards_voice():
+    # Commenting on an action plan is the parent board's own say (§5b stk. 5); nobody may speak for it.
+    assert permissions_of(Role.ADMIN) == frozenset(Permission) - {Permission.ACTION_PLANS_COMMENT}
+    assert {role for role in Role if Permission.ACTION_PLANS_COMMENT in permissions_of(role)} == {Role.PARENT_BOARD}
 
 
 def test_exactly_leader_staff_and_parent_board_are_provider_bound():
@@ -55,7 +69,12 @@ def test_scopes_narrow_only_integration_clients():
 
 
 @pytest.mark.parametrize("role", [Role.COMMITTEE, Role.SUPERVISOR, Role.LEADER, Role.STAFF, Role.PARENT_BOARD])
-def test_only_the_administration_and_integrations_write(role: Role):
+def test_only_the_administration_and_integrations_write_master_data(role: Role):
+    assert permissions_of(role) & MASTER_DATA_WRITES == frozenset()
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.COMMITTEE])
+def test_staff_and_the_committee_only_read(role: Role):
     assert permissions_of(role) & WRITES == frozenset()
 
 

@@ -1,0 +1,7 @@
+"""Visits: plan, observe, hold the dialogue, complete; the assessment and escalation that follow."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["visits"])
