@@ -7,6 +7,7 @@ from api.tables.escalation import IntensifiedSupervision, RequiredAction
 from api.tables.follow_up import FollowUpDialogue, ParentBoardNotice, Recommendation
 from api.tables.idempotency import IdempotencyRecord
 from api.tables.identity import IntegrationClient, UserAccount
+from api.tables.impartiality import ImpartialityDeclaration
 from api.tables.instrument import InstrumentVersion
 from api.tables.municipality import Municipality
 from api.tables.policy import PolicyVersion
@@ -22,6 +23,7 @@ __all__ = [
     "ConcernNotice",
     "FollowUpDialogue",
     "IdempotencyRecord",
+    "ImpartialityDeclaration",
     "InstrumentVersion",
     "IntegrationClient",
     "IntensifiedSupervision",
