@@ -11,7 +11,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from fastapi import Request, Response
@@ -40,8 +40,16 @@ class Page(Generic[T]):
     next_cursor: str | None
 
 
+def _plain(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, date):  # datetimes too: datetime is a date
+        return value.isoformat()
+    return value
+
+
 def _encode(values: Sequence[Any]) -> str:
-    plain = [str(v) if isinstance(v, uuid.UUID) else v.isoformat() if isinstance(v, datetime) else v for v in values]
+    plain = [_plain(v) for v in values]
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
 
@@ -64,6 +72,8 @@ def _decode(cursor: str, keys: Sequence[SortKey]) -> list[Any]:
                 value = datetime.fromisoformat(value)
                 if value.tzinfo is None:
                     raise ValueError
+            elif python_type is date:
+                value = date.fromisoformat(value)
             if not isinstance(value, python_type):  # a forged cursor must not reach the database driver
                 raise ValueError
             values.append(value)
