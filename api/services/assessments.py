@@ -1,0 +1,194 @@
+"""Completing a visit: the assessments it gives, for the provider and each observed unit, and the escalation.
+
+A visit may hold several observations (units, observers). Their scores are pooled: every scored
+(observation, item) pair counts, percent = sum(score - min) / sum(max - min) x 100, the formula of
+domain.instruments.score applied to the pool. Coverage is the share of the instrument's items that at least
+one observation scored; below the policy's threshold there is no percent (insufficient observation).
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from sqlmodel import Session, select
+
+from api.pagination import Page, SortKey, paginate
+from api.schemas.visit import Completion, VisitStatus
+from api.services.escalation import AppliedEscalation, apply_escalation
+from api.services.instruments import domain_instrument
+from api.services.policy import policy_in_force
+from api.services.visits import observations_of, require_impartial_now, require_planned
+from api.tables import Assessment, InstrumentVersion, Observation, Provider, Visit
+from api.tables.base import utcnow
+from domain.assessment import Assessment as Judgement
+from domain.assessment import assess
+from domain.cycle import VisitKind
+from domain.errors import DomainError, ErrorCode, Violation, invalid
+from domain.instruments import Instrument, Item
+from domain.policy import SupervisionPolicy
+
+PROVIDER_ASSESSMENT_ORDER = (
+    SortKey(Assessment.assessed_on, descending=True),
+    SortKey(Assessment.created_at, descending=True),
+    SortKey(Assessment.id, descending=True),
+)
+
+
+@dataclass(frozen=True)
+class Pooled:
+    """The pooled score of some observations; `exact` is None without an instrument or with too few items."""
+
+    exact: Fraction | None = None
+    coverage: float | None = None
+    insufficient: bool = False
+    parts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.exact is None else float(self.exact)
+
+
+@dataclass(frozen=True)
+class Completed:
+    visit: Visit
+    assessments: list[Assessment]
+    escalation: AppliedEscalation
+
+
+def _shown(exact: Fraction | None) -> float | None:
+    # Rounded down, as domain.instruments does: 29.96 shown as 30.0 would contradict the band `ringe`.
+    return None if exact is None else math.floor(exact * 10) / 10
+
+
+def _exact(items: list[Item], score_sets: list[dict[str, Any]]) -> tuple[Fraction | None, int]:
+    pairs = [(s[i.key], i.scale) for s in score_sets for i in items if s.get(i.key) is not None]
+    if not pairs:
+        return None, 0
+    return 100 * Fraction(sum(v - sc.min for v, sc in pairs), sum(sc.max - sc.min for _, sc in pairs)), len(pairs)
+
+
+def _part(key: str, name: str, items: list[Item], score_sets: list[dict[str, Any]]) -> dict[str, Any]:
+    exact, scored = _exact(items, score_sets)
+    return {"key": key, "name": name, "percent": _shown(exact), "scored": scored, "total": len(items)}
+
+
+def pool(instrument: Instrument | None, score_sets: list[dict[str, Any]], threshold: float) -> Pooled:
+    """The pooled score of `score_sets` (item key -> score or None) under `instrument`."""
+    if instrument is None:
+        return Pooled()
+    items = list(instrument.items())
+    unscored = [i.key for i in items if all(s.get(i.key) is None for s in score_sets)]
+    coverage = Fraction(len(items) - len(unscored), len(items))
+    # Through the decimal text, as the domain does: Fraction(0.8) is a hair above 4/5.
+    insufficient = coverage < Fraction(str(threshold))
+    parts = {
+        "areas": [_part(a.key, a.name, [i for t in a.themes for i in t.items], score_sets) for a in instrument.areas],
+        "themes": [_part(t.key, t.name, list(t.items), score_sets) for t in instrument.themes()],
+        "unscored": unscored,
+    }
+    exact = None if insufficient else _exact(items, score_sets)[0]
+    return Pooled(exact, float(coverage), insufficient, parts)
+
+
+def _row(visit: Visit, unit_id: uuid.UUID | None, pooled: Pooled, judgement: Judgement, number: int) -> Assessment:
+    return Assessment(
+        visit_id=visit.id,
+        provider_id=visit.provider_id,
+        unit_id=unit_id,
+        assessed_on=visit.held_on,
+        percent=_shown(pooled.exact),
+        coverage=pooled.coverage,
+        insufficient_observation=pooled.insufficient,
+        band_key=judgement.band.key if judgement.band else None,
+        band_label=judgement.band.label_da if judgement.band else None,
+        concern_from_score=judgement.concern_from_score,
+        concern=judgement.concern,
+        justification=judgement.justification,
+        parts=pooled.parts,
+        policy_version_number=number,
+    )
+
+
+def _refuse_incomplete(visit: Visit, observations: list[Observation]) -> None:
+    missing: list[Violation] = []
+    if not observations:
+        missing.append(Violation("observations", "No observation is recorded; observation is required (§5a)."))
+    elif visit.kind == VisitKind.ANNOUNCED and not any(
+        any(v is not None for v in o.scores.values()) for o in observations
+    ):
+        missing.append(
+            Violation(
+                "observations", "An announced visit needs at least one scored observation (systematic observation)."
+            )
+        )
+    if visit.dialogue_held_on is None:
+        missing.append(
+            Violation("dialogue", "The dialogue with leader and staff during the visit is not recorded (§5a).")
+        )
+    if missing:
+        raise DomainError(
+            ErrorCode.CONFLICT, "The visit cannot be completed yet: " + " ".join(v.message for v in missing), missing
+        )
+
+
+def _judge(policy: SupervisionPolicy, pooled: Pooled, data: Completion) -> Judgement:
+    try:
+        return assess(policy, pooled.percent, concern=data.concern, justification=data.justification)
+    except DomainError as exc:
+        violations = [Violation(f"body.{v.location}", v.message) for v in exc.violations]
+        raise DomainError(ErrorCode.INVALID_INPUT, exc.detail, violations) from exc
+
+
+def complete_visit(session: Session, visit: Visit, data: Completion, today: date) -> Completed:
+    """Assess the visit under the policy in force on the day it was held, then apply the escalation."""
+    require_planned(visit, "completed")
+    if data.held_on > today:
+        raise invalid("body.held_on", "A visit is completed after it was held; the day cannot be in the future.")
+    observations = observations_of(session, visit)
+    _refuse_incomplete(visit, observations)
+    require_impartial_now(session, visit)
+    policy_row, policy = policy_in_force(session, visit.municipality_id, data.held_on)
+    number = policy_row.number if policy_row else 0
+    instrument = domain_instrument(session.get(InstrumentVersion, visit.instrument_id)) if visit.instrument_id else None
+    threshold = policy.observation_coverage_threshold
+    pooled = pool(instrument, [o.scores for o in observations], threshold)
+    judgement = _judge(policy, pooled, data)
+
+    visit.status, visit.held_on, visit.completed_at = VisitStatus.COMPLETED, data.held_on, utcnow()
+    visit.concern_level, visit.concern_justification = data.concern, judgement.justification
+    visit.policy_version_number = number
+    if data.strengths is not None:
+        visit.strengths = list(data.strengths)
+    rows = [_row(visit, None, pooled, judgement, number)]
+    unit_ids = list(dict.fromkeys(o.unit_id for o in observations if o.unit_id is not None))
+    for unit_id in unit_ids:
+        # A unit is assessed from its own score only; the supervisor's judgement is about the provider.
+        unit_pool = pool(instrument, [o.scores for o in observations if o.unit_id == unit_id], threshold)
+        rows.append(_row(visit, unit_id, unit_pool, assess(policy, unit_pool.percent), number))
+    session.add_all(rows)
+    session.flush()
+    escalation = apply_escalation(session, visit, judgement, data.held_on, policy)
+    return Completed(visit, rows, escalation)
+
+
+def visit_assessments(session: Session, visit: Visit) -> list[Assessment]:
+    """The provider's assessment first, then the units' in the visit's order."""
+    rows = session.exec(select(Assessment).where(Assessment.visit_id == visit.id)).all()
+    order = {unit_id: i for i, unit_id in enumerate(visit.unit_ids)}
+    return sorted(rows, key=lambda r: (r.unit_id is not None, order.get(str(r.unit_id), len(order)), str(r.unit_id)))
+
+
+def provider_assessments(
+    session: Session, provider: Provider, *, level: str | None, cursor: str | None, limit: int
+) -> Page[Assessment]:
+    statement = select(Assessment).where(Assessment.provider_id == provider.id)
+    if level == "provider":
+        statement = statement.where(Assessment.unit_id.is_(None))
+    elif level == "unit":
+        statement = statement.where(Assessment.unit_id.is_not(None))
+    return paginate(session, statement, PROVIDER_ASSESSMENT_ORDER, cursor, limit)
