@@ -1,0 +1,335 @@
+"""Action plans (handleplaner): written with the leader, out for the parent board's comments, approved, completed.
+
+dagtilbudsloven §5b stk. 4-5: on serious concern a plan is made with the leader, saying how quality is
+strengthened and followed up; the parent board is informed and may comment before the plan is final.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from sqlmodel import Session, func, select
+
+from api.pagination import Page, SortKey, paginate
+from api.principal import Principal, PrincipalKind
+from api.schemas.action_plan import (
+    ActionPlanCreate,
+    ActionPlanDetail,
+    ActionPlanRead,
+    ActionPlanUpdate,
+    CommentCreate,
+    CommentRead,
+    FollowUp,
+    ItemCreate,
+    ItemRead,
+    ItemStatus,
+    ItemUpdate,
+    NoticeRead,
+    OpenForComments,
+    PlanStatus,
+)
+from api.services.common import apply_changes
+from api.services.policy import policy_in_force
+from api.tables import (
+    ActionPlan,
+    ActionPlanComment,
+    ActionPlanItem,
+    IntensifiedSupervision,
+    ParentBoardNotice,
+    RequiredAction,
+    Visit,
+)
+from domain.access import Role
+from domain.errors import DomainError, ErrorCode, Violation, invalid, not_found
+from domain.escalation import ActionKind, EscalationState
+
+PLAN_ORDER = (SortKey(ActionPlan.created_at, descending=True), SortKey(ActionPlan.id, descending=True))
+COMMENT_ORDER = (SortKey(ActionPlanComment.created_at), SortKey(ActionPlanComment.id))
+_EDITABLE = (PlanStatus.DRAFT, PlanStatus.COMMENT)
+_FINISHED_ITEM = (ItemStatus.DONE, ItemStatus.DROPPED)
+
+
+def _conflict(location: str, message: str) -> DomainError:
+    return DomainError(ErrorCode.CONFLICT, message, [Violation(location, message)])
+
+
+def _require_status(plan: ActionPlan, allowed: tuple[PlanStatus, ...], doing: str) -> None:
+    if plan.status not in allowed:
+        names = " or ".join(f"`{s.value}`" for s in allowed)
+        raise _conflict("status", f"The plan is `{plan.status}`; {doing} needs it to be {names}.")
+
+
+def _make_action_plan_actions(session: Session, episode_id: uuid.UUID) -> list[RequiredAction]:
+    """The period's open `make_action_plan` actions, earliest deadline first."""
+    return list(
+        session.exec(
+            select(RequiredAction)
+            .where(
+                RequiredAction.intensified_id == episode_id,
+                RequiredAction.kind == ActionKind.MAKE_ACTION_PLAN.value,
+                RequiredAction.done_on.is_(None),
+            )
+            .order_by(RequiredAction.due_on)
+        )
+    )
+
+
+def _supervisor_for(session: Session, principal: Principal, episode: IntensifiedSupervision) -> uuid.UUID:
+    """The supervisor who writes the plan: the caller when they are a local supervisor or admin, else the
+    supervisor of the visit that started the period (a leader writes the plan with them, not alone)."""
+    if principal.kind is PrincipalKind.USER and principal.role in (Role.SUPERVISOR, Role.ADMIN):
+        return uuid.UUID(principal.subject)
+    visit = session.get(Visit, episode.started_by_visit_id) if episode.started_by_visit_id else None
+    if visit is None:
+        raise invalid(
+            "started_by_visit_id",
+            "This intensified supervision was not started by a visit, so there is no supervisor to write the plan "
+            "with; ask the supervisor or the administration to create it.",
+        )
+    return visit.supervisor_id
+
+
+def create_plan(
+    session: Session, principal: Principal, episode: IntensifiedSupervision, data: ActionPlanCreate
+) -> ActionPlan:
+    if episode.ended_on is not None:
+        raise _conflict("ended_on", f"This intensified supervision ended on {episode.ended_on.isoformat()}.")
+    if episode.state != EscalationState.INTENSIFIED_WITH_ACTION_PLAN:
+        raise _conflict(
+            "state",
+            f"The provider is under {EscalationState(episode.state).label_da}; an action plan belongs to "
+            f"{EscalationState.INTENSIFIED_WITH_ACTION_PLAN.label_da} (serious concern, §5b stk. 4).",
+        )
+    unfinished = session.exec(
+        select(ActionPlan).where(
+            ActionPlan.intensified_id == episode.id, ActionPlan.status != PlanStatus.COMPLETED.value
+        )
+    ).first()
+    if unfinished is not None:
+        raise _conflict(
+            "action_plan", f"Plan {unfinished.id} is still `{unfinished.status}`; complete it before making another."
+        )
+    due_on = data.due_on
+    if due_on is None:
+        required = _make_action_plan_actions(session, episode.id)
+        if required:
+            due_on = required[0].due_on
+        else:
+            _, policy = policy_in_force(session, episode.municipality_id, episode.started_on)
+            due_on = episode.started_on + timedelta(days=policy.deadlines.action_plan_days)
+    plan = ActionPlan(
+        municipality_id=episode.municipality_id,
+        provider_id=episode.provider_id,
+        intensified_id=episode.id,
+        status=PlanStatus.DRAFT.value,
+        due_on=due_on,
+        supervisor_id=_supervisor_for(session, principal, episode),
+        leader_name=data.leader_name,
+        summary=data.summary,
+    )
+    session.add(plan)
+    session.flush()
+    return plan
+
+
+def list_plans(
+    session: Session,
+    principal: Principal,
+    *,
+    provider_id: uuid.UUID | None,
+    intensified_id: uuid.UUID | None,
+    status: PlanStatus | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[ActionPlan]:
+    statement = select(ActionPlan).where(ActionPlan.municipality_id == principal.municipality_id)
+    if principal.role.is_provider_bound:
+        statement = statement.where(ActionPlan.provider_id == principal.provider_id)
+    if provider_id is not None:
+        statement = statement.where(ActionPlan.provider_id == provider_id)
+    if intensified_id is not None:
+        statement = statement.where(ActionPlan.intensified_id == intensified_id)
+    if status is not None:
+        statement = statement.where(ActionPlan.status == status.value)
+    return paginate(session, statement, PLAN_ORDER, cursor, limit)
+
+
+def _items(session: Session, plan: ActionPlan) -> list[ActionPlanItem]:
+    return list(
+        session.exec(
+            select(ActionPlanItem)
+            .where(ActionPlanItem.plan_id == plan.id)
+            .order_by(ActionPlanItem.created_at, ActionPlanItem.id)
+        )
+    )
+
+
+def _comment_count(session: Session, plan: ActionPlan) -> int:
+    return session.exec(
+        select(func.count()).select_from(ActionPlanComment).where(ActionPlanComment.plan_id == plan.id)
+    ).one()
+
+
+def detail(session: Session, plan: ActionPlan) -> ActionPlanDetail:
+    comments = session.exec(
+        select(ActionPlanComment)
+        .where(ActionPlanComment.plan_id == plan.id)
+        .order_by(ActionPlanComment.created_at, ActionPlanComment.id)
+    ).all()
+    notices = session.exec(
+        select(ParentBoardNotice)
+        .where(ParentBoardNotice.action_plan_id == plan.id)
+        .order_by(ParentBoardNotice.informed_on, ParentBoardNotice.created_at)
+    ).all()
+    return ActionPlanDetail(
+        **{name: getattr(plan, name) for name in ActionPlanRead.model_fields},
+        items=[ItemRead.model_validate(i) for i in _items(session, plan)],
+        comments=[CommentRead.model_validate(c) for c in comments],
+        parent_board_notices=[NoticeRead.model_validate(n) for n in notices],
+    )
+
+
+def _refuse_nulls(values: dict, required: tuple[str, ...]) -> None:
+    nulls = [key for key in required if key in values and values[key] is None]
+    if nulls:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            f"These fields cannot be removed: {', '.join(nulls)}.",
+            [Violation(f"body.{key}", "This field is required and cannot be null.") for key in nulls],
+        )
+
+
+def update_plan(session: Session, plan: ActionPlan, data: ActionPlanUpdate) -> ActionPlan:
+    values = data.model_dump(exclude_unset=True)
+    _refuse_nulls(values, ("leader_name", "due_on"))
+    _require_status(plan, _EDITABLE, "changing the plan")
+    apply_changes(plan, values)
+    session.flush()
+    return plan
+
+
+def get_item(session: Session, plan: ActionPlan, item_id: uuid.UUID) -> ActionPlanItem:
+    item = session.get(ActionPlanItem, item_id)
+    if item is None or item.plan_id != plan.id:
+        raise not_found("action plan item")
+    return item
+
+
+def add_item(session: Session, plan: ActionPlan, data: ItemCreate) -> ActionPlanItem:
+    _require_status(plan, _EDITABLE, "adding a goal")
+    item = ActionPlanItem(plan_id=plan.id, **data.model_dump(), status=ItemStatus.OPEN.value)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def update_item(session: Session, plan: ActionPlan, item: ActionPlanItem, data: ItemUpdate) -> ActionPlanItem:
+    values = data.model_dump(exclude_unset=True)
+    _refuse_nulls(values, ("goal", "actions", "owner", "deadline", "success_criterion", "status"))
+    if plan.status == PlanStatus.COMPLETED:
+        raise _conflict("status", "The plan is completed; its goals can no longer change.")
+    # What was agreed is fixed once approved; how far each goal has come is kept up to date until the end.
+    content = sorted(set(values) - {"status"})
+    if content and plan.status not in _EDITABLE:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"The plan is `{plan.status}`: only a goal's status can change now.",
+            [Violation(f"body.{key}", "Fixed once the plan is approved.") for key in content],
+        )
+    if "status" in values:
+        values["status"] = values["status"].value
+    apply_changes(item, values)
+    session.flush()
+    return item
+
+
+def open_for_comments(session: Session, plan: ActionPlan, data: OpenForComments, today: date) -> ActionPlan:
+    """Record that the parent board was informed (§5b stk. 5) and open its comment window."""
+    if data.informed_on > today:
+        raise invalid("body.informed_on", "The parent board cannot have been informed on a day still to come.")
+    _require_status(plan, (PlanStatus.DRAFT,), "sending it to the parent board")
+    if not _items(session, plan):
+        raise _conflict("items", "The plan has no goals yet; add at least one before the parent board is informed.")
+    days = data.window_days
+    if days is None:
+        _, policy = policy_in_force(session, plan.municipality_id, data.informed_on)
+        days = policy.deadlines.parent_board_comment_days
+    plan.status = PlanStatus.COMMENT.value
+    plan.comment_window_ends = data.informed_on + timedelta(days=days)
+    session.add(
+        ParentBoardNotice(
+            provider_id=plan.provider_id,
+            action_plan_id=plan.id,
+            informed_on=data.informed_on,
+            method=data.method.value,
+            note=data.note,
+        )
+    )
+    session.flush()
+    return plan
+
+
+def add_comment(
+    session: Session, principal: Principal, plan: ActionPlan, data: CommentCreate, today: date
+) -> ActionPlanComment:
+    if plan.status != PlanStatus.COMMENT:
+        raise _conflict("status", f"The plan is `{plan.status}`, not out for the parent board's comments.")
+    if today > plan.comment_window_ends:
+        raise _conflict(
+            "comment_window_ends",
+            f"The parent board's comment window closed on {plan.comment_window_ends.isoformat()}.",
+        )
+    comment = ActionPlanComment(
+        plan_id=plan.id, author_id=principal.subject, author_name=principal.name, text=data.text
+    )
+    session.add(comment)
+    session.flush()
+    return comment
+
+
+def list_comments(session: Session, plan: ActionPlan, cursor: str | None, limit: int) -> Page[ActionPlanComment]:
+    statement = select(ActionPlanComment).where(ActionPlanComment.plan_id == plan.id)
+    return paginate(session, statement, COMMENT_ORDER, cursor, limit)
+
+
+def approve(session: Session, principal: Principal, plan: ActionPlan, today: date) -> ActionPlan:
+    """Approve once the parent board has had its say: it has commented, or its window has ended."""
+    _require_status(plan, (PlanStatus.COMMENT,), "approving it")
+    if today <= plan.comment_window_ends and _comment_count(session, plan) == 0:
+        opens = plan.comment_window_ends + timedelta(days=1)
+        raise _conflict(
+            "comment_window_ends",
+            f"The parent board may comment until {plan.comment_window_ends.isoformat()}; the plan can be approved "
+            f"from {opens.isoformat()}, or as soon as the board has commented.",
+        )
+    plan.status = PlanStatus.APPROVED.value
+    plan.approved_on, plan.approved_by = today, principal.name
+    for action in _make_action_plan_actions(session, plan.intensified_id):
+        action.done_on = today
+        session.add(action)
+    session.flush()
+    return plan
+
+
+def follow_up(session: Session, plan: ActionPlan, data: FollowUp, today: date) -> ActionPlan:
+    if data.followed_up_on > today:
+        raise invalid("body.followed_up_on", "A follow-up cannot be recorded for a day still to come.")
+    _require_status(plan, (PlanStatus.APPROVED,), "following it up")
+    plan.followed_up_on, plan.follow_up_note = data.followed_up_on, data.note
+    session.flush()
+    return plan
+
+
+def complete(session: Session, plan: ActionPlan, today: date) -> ActionPlan:
+    _require_status(plan, (PlanStatus.APPROVED,), "completing it")
+    unfinished = [item for item in _items(session, plan) if item.status not in _FINISHED_ITEM]
+    if unfinished:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"{len(unfinished)} goal(s) are not done or dropped yet; the plan is completed when every goal is.",
+            [Violation(f"items.{item.id}", f"`{item.goal[:80]}` is `{item.status}`.") for item in unfinished],
+        )
+    plan.status, plan.completed_on = PlanStatus.COMPLETED.value, today
+    session.flush()
+    return plan
