@@ -71,6 +71,19 @@ def openapi(output: Annotated[Path | None, typer.Option(help="Write here instead
         typer.echo(f"wrote {output}")
 
 
+@app.command("purge-idempotency-keys")
+def purge_idempotency_keys() -> None:
+    """Delete Idempotency-Keys past their lifetime (24 hours) or abandoned in flight; run it daily."""
+    from api.db import open_session
+    from api.idempotency import purge_expired
+    from api.tables.base import utcnow
+
+    with open_session() as session:
+        removed = purge_expired(session, utcnow())
+        session.commit()
+    typer.echo(f"removed {removed} expired idempotency keys")
+
+
 @app.command("create-municipality")
 def create_municipality(
     name: Annotated[str, typer.Option(help="e.g. 'Kolding Kommune'.")],

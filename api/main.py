@@ -14,6 +14,7 @@ from fastapi_offline import FastAPIOffline
 import api.audit  # noqa: F401 - registers the audit listener before any session flushes
 from api.config import Settings, get_settings
 from api.errors import install_error_handlers
+from api.idempotency import IdempotencyMiddleware
 from api.openapi import install_openapi
 from api.routers import (
     action_plans,
@@ -92,6 +93,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     install_openapi(app)
+    # Added before the request-id middleware, so it runs inside it: its problems and replays carry the request id.
+    app.add_middleware(IdempotencyMiddleware)
 
     @app.middleware("http")
     async def request_id(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -114,7 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "Idempotency-Key",
                 "X-Request-ID",
             ],
-            expose_headers=["ETag", "Link", "Location", "X-Request-ID"],
+            expose_headers=["ETag", "Link", "Location", "X-Request-ID", "Idempotent-Replayed"],
         )
 
     v1 = APIRouter(prefix=API_PREFIX)

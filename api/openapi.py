@@ -28,6 +28,43 @@ def _problem_only(responses: dict[str, Any]) -> None:
                 response["description"] = "Invalid input; `errors` names each invalid value."
 
 
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Optional key (1-200 printable ASCII characters) that makes a retry safe. The same key with the same body "
+        "returns the first response again, marked `Idempotent-Replayed: true`, and creates nothing; the same key "
+        "with another body (or path) is 422; while the first request is still in flight a retry is 409. Keys are "
+        "per caller; a malformed key is 400. A response that carries a secret (a new integration client's) is never "
+        "kept, so such a request runs again."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+}
+_IDEMPOTENCY_PROBLEMS = {
+    "400": "The Idempotency-Key header is malformed.",
+    "409": "Conflicts with the current state, or a request with the same Idempotency-Key is still in flight.",
+    "422": "Invalid input; `errors` names each invalid value (also: the Idempotency-Key was used for another body).",
+}
+_REPLAYED_HEADER = {
+    "description": "`true` when this is the stored response to an earlier request with the same Idempotency-Key.",
+    "schema": {"type": "string", "enum": ["true"]},
+}
+
+
+def _idempotent_post(operation: dict[str, Any]) -> None:
+    """Document the Idempotency-Key (api/idempotency.py) on a creating POST."""
+    responses = operation.setdefault("responses", {})
+    parameters = operation.setdefault("parameters", [])
+    if not any(p.get("in") == "header" and p.get("name", "").lower() == "idempotency-key" for p in parameters):
+        parameters.append(dict(IDEMPOTENCY_PARAMETER))
+    responses["201"].setdefault("headers", {}).setdefault("Idempotent-Replayed", _REPLAYED_HEADER)
+    for status, description in _IDEMPOTENCY_PROBLEMS.items():
+        responses.setdefault(status, {"description": description})
+        responses[status]["content"] = {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_REF}}
+    operation["responses"] = dict(sorted(responses.items()))
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     document = get_openapi(
         title=app.title,
@@ -40,7 +77,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         separate_input_output_schemas=True,
     )
     for operations in document.get("paths", {}).values():
-        for operation in operations.values():
+        for method, operation in operations.items():
+            if method == "post" and "201" in operation.get("responses", {}):
+                _idempotent_post(operation)
             _problem_only(operation.get("responses", {}))
             # A route's one-line docstring is its summary ("List the providers you can see"); FastAPI would
             # otherwise title-case the function name.

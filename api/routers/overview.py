@@ -2,6 +2,82 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from api.clock import TodayDep
+from api.deps import ProviderDep, SessionDep, VisitDep, load_provider, require
+from api.errors import problem_responses
+from api.principal import Principal
+from api.schemas.overview import DueList, ProviderTimeline, VisitEvidence
+from api.services import overview as service
+from domain.access import Permission
 
 router = APIRouter(tags=["overview"])
+
+# The guard comes before the 404 loaders in each signature: a role without the permission gets 403 whatever it asks.
+ReadDue = Annotated[Principal, Depends(require(Permission.DUE_READ))]
+ReadTimeline = Annotated[Principal, Depends(require(Permission.TIMELINE_READ))]
+
+
+@router.get("/due", operation_id="due-list", response_model=DueList, responses=problem_responses(401, 403, 404, 422))
+def list_due(
+    session: SessionDep,
+    principal: ReadDue,
+    today: TodayDep,
+    provider_id: Annotated[
+        uuid.UUID | None, Query(description="Only this provider's items (a provider you can see).")
+    ] = None,
+    mine: Annotated[
+        bool,
+        Query(
+            description="Only your own: items of visits you lead or co-observe, and provider-level items "
+            "(cycle visits, action plans, escalation deadlines) of providers you supervise. A leader's items are "
+            "always their own provider's."
+        ),
+    ] = False,
+    within_days: Annotated[
+        int, Query(ge=0, le=730, description="Show items due within this many days (0-730); overdue ones always.")
+    ] = 60,
+) -> DueList:
+    """List what is due and overdue, soonest first.
+
+    From escalation deadlines, follow-up dialogues not yet held, open recommendations, action plans not yet
+    approved, and the announced and unannounced visit each active provider's cycle asks for. Leaders see their
+    own provider's items, never one that would reveal a planned unannounced visit.
+    """
+    provider = load_provider(provider_id, session, principal) if provider_id else None
+    return service.due_items(session, principal, today, provider=provider, mine=mine, within_days=within_days)
+
+
+@router.get(
+    "/visits/{visit_id}/evidence",
+    operation_id="visits-evidence",
+    response_model=VisitEvidence,
+    responses=problem_responses(401, 403, 404),
+)
+def read_visit_evidence(session: SessionDep, _: ReadTimeline, visit: VisitDep) -> VisitEvidence:
+    """Read everything earlier about the visit's provider that the visit must build on (§5a).
+
+    Earlier visits with their assessments, follow-up dialogues, recommendations, concern notices (with who
+    reported), intensified supervision and action plans, all dated before the day the visit was held.
+    """
+    return service.visit_evidence(session, visit)
+
+
+@router.get(
+    "/providers/{provider_id}/timeline",
+    operation_id="providers-timeline",
+    response_model=ProviderTimeline,
+    responses=problem_responses(401, 403, 404, 422),
+)
+def read_provider_timeline(
+    session: SessionDep,
+    _: ReadTimeline,
+    provider: ProviderDep,
+    limit: Annotated[int, Query(ge=1, le=1000, description="At most this many events (1-1000), newest first.")] = 200,
+) -> ProviderTimeline:
+    """Read the provider's timeline: every event of its supervision, newest first."""
+    return service.provider_timeline(session, provider, limit)

@@ -134,8 +134,11 @@ def list_clients(
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 422),
 )
-def create_client(data: ClientCreate, session: SessionDep, principal: ManageClients) -> ClientCreated:
+def create_client(
+    response: Response, data: ClientCreate, session: SessionDep, principal: ManageClients
+) -> ClientCreated:
     """Create an integration client; the response holds its secret, shown this once."""
+    response.headers["Cache-Control"] = "no-store"  # the secret must not sit in any cache or replay store
     client, secret = service.create_client(session, principal.municipality_id, data)
     return ClientCreated(**ClientRead.model_validate(client).model_dump(), client_secret=secret)
 

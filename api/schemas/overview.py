@@ -1,0 +1,215 @@
+"""Read models of the overview: what is due, a visit's evidence (§5a) and a provider's timeline."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import ReadModel
+from domain.escalation import ActionKind
+
+
+class DueKind(StrEnum):
+    """What is due. The first five come from escalation decisions (domain.escalation.ActionKind)."""
+
+    START_INTENSIFIED_SUPERVISION = ActionKind.START_INTENSIFIED_SUPERVISION.value
+    MAKE_ACTION_PLAN = ActionKind.MAKE_ACTION_PLAN.value
+    SCHEDULE_FOLLOW_UP_VISIT = ActionKind.SCHEDULE_FOLLOW_UP_VISIT.value
+    INFORM_PARENT_BOARD = ActionKind.INFORM_PARENT_BOARD.value
+    FEED_DEVELOPMENT_PLAN = ActionKind.FEED_DEVELOPMENT_PLAN.value
+    FOLLOW_UP_DIALOGUE = "follow_up_dialogue"
+    RECOMMENDATION = "recommendation"
+    ACTION_PLAN = "action_plan"
+    ANNOUNCED_VISIT = "announced_visit"
+    UNANNOUNCED_VISIT = "unannounced_visit"
+
+    @property
+    def label_da(self) -> str:
+        if self.value in _ACTION_KINDS:
+            return ActionKind(self.value).label_da
+        return _DUE_LABELS[self]
+
+
+_ACTION_KINDS = frozenset(k.value for k in ActionKind)
+_DUE_LABELS = {
+    DueKind.FOLLOW_UP_DIALOGUE: "opfølgningssamtale",
+    DueKind.RECOMMENDATION: "anbefaling",
+    DueKind.ACTION_PLAN: "handleplan godkendt",
+    DueKind.ANNOUNCED_VISIT: "anmeldt tilsynsbesøg",
+    DueKind.UNANNOUNCED_VISIT: "uanmeldt tilsynsbesøg",
+}
+_DUE_KIND = "What is due: " + "; ".join(f"`{k.value}` = {k.label_da}" for k in DueKind) + "."
+
+
+class DueItem(BaseModel):
+    """One thing that must be done by a date, and whether that date has passed."""
+
+    kind: str = Field(description=_DUE_KIND)
+    kind_label: str = Field(description="The kind in Danish, for display.")
+    provider_id: uuid.UUID = Field(description="The provider it concerns.")
+    provider_name: str = Field(description="The provider's name.")
+    due_on: date = Field(description="The last day that is in time.")
+    overdue: bool = Field(description="Whether the due day is before today.")
+    reference_type: str = Field(
+        description="What the item comes from: `required_action`, `visit` (its follow-up dialogue), "
+        "`recommendation`, `action_plan`, or `provider` (a visit the cycle asks for)."
+    )
+    reference_id: uuid.UUID = Field(description="The id of that record.")
+    legal_reference: str | None = Field(description="The paragraph it rests on, where there is one.")
+    description: str = Field(description="What must be done, in plain words.")
+
+
+class DueList(BaseModel):
+    """What is due and overdue, soonest first."""
+
+    as_of: date = Field(description="Today, the day `overdue` is counted from.")
+    within_days: int = Field(description="Items not yet overdue are shown when due within this many days.")
+    items: list[DueItem] = Field(description="The items, by due day; overdue ones first.")
+
+
+class EvidenceAssessment(ReadModel):
+    """The provider-level assessment of an earlier visit."""
+
+    assessed_on: date = Field(description="The day of the assessment.")
+    percent: float | None = Field(description="The total percent, or null when too little was observed.")
+    band_key: str | None = Field(description="The quality band (udviklingsperspektiv), e.g. `good`.")
+    band_label: str | None = Field(description="The band in Danish, e.g. `god`.")
+    concern: str = Field(description="The concern level (kontrolperspektiv): `none`, `concern` or `serious_concern`.")
+
+
+class EvidenceVisit(ReadModel):
+    """An earlier completed visit and its assessment of the whole provider."""
+
+    id: uuid.UUID = Field(description="The visit's id.")
+    kind: str = Field(description="`announced`, `unannounced` or `intensified`.")
+    held_on: date | None = Field(description="The day it was held.")
+    supervisor_id: uuid.UUID = Field(description="The supervisor who led it.")
+    assessment: EvidenceAssessment | None = Field(description="The provider-level assessment, if one was made.")
+
+
+class EvidenceFollowUp(ReadModel):
+    """A follow-up dialogue (opfølgningssamtale) after an earlier visit."""
+
+    id: uuid.UUID = Field(description="The dialogue's id.")
+    visit_id: uuid.UUID = Field(description="The visit it followed up.")
+    number: int = Field(description="1 after an announced visit, 2 after an unannounced one.")
+    held_on: date = Field(description="The day it was held.")
+    summary: str = Field(description="What was talked about.")
+    agreed_follow_up: str | None = Field(description="What was agreed, if anything.")
+
+
+class EvidenceRecommendation(ReadModel):
+    """A recommendation from an earlier visit, with its status today."""
+
+    id: uuid.UUID = Field(description="The recommendation's id.")
+    visit_id: uuid.UUID = Field(description="The visit it came from.")
+    text: str = Field(description="The recommendation.")
+    owner: str = Field(description="Who follows it up.")
+    due_on: date = Field(description="When it should be done.")
+    status: str = Field(description="`open`, `in_progress`, `done` or `dropped`.")
+    status_note: str | None = Field(description="The leader's note on the status.")
+
+
+class EvidenceConcernNotice(ReadModel):
+    """A concern notice received before the visit. Who reported is shown: only admin and supervisors read this."""
+
+    id: uuid.UUID = Field(description="The notice's id.")
+    received_on: date = Field(description="The day it was received.")
+    source: str = Field(description="Who it came from: `parent`, `staff`, `partner`, `anonymous` or `other`.")
+    reporter_name: str | None = Field(description="Who reported it (personal data).")
+    reporter_contact: str | None = Field(description="How to reach the reporter (personal data).")
+    summary: str = Field(description="What the concern is about.")
+    status: str = Field(description="`received`, `triaged`, `dismissed` or `visit_planned`.")
+    triage_note: str | None = Field(description="The triage's note.")
+
+
+class EvidenceIntensified(ReadModel):
+    """An episode of intensified supervision (skærpet tilsyn) that started before the visit."""
+
+    id: uuid.UUID = Field(description="The episode's id.")
+    state: str = Field(description="`intensified` or `intensified_with_action_plan`.")
+    concern: str = Field(description="The concern that started it.")
+    started_on: date = Field(description="The day it started.")
+    ended_on: date | None = Field(description="The day it ended; null while it goes on.")
+    end_grounds: str | None = Field(description="The administration's grounds for ending it.")
+
+
+class EvidenceActionPlan(ReadModel):
+    """An action plan (handleplan) made before the visit."""
+
+    id: uuid.UUID = Field(description="The plan's id.")
+    status: str = Field(description="`draft`, `comment`, `approved` or `completed`.")
+    due_on: date = Field(description="The day it had to be approved by.")
+    approved_on: date | None = Field(description="The day it was approved.")
+    completed_on: date | None = Field(description="The day it was completed.")
+    summary: str | None = Field(description="How quality is to be strengthened.")
+
+
+class EvidenceReport(BaseModel):
+    """A published report of an earlier visit."""
+
+    id: uuid.UUID = Field(description="The report's id.")
+    visit_id: uuid.UUID = Field(description="The visit it reports on.")
+    published_on: date = Field(description="The day it was published on the provider's website.")
+
+
+class VisitEvidence(BaseModel):
+    """Everything earlier about the provider that the visit must build on (dagtilbudsloven §5a)."""
+
+    visit_id: uuid.UUID = Field(description="The visit the evidence is for.")
+    provider_id: uuid.UUID = Field(description="The provider visited.")
+    provider_name: str = Field(description="The provider's name.")
+    before: date | None = Field(
+        description="Only what is dated before this day (the day the visit was held); "
+        "null for a visit not yet held, which gets everything so far."
+    )
+    visits: list[EvidenceVisit] = Field(description="Earlier completed visits, newest first.")
+    follow_up_dialogues: list[EvidenceFollowUp] = Field(description="Follow-up dialogues after those visits.")
+    recommendations: list[EvidenceRecommendation] = Field(description="Recommendations from those visits.")
+    concern_notices: list[EvidenceConcernNotice] = Field(description="Concern notices, newest first.")
+    intensified_supervision: list[EvidenceIntensified] = Field(description="Episodes of intensified supervision.")
+    action_plans: list[EvidenceActionPlan] = Field(description="Action plans.")
+    reports: list[EvidenceReport] = Field(
+        description="Published reports. Reports arrive with the reports feature; until then this list is empty."
+    )
+
+
+class TimelineKind(StrEnum):
+    """What happened. Values are stable slugs; declared in the order things happen within one day."""
+
+    VISIT_PLANNED = "visit_planned"
+    CONCERN_RECEIVED = "concern_received"
+    CONCERN_TRIAGED = "concern_triaged"
+    VISIT_COMPLETED = "visit_completed"
+    VISIT_CANCELLED = "visit_cancelled"
+    ASSESSMENT_MADE = "assessment_made"
+    INTENSIFIED_STARTED = "intensified_started"
+    ACTION_PLAN_CREATED = "action_plan_created"
+    RECOMMENDATION_CREATED = "recommendation_created"
+    FOLLOW_UP_DIALOGUE_HELD = "follow_up_dialogue_held"
+    PARENT_BOARD_INFORMED = "parent_board_informed"
+    ACTION_PLAN_OPENED_FOR_COMMENTS = "action_plan_opened_for_comments"
+    ACTION_PLAN_APPROVED = "action_plan_approved"
+    ACTION_PLAN_COMPLETED = "action_plan_completed"
+    INTENSIFIED_ENDED = "intensified_ended"
+
+
+class TimelineEvent(BaseModel):
+    """One event in a provider's history."""
+
+    on: date = Field(description="The day it happened.")
+    kind: TimelineKind = Field(description="What happened, as a stable slug.")
+    title: str = Field(description="A short sentence saying what happened.")
+    entity_type: str = Field(description="The kind of record it is about, e.g. `visit` or `action_plan`.")
+    entity_id: uuid.UUID = Field(description="The id of that record.")
+
+
+class ProviderTimeline(BaseModel):
+    """A provider's history of supervision, newest first."""
+
+    provider_id: uuid.UUID = Field(description="The provider.")
+    provider_name: str = Field(description="The provider's name.")
+    events: list[TimelineEvent] = Field(description="The events, newest first.")

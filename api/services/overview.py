@@ -1,0 +1,398 @@
+"""The overview reads: what is due, everything earlier that a visit builds on (§5a), and a provider's timeline.
+
+All three only read. Each gathers rows from several aggregates of one provider (or of the caller's providers),
+so they live together here rather than in the services that write those rows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import partial
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, or_, true
+from sqlmodel import Session, SQLModel, select
+
+from api.clock import DANISH_TIME
+from api.principal import Principal
+from api.schemas import overview as schema
+from api.services.policy import policy_in_force
+from api.tables import (
+    ActionPlan,
+    Assessment,
+    AuditEvent,
+    ConcernNotice,
+    FollowUpDialogue,
+    IntensifiedSupervision,
+    ParentBoardNotice,
+    Provider,
+    Recommendation,
+    RequiredAction,
+    Unit,
+    Visit,
+)
+from domain.compliance import DueKind as CycleDueKind
+from domain.compliance import Minimum, due_dates
+from domain.cycle import ProviderCycle, VisitFact, VisitKind, add_months, cycle_end
+from domain.escalation import EscalationState
+from domain.policy import ConcernLevel, SupervisionPolicy
+from domain.providers import ProviderKind
+
+STILL_OPEN_RECOMMENDATION = ("open", "in_progress")
+UNAPPROVED_PLAN = ("draft", "comment")
+_DUE_KINDS = frozenset(k.value for k in schema.DueKind)
+_REPORT_LAW = "dagtilbudsloven §5b, stk. 2"  # written documentation with concrete follow-up
+_VISIT_LAW = Minimum.ANNOUNCED_AND_UNANNOUNCED_VISITS.legal_reference
+T = TypeVar("T", bound=SQLModel)
+M = TypeVar("M", bound=BaseModel)
+_CYCLE_KINDS = (CycleDueKind.ANNOUNCED_VISIT, CycleDueKind.UNANNOUNCED_VISIT)
+
+
+def _day(moment: datetime) -> date:
+    """The Danish calendar day of a stored UTC timestamp."""
+    return moment.astimezone(DANISH_TIME).date()
+
+
+def _as_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None  # an external (OIDC) subject: such a person has no visits of their own here
+
+
+# --- what is due ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Due:
+    kind: str
+    provider_id: uuid.UUID
+    due_on: date
+    reference_type: str
+    reference_id: uuid.UUID
+    legal_reference: str | None
+    description: str
+    visit_id: uuid.UUID | None = None  # the visit it belongs to, if any: for `mine` and for hiding
+    owner_id: uuid.UUID | None = None  # a supervisor named on the record itself (an action plan's)
+
+    def shown(self, provider: Provider, today: date) -> dict[str, Any]:
+        label = schema.DueKind(self.kind).label_da if self.kind in _DUE_KINDS else self.kind
+        public = {k: v for k, v in vars(self).items() if k not in ("visit_id", "owner_id")}
+        return {**public, "kind_label": label, "provider_name": provider.name, "overdue": self.due_on < today}
+
+
+def due_items(
+    session: Session,
+    principal: Principal,
+    today: date,
+    *,
+    provider: Provider | None,
+    mine: bool,
+    within_days: int,
+) -> schema.DueList:
+    """What is due in the caller's providers, soonest first: overdue items always, others within `within_days`."""
+    statement = select(Provider).where(Provider.municipality_id == principal.municipality_id)
+    if provider is not None:
+        statement = statement.where(Provider.id == provider.id)
+    if principal.role.is_provider_bound:
+        statement = statement.where(Provider.id == principal.provider_id)
+    providers = {p.id: p for p in session.exec(statement)}
+    _, policy = policy_in_force(session, principal.municipality_id, today)
+    ids = list(providers)
+    candidates = [
+        *_required_actions(session, ids),
+        *_missing_follow_ups(session, ids, policy),
+        *_open_recommendations(session, ids),
+        *_unapproved_plans(session, ids),
+        *_cycle_visits(session, [p for p in providers.values() if p.status == "active"], policy, today),
+    ]
+    if principal.role.is_provider_bound:
+        candidates = _without_planned_unannounced(session, candidates)
+    if mine and not principal.role.is_provider_bound:  # a leader's own items are their provider's anyway
+        candidates = _mine(session, principal, ids, candidates)
+    horizon = today + timedelta(days=within_days)
+    shown = sorted(
+        (c for c in candidates if c.due_on <= horizon),  # an overdue item is before the horizon too
+        key=lambda c: (c.due_on, providers[c.provider_id].name, c.kind, str(c.reference_id)),
+    )
+    items = [schema.DueItem(**c.shown(providers[c.provider_id], today)) for c in shown]
+    return schema.DueList(as_of=today, within_days=within_days, items=items)
+
+
+def _required_actions(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
+    for r in _rows(session, RequiredAction, RequiredAction.provider_id.in_(ids), RequiredAction.done_on.is_(None)):
+        yield _Due(r.kind, r.provider_id, r.due_on, "required_action", r.id, r.legal_reference, r.reason, r.visit_id)
+
+
+def _missing_follow_ups(session: Session, ids: list[uuid.UUID], policy: SupervisionPolicy) -> Iterable[_Due]:
+    # The deadline is the policy in force today: a changed deadline applies to the dialogues still to be held.
+    days, law = policy.deadlines.follow_up_dialogue_days, Minimum.FOLLOW_UP_DIALOGUE.legal_reference
+    visits = session.exec(
+        select(Visit)
+        .outerjoin(FollowUpDialogue, FollowUpDialogue.visit_id == Visit.id)
+        .where(Visit.provider_id.in_(ids), Visit.status == "completed", Visit.held_on.is_not(None))
+        .where(FollowUpDialogue.id.is_(None))
+    )
+    for v in visits:
+        number = 2 if v.kind == VisitKind.UNANNOUNCED else 1
+        text = f"Hold follow-up dialogue no. {number} with the leader after the visit on {v.held_on.isoformat()}."
+        due = v.held_on + timedelta(days=days)
+        yield _Due(schema.DueKind.FOLLOW_UP_DIALOGUE, v.provider_id, due, "visit", v.id, law, text, v.id)
+
+
+def _open_recommendations(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
+    kind, still_open = schema.DueKind.RECOMMENDATION, Recommendation.status.in_(STILL_OPEN_RECOMMENDATION)
+    for r in _rows(session, Recommendation, Recommendation.provider_id.in_(ids), still_open):
+        text = f"Follow up the recommendation ({r.owner}): {r.text}"
+        yield _Due(kind, r.provider_id, r.due_on, "recommendation", r.id, _REPORT_LAW, text, r.visit_id)
+
+
+def _unapproved_plans(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
+    kind, law = schema.DueKind.ACTION_PLAN, Minimum.ACTION_PLAN_ON_SERIOUS_CONCERN.legal_reference
+    for p in _rows(session, ActionPlan, ActionPlan.provider_id.in_(ids), ActionPlan.status.in_(UNAPPROVED_PLAN)):
+        text = f"Get the action plan (now `{p.status}`) written with the leader and approved."
+        yield _Due(kind, p.provider_id, p.due_on, "action_plan", p.id, law, text, None, p.supervisor_id)
+
+
+def _cycle_visits(
+    session: Session, providers: list[Provider], policy: SupervisionPolicy, today: date
+) -> Iterable[_Due]:
+    """The announced and unannounced visit the policy asks for in each provider's current cycle.
+
+    A provider's cycle is not stored, so it is taken as the later of the day the provider was registered and
+    `cycle_months` before today. So a provider without a counted visit in that window is overdue, and one with
+    such a visit is due again by the end of the following cycle (domain.compliance.due_dates).
+    """
+    held: dict[uuid.UUID, list[Visit]] = defaultdict(list)
+    for visit in _rows(session, Visit, Visit.provider_id.in_([p.id for p in providers]), Visit.status == "completed"):
+        held[visit.provider_id].append(visit)
+    for provider in providers:
+        start = min(max(_day(provider.created_at), add_months(today, -policy.cycle_months)), today)
+        facts = tuple(
+            # An announced visit counts only with systematic observation, i.e. an instrument was used.
+            VisitFact(
+                id=str(v.id), kind=VisitKind(v.kind), held_on=v.held_on, systematic_observation=bool(v.instrument_id)
+            )
+            for v in held[provider.id]
+            if v.kind in set(VisitKind) and v.held_on is not None
+        )
+        cycle = ProviderCycle(
+            provider_id=str(provider.id),
+            kind=ProviderKind(provider.kind),
+            unit_ids=(),
+            cycle_start=start,
+            cycle_end=cycle_end(start, policy.cycle_months),
+            visits=facts,
+            as_of=today,
+        )
+        for due in due_dates(cycle, policy):
+            if due.what in _CYCLE_KINDS:
+                kind = VisitKind(due.what.value.removesuffix("_visit"))
+                text = f"Hold an {kind.value} visit ({kind.label_da} tilsyn) in the supervision cycle."
+                yield _Due(due.what.value, provider.id, due.due, "provider", provider.id, _VISIT_LAW, text)
+
+
+def _without_planned_unannounced(session: Session, candidates: list[_Due]) -> list[_Due]:
+    # Telling a provider's own people about anything tied to a planned unannounced visit would announce it.
+    visit_ids = {c.visit_id for c in candidates if c.visit_id}
+    planned_unannounced = (Visit.id.in_(visit_ids), Visit.kind == "unannounced", Visit.status == "planned")
+    secret = {v.id for v in _rows(session, Visit, *planned_unannounced)}
+    return [c for c in candidates if c.visit_id not in secret]
+
+
+def _mine(session: Session, principal: Principal, ids: list[uuid.UUID], candidates: list[_Due]) -> list[_Due]:
+    """Items of visits the caller leads or co-observes, and provider-level items of the providers they supervise."""
+    me = _as_uuid(principal.subject)
+    rows = session.exec(
+        select(Visit.id, Visit.provider_id, Visit.status).where(
+            Visit.provider_id.in_(ids), or_(Visit.supervisor_id == me, Visit.co_observer_id == me)
+        )
+    ).all()
+    my_visits = {visit_id for visit_id, _, _ in rows}
+    my_providers = {provider_id for _, provider_id, status in rows if status != "cancelled"}
+
+    def is_mine(c: _Due) -> bool:
+        if c.visit_id is not None:
+            return c.visit_id in my_visits
+        return (me is not None and c.owner_id == me) or c.provider_id in my_providers
+
+    return [c for c in candidates if is_mine(c)]
+
+
+# --- a visit's evidence (§5a) -------------------------------------------------------------------------------
+
+
+def visit_evidence(session: Session, visit: Visit) -> schema.VisitEvidence:
+    """Everything about the visit's provider dated before the visit was held (or everything, if not yet held)."""
+    provider = session.get_one(Provider, visit.provider_id)  # the visit's loader checked that it is visible
+    before = visit.held_on
+
+    def earlier(column: ColumnElement[date]) -> ColumnElement[bool]:
+        return column < before if before else true()
+
+    pid, rows = visit.provider_id, partial(_rows, session)
+    completed = (Visit.status == "completed", Visit.held_on.is_not(None))
+    visits = rows(
+        Visit, Visit.provider_id == pid, Visit.id != visit.id, *completed, earlier(Visit.held_on), newest=Visit.held_on
+    )
+    ids = [v.id for v in visits]
+    assessed = {a.visit_id: a for a in rows(Assessment, Assessment.visit_id.in_(ids), Assessment.unit_id.is_(None))}
+    dialogue = FollowUpDialogue
+    dialogues = rows(dialogue, dialogue.visit_id.in_(ids), earlier(dialogue.held_on), newest=dialogue.held_on)
+    recommendations = rows(Recommendation, Recommendation.visit_id.in_(ids), newest=Recommendation.due_on)
+    notice = ConcernNotice
+    notices = rows(notice, notice.provider_id == pid, earlier(notice.received_on), newest=notice.received_on)
+    episode = IntensifiedSupervision
+    episodes = rows(episode, episode.provider_id == pid, earlier(episode.started_on), newest=episode.started_on)
+    plans_before = ActionPlan.created_at < datetime.combine(before, time.min, DANISH_TIME) if before else true()
+    plans = rows(ActionPlan, ActionPlan.provider_id == pid, plans_before, newest=ActionPlan.created_at)
+    return schema.VisitEvidence(
+        visit_id=visit.id,
+        provider_id=pid,
+        provider_name=provider.name,
+        before=before,
+        # ReadModels validate from attributes, nested ones too: the assessment row becomes its read model.
+        visits=[
+            schema.EvidenceVisit.model_validate({**v.model_dump(), "assessment": assessed.get(v.id)}) for v in visits
+        ],
+        follow_up_dialogues=_shaped(schema.EvidenceFollowUp, dialogues),
+        recommendations=_shaped(schema.EvidenceRecommendation, recommendations),
+        concern_notices=_shaped(schema.EvidenceConcernNotice, notices),
+        intensified_supervision=_shaped(schema.EvidenceIntensified, episodes),
+        action_plans=_shaped(schema.EvidenceActionPlan, plans),
+        reports=[],  # reports arrive with the reports feature
+    )
+
+
+def _rows(session: Session, table: type[T], *conditions: Any, newest: Any = None) -> list[T]:
+    """The rows of `table` that meet every condition; newest first by the `newest` column, if one is named."""
+    statement = select(table).where(*conditions)
+    return list(session.exec(statement.order_by(newest.desc(), table.id) if newest is not None else statement))
+
+
+def _shaped(model: type[M], rows: list[Any]) -> list[M]:
+    return [model.model_validate(row) for row in rows]
+
+
+# --- a provider's timeline ------------------------------------------------------------------------------------
+
+K = schema.TimelineKind
+_RANK = {kind: i for i, kind in enumerate(schema.TimelineKind)}  # declared in the order things happen within a day
+_TRIAGED = ("triaged", "dismissed", "visit_planned")
+Happened = list[tuple[date | None, schema.TimelineKind, str]]
+Reached = dict[tuple[str, str], date]
+
+
+def _status_reached(session: Session, provider: Provider, entity_type: str, ids: list[uuid.UUID]) -> Reached:
+    """(entity id, status) -> the first day the record had that status, as the audit trail recorded it."""
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(AuditEvent.entity_id, AuditEvent.at, AuditEvent.changes)
+        .where(AuditEvent.municipality_id == provider.municipality_id, AuditEvent.entity_type == entity_type)
+        .where(AuditEvent.entity_id.in_([str(i) for i in ids]))
+        .order_by(AuditEvent.at)
+    ).all()
+    reached: Reached = {}
+    for entity_id, at, changes in rows:
+        change = (changes or {}).get("status")
+        if isinstance(change, list) and len(change) == 2 and change[1]:
+            reached.setdefault((entity_id, str(change[1])), _day(at))
+    return reached
+
+
+def _visit_events(v: Visit, reached: Reached) -> Happened:
+    kind = f"{v.kind.capitalize()} visit"
+    happened: Happened = [(_day(v.created_at), K.VISIT_PLANNED, f"{kind} planned for {v.planned_on}")]
+    if v.status == "completed":
+        happened.append((v.held_on, K.VISIT_COMPLETED, f"{kind} held"))
+    if v.status == "cancelled":
+        # When it was cancelled is in the audit trail; a row without history falls back on its last change.
+        on = reached.get((str(v.id), "cancelled"), _day(v.updated_at))
+        reason = f": {v.cancelled_reason}" if v.cancelled_reason else ""
+        happened.append((on, K.VISIT_CANCELLED, f"{kind} cancelled{reason}"))
+    return happened
+
+
+def _assessment_events(a: Assessment, units: dict[uuid.UUID, str]) -> Happened:
+    what = f"Assessment of {units.get(a.unit_id, 'a unit')}" if a.unit_id else "Assessment"
+    score = f"{a.percent:.1f} % ({a.band_label})" if a.percent is not None else "too little observed for a percent"
+    concern = ConcernLevel(a.concern).label_da if a.concern in set(ConcernLevel) else a.concern
+    return [(a.assessed_on, K.ASSESSMENT_MADE, f"{what}: {score}, {concern}")]
+
+
+def _intensified_events(e: IntensifiedSupervision) -> Happened:
+    state = EscalationState(e.state).label_da if e.state in set(EscalationState) else e.state
+    return [
+        (e.started_on, K.INTENSIFIED_STARTED, f"Intensified supervision started: {state}"),
+        (e.ended_on, K.INTENSIFIED_ENDED, "Intensified supervision ended"),
+    ]
+
+
+def _plan_events(p: ActionPlan, opened: date | None) -> Happened:
+    # A plan is opened for comments by informing the parent board of it (§5b stk. 5): that notice dates it.
+    window = f" until {p.comment_window_ends}" if p.comment_window_ends else ""
+    return [
+        (_day(p.created_at), K.ACTION_PLAN_CREATED, f"Action plan drafted, due for approval by {p.due_on}"),
+        (opened, K.ACTION_PLAN_OPENED_FOR_COMMENTS, f"Action plan opened for the parent board's comments{window}"),
+        (p.approved_on, K.ACTION_PLAN_APPROVED, "Action plan approved"),
+        (p.completed_on, K.ACTION_PLAN_COMPLETED, "Action plan completed"),
+    ]
+
+
+def _notice_events(n: ConcernNotice, reached: Reached) -> Happened:
+    happened: Happened = [(n.received_on, K.CONCERN_RECEIVED, f"Concern notice received ({n.source})")]
+    if n.status != "received":
+        days = [day for (i, status), day in reached.items() if i == str(n.id) and status in _TRIAGED]
+        happened.append(
+            (min(days, default=_day(n.updated_at)), K.CONCERN_TRIAGED, f"Concern notice triaged: {n.status}")
+        )
+    return happened
+
+
+def _other_events(row: Recommendation | ParentBoardNotice | FollowUpDialogue) -> Happened:
+    if isinstance(row, Recommendation):
+        text = row.text if len(row.text) <= 80 else row.text[:79] + "…"
+        return [(_day(row.created_at), K.RECOMMENDATION_CREATED, f"Recommendation: {text}")]
+    if isinstance(row, ParentBoardNotice):
+        about = "the action plan" if row.action_plan_id else "the assessment"
+        return [(row.informed_on, K.PARENT_BOARD_INFORMED, f"Parent board informed of {about}")]
+    return [(row.held_on, K.FOLLOW_UP_DIALOGUE_HELD, f"Follow-up dialogue no. {row.number} held with the leader")]
+
+
+def provider_timeline(session: Session, provider: Provider, limit: int) -> schema.ProviderTimeline:
+    """Every event of the provider's supervision, newest first, at most `limit`."""
+    pid, rows = provider.id, partial(_rows, session)
+    visits, plans = rows(Visit, Visit.provider_id == pid), rows(ActionPlan, ActionPlan.provider_id == pid)
+    notices = rows(ConcernNotice, ConcernNotice.provider_id == pid)
+    cancelled = _status_reached(session, provider, "visit", [v.id for v in visits if v.status == "cancelled"])
+    boards = rows(ParentBoardNotice, ParentBoardNotice.provider_id == pid, newest=ParentBoardNotice.informed_on)
+    opened = {b.action_plan_id: b.informed_on for b in boards if b.action_plan_id}  # newest first: the earliest wins
+    triaged = _status_reached(session, provider, "concern_notice", [n.id for n in notices if n.status != "received"])
+    units = {u.id: u.name for u in rows(Unit, Unit.provider_id == pid)}
+    dialogues = session.exec(
+        select(FollowUpDialogue).join(Visit, Visit.id == FollowUpDialogue.visit_id).where(Visit.provider_id == pid)
+    )
+    found: list[tuple[SQLModel, Happened]] = [
+        *((v, _visit_events(v, cancelled)) for v in visits),
+        *((a, _assessment_events(a, units)) for a in rows(Assessment, Assessment.provider_id == pid)),
+        *((e, _intensified_events(e)) for e in rows(IntensifiedSupervision, IntensifiedSupervision.provider_id == pid)),
+        *((p, _plan_events(p, opened.get(p.id))) for p in plans),
+        *((n, _notice_events(n, triaged)) for n in notices),
+        *((r, _other_events(r)) for r in rows(Recommendation, Recommendation.provider_id == pid)),
+        *((b, _other_events(b)) for b in boards),
+        *((d, _other_events(d)) for d in dialogues),
+    ]
+    events = [
+        schema.TimelineEvent(on=on, kind=kind, title=title, entity_type=str(row.__tablename__), entity_id=row.id)
+        for row, happened in found
+        for on, kind, title in happened
+        if on is not None
+    ]
+    events.sort(key=lambda e: (e.on, _RANK[e.kind], str(e.entity_id)), reverse=True)
+    return schema.ProviderTimeline(provider_id=pid, provider_name=provider.name, events=events[:limit])
