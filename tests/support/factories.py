@@ -59,13 +59,13 @@ def unit(db: Session, provider: Provider, **overrides: Any) -> Unit:
 def user(
     db: Session, municipality: Municipality, role: Role, provider: Provider | None = None, **overrides: Any
 ) -> UserAccount:
-    row = UserAccount(
-        municipality_id=municipality.id,
-        email=f"user{next(_sequence)}-{uuid.uuid4().hex[:6]}@test.example",
-        full_name=f"Test {role.value}",
-        role=role,
-        provider_id=provider.id if provider else None,
+    values = {
+        "email": f"user{next(_sequence)}-{uuid.uuid4().hex[:6]}@test.example",
+        "full_name": f"Test {role.value}",
         **overrides,
+    }
+    row = UserAccount(
+        municipality_id=municipality.id, role=role, provider_id=provider.id if provider else None, **values
     )
     db.add(row)
     db.commit()
