@@ -66,7 +66,7 @@ def may_supervise(
     ]
     grounds += [
         f"Supervisor {supervisor_id} has declared a conflict of interest with provider {provider_id}: "
-        f"{conflict.reason.strip() or 'no reason given'}."
+        f"{conflict.reason.strip().rstrip('.') or 'no reason given'}."
         for conflict in conflicts
         if conflict.provider_id == provider_id
     ]

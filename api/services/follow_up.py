@@ -77,8 +77,21 @@ def record_dialogue(
         session.add(existing)
     else:
         apply_changes(existing, values)
+    # The dialogue is where the results are agreed into the provider's development plan (§5b stk. 1-2).
+    _close_actions(session, visit, ActionKind.FEED_DEVELOPMENT_PLAN, data.held_on)
     session.flush()
     return existing
+
+
+def _close_actions(session: Session, visit: Visit, kind: ActionKind, on: date) -> None:
+    """Mark the visit's open required actions of `kind` done on `on`."""
+    open_actions = select(RequiredAction).where(
+        RequiredAction.visit_id == visit.id,
+        RequiredAction.kind == kind.value,
+        RequiredAction.done_on.is_(None),  # type: ignore[union-attr]
+    )
+    for action in session.exec(open_actions):
+        action.done_on = on
 
 
 # The parent board informed (§5b stk. 1)
@@ -98,13 +111,7 @@ def inform_parent_board(
     _refuse_dates(_day_checks(data.informed_on, "body.informed_on", visit, today))
     notice = ParentBoardNotice(**data.model_dump(), provider_id=visit.provider_id, visit_id=visit.id)
     session.add(notice)
-    open_actions = select(RequiredAction).where(
-        RequiredAction.visit_id == visit.id,
-        RequiredAction.kind == ActionKind.INFORM_PARENT_BOARD.value,
-        RequiredAction.done_on.is_(None),  # type: ignore[union-attr]
-    )
-    for action in session.exec(open_actions):
-        action.done_on = data.informed_on
+    _close_actions(session, visit, ActionKind.INFORM_PARENT_BOARD, data.informed_on)
     session.flush()
     return notice
 

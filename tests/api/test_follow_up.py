@@ -388,3 +388,18 @@ def test_the_audit_trail_shows_who_updated_a_recommendation(client, db, world: W
     assert [e["action"] for e in events] == ["recommendations-update"]
     assert events[0]["actor_id"] == str(world.users[Role.LEADER].id)
     assert events[0]["changes"]["status"] == ["open", "done"]
+
+
+def test_the_follow_up_dialogue_closes_the_visits_development_plan_action(client, db, world: World):
+    # Without this, every visit with no concern would leave a "feed the development plan" item due forever.
+    visit = completed(db, world)
+    feed = visit_data.required_action(db, visit, ActionKind.FEED_DEVELOPMENT_PLAN)
+    inform = visit_data.required_action(db, visit)
+
+    body = dialogue_body()
+    response = client.put(dialogue_url(visit), json=body, headers=world.headers(Role.LEADER))
+    assert response.status_code == 201, response.text
+
+    done = {a.id: a.done_on for a in db.exec(select(RequiredAction).execution_options(populate_existing=True))}
+    assert done[feed.id] == date.fromisoformat(body["held_on"])
+    assert done[inform.id] is None  # informing the parent board is its own step

@@ -73,3 +73,11 @@ def test_an_unknown_role_is_refused():
     with pytest.raises(DomainError) as caught:
         Affiliation("prov-1", "parent")
     assert caught.value.violations[0].location == "role"
+
+
+def test_a_declared_reason_ending_in_a_full_stop_reads_as_one_sentence():
+    verdict = may_supervise(
+        "s1", "p1", affiliations=(), conflicts=(ConflictDeclaration("p1", "Barnebarn i børnehaven."),)
+    )
+    assert "børnehaven.." not in verdict.reason
+    assert "Barnebarn i børnehaven." in verdict.reason
