@@ -43,6 +43,7 @@ from api.tables import ImpartialityDeclaration, Observation, Visit
 from domain.access import Permission
 from domain.cycle import VisitKind
 from domain.errors import not_found
+from domain.escalation import ActionKind
 
 router = APIRouter(tags=["visits"])
 
@@ -223,11 +224,17 @@ def complete_visit(
         state=decision.state,
         state_label=decision.state.label_da,
         concern=decision.concern,
+        # The stored actions, not the bare decision: what /due will show (e.g. no parent board to inform).
         actions=[
             ActionRead(
-                kind=a.kind, label_da=a.kind.label_da, due_on=a.due, legal_reference=a.legal_reference, reason=a.reason
+                kind=ActionKind(a.kind),
+                label_da=ActionKind(a.kind).label_da,
+                due_on=a.due_on,
+                legal_reference=a.legal_reference,
+                reason=a.reason,
+                done_on=a.done_on,
             )
-            for a in decision.actions
+            for a in applied.actions
         ],
         intensified_supervision_id=applied.intensified.id if applied.intensified else None,
     )

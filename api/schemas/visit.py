@@ -239,6 +239,9 @@ class ActionRead(ReadModel):
     due_on: date = Field(description="The last day it is in time.")
     legal_reference: str = Field(description="The paragraph it rests on, e.g. `dagtilbudsloven §5b, stk. 4`.")
     reason: str = Field(description="Why it is required, in plain words.")
+    done_on: date | None = Field(
+        None, description="When it was done: starting intensified supervision is done by the completion itself."
+    )
 
 
 class EscalationRead(ReadModel):

@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from api.tables import ActionPlan, IntensifiedSupervision, RequiredAction, Visit
+from api.tables import ActionPlan, IntensifiedSupervision, Provider, RequiredAction, Visit
 from domain.assessment import Assessment
 from domain.escalation import ActionKind, EscalationDecision, EscalationState, decide
 from domain.policy import ConcernLevel, SupervisionPolicy
@@ -97,6 +97,7 @@ def apply_escalation(
         )
         session.add(episode)
     session.flush()
+    has_board = session.get(Provider, visit.provider_id).has_parent_board
     actions = tuple(
         RequiredAction(
             provider_id=visit.provider_id,
@@ -106,8 +107,12 @@ def apply_escalation(
             due_on=action.due,
             legal_reference=action.legal_reference[:100],
             reason=action.reason[:500],
+            # Starting intensified supervision is what this very call just did.
+            done_on=held_on if action.kind is ActionKind.START_INTENSIFIED_SUPERVISION else None,
         )
         for action in decision.actions
+        # §5b stk. 1 informs the parent board where there is one; private childminding has none.
+        if has_board or action.kind is not ActionKind.INFORM_PARENT_BOARD
     )
     session.add_all(actions)
     session.flush()

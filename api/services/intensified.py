@@ -19,7 +19,7 @@ from api.schemas.intensified import (
     RequiredActionRead,
 )
 from api.services.policy import policy_in_force
-from api.tables import ActionPlan, Assessment, IntensifiedSupervision, RequiredAction, Visit
+from api.tables import ActionPlan, Assessment, IntensifiedSupervision, Provider, RequiredAction, Visit
 from domain import assessment as domain_assessment
 from domain.errors import DomainError, ErrorCode, Violation
 from domain.escalation import ActionKind, EscalationState, end_intensified, next_intensified_visit_due
@@ -145,11 +145,13 @@ def end(
         raise DomainError(exc.code, exc.detail, violations) from exc
     row.ended_on, row.end_grounds, row.ended_by = today, decision.grounds, principal.name
     inform = decision.action(ActionKind.INFORM_PARENT_BOARD)
-    if inform is not None:
+    if inform is not None and session.get(Provider, row.provider_id).has_parent_board:
         session.add(
             RequiredAction(
                 provider_id=row.provider_id,
                 intensified_id=row.id,
+                # Tied to the assessment that allowed the end, so informing the board of it closes this too.
+                visit_id=latest.visit_id,
                 kind=inform.kind.value,
                 due_on=inform.due,
                 legal_reference=inform.legal_reference,

@@ -294,3 +294,32 @@ def test_no_concern_keeps_the_normal_cycle(finish):
     assert (escalation["previous_state"], escalation["state"], escalation["concern"]) == ("normal", "normal", "none")
     assert escalation["intensified_supervision_id"] is None
     assert set(actions_by_kind(body)) == {"feed_development_plan", "inform_parent_board"}
+
+
+def test_the_start_of_intensified_supervision_is_done_by_the_completion_itself(finish, db, world):
+    # Left open, it would stand overdue on /due for as long as the period lasts, and after.
+    body = finish(45).json()
+    start = actions_by_kind(body)["start_intensified_supervision"]
+    assert start["done_on"] == HELD_ON
+    stored = db.exec(select(RequiredAction).where(RequiredAction.kind == "start_intensified_supervision")).one()
+    assert stored.done_on == HELD
+    assert actions_by_kind(body)["schedule_follow_up_visit"]["done_on"] is None
+
+
+def test_a_provider_without_a_parent_board_is_not_asked_to_inform_one(client, db, world):
+    # Private childminding (privat pasning) has no parent board; §5b stk. 1 informs one where it exists.
+    world.provider.has_parent_board = False
+    db.add(world.provider)
+    db.commit()
+    body = complete_visit(
+        client,
+        world.headers(Role.SUPERVISOR),
+        provider_id=world.provider.id,
+        supervisor_id=world.users[Role.SUPERVISOR].id,
+        instrument=DEMO_INSTRUMENT,
+        instrument_id=demo_instrument_id(db, world.municipality.id),
+        percent=45,
+    ).json()
+    assert "inform_parent_board" not in actions_by_kind(body)
+    kinds = {a.kind for a in db.exec(select(RequiredAction).where(RequiredAction.provider_id == world.provider.id))}
+    assert "inform_parent_board" not in kinds and "schedule_follow_up_visit" in kinds

@@ -6,10 +6,10 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 import api.clock
-from api.tables import ActionPlan
+from api.tables import ActionPlan, RequiredAction
 from domain.access import Role
 from domain.escalation import ActionKind, EscalationState
 from domain.policy import ConcernLevel
@@ -96,6 +96,13 @@ def test_ending_is_refused_naming_each_unmet_condition_until_all_are_met(client,
     assert body["next_visit_due"] is None
     inform = [a for a in body["required_actions"] if a["kind"] == ActionKind.INFORM_PARENT_BOARD]
     assert [(a["due_on"], a["done"]) for a in inform] == [("2026-06-09", False)]  # the policy's 30 days
+    # Tied to the visit that allowed the end, so telling the board about that visit closes it.
+    stored = db.exec(
+        select(RequiredAction).where(
+            RequiredAction.intensified_id == period.id, RequiredAction.kind == "inform_parent_board"
+        )
+    ).one()
+    assert stored.visit_id == better.id
 
     again = end(client, world, period.id)
     assert failing(again) == {"ended_on"}
