@@ -1,4 +1,5 @@
-"""Demo data: a fictional municipality with providers of every kind, units, and one user per role.
+"""Demo data: a fictional municipality with providers of every kind, units, one user per role (two supervisors),
+and two cycles of supervision history (api.demo_workflow).
 
 Development only (refused in production) and idempotent: a second run finds Fjordby and adds nothing.
 Every name is invented; no person or child in it exists.
@@ -10,6 +11,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from api.audit import AUDIT_CONTEXT_KEY, AuditContext, set_audit_context
+from api.demo_workflow import load_supervision
 from api.passwords import hash_client_secret, hash_password
 from api.tables import IntegrationClient, Municipality, Provider, Unit, UserAccount
 from domain.access import Role, integration_scopes
@@ -69,13 +72,17 @@ class DemoLogin:
     role: Role
     email: str
     password: str
+    full_name: str | None = None  # None: "Demo <role in Danish>"
 
 
 def _login(role: Role, domain: str = "fjordby.example") -> DemoLogin:
     return DemoLogin(role, f"{role.value.replace('_', '-')}@{domain}", f"demo-{role.value.replace('_', '-')}-pass")
 
 
-DEMO_LOGINS = [_login(role) for role in Role if role is not Role.INTEGRATION]
+SECOND_SUPERVISOR = DemoLogin(
+    Role.SUPERVISOR, "supervisor2@fjordby.example", "demo-supervisor2-pass", "Demo tilsynsførende 2"
+)
+DEMO_LOGINS = [_login(role) for role in Role if role is not Role.INTEGRATION] + [SECOND_SUPERVISOR]
 NEIGHBOUR_ADMIN = _login(Role.ADMIN, "nabovig.example")
 
 
@@ -124,24 +131,46 @@ def _providers(session: Session, municipality: Municipality, rows: list, number_
     return created
 
 
+def _acting_as_loader(session: Session, municipality: Municipality | None) -> None:
+    """The audit trail names the demo loader as the actor of everything it writes (in `municipality`)."""
+    municipality_id = municipality.id if municipality else None
+    context = AuditContext("system", "demo-data", "tilsyn demo-data", municipality_id, "demo-data")
+    set_audit_context(session, context)
+
+
 def load_demo_data(session: Session) -> bool:
     """Load the demo municipalities; False (and nothing written) if they are already there."""
     if session.exec(select(Municipality).where(Municipality.kommunekode == DEMO_KOMMUNEKODE)).first():
         return False
+    previous = session.info.get(AUDIT_CONTEXT_KEY)
+    try:
+        _load(session)
+    finally:
+        if previous is None:
+            session.info.pop(AUDIT_CONTEXT_KEY, None)
+        else:
+            set_audit_context(session, previous)
+    return True
+
+
+def _load(session: Session) -> None:
+    _acting_as_loader(session, None)  # a municipality row is audited in itself
     fjordby = _municipality(session, "Fjordby Kommune", DEMO_KOMMUNEKODE, 1)
+    _acting_as_loader(session, fjordby)
     providers = _providers(session, fjordby, FJORDBY_PROVIDERS, 101001)
     own = providers[DEMO_PROVIDER_WITH_USERS]
+    people: dict[str, UserAccount] = {}
     for login in DEMO_LOGINS:
-        session.add(
-            UserAccount(
-                municipality_id=fjordby.id,
-                email=login.email,
-                full_name=f"Demo {login.role.label_da}",
-                role=login.role,
-                provider_id=own.id if login.role.is_provider_bound else None,
-                password_hash=hash_password(login.password),
-            )
+        user = UserAccount(
+            municipality_id=fjordby.id,
+            email=login.email,
+            full_name=login.full_name or f"Demo {login.role.label_da}",
+            role=login.role,
+            provider_id=own.id if login.role.is_provider_bound else None,
+            password_hash=hash_password(login.password),
         )
+        session.add(user)
+        people["supervisor2" if login is SECOND_SUPERVISOR else login.role.value] = user
     session.add(
         IntegrationClient(
             municipality_id=fjordby.id,
@@ -151,7 +180,11 @@ def load_demo_data(session: Session) -> bool:
             scopes=sorted(integration_scopes()),
         )
     )
+    session.flush()
+    load_supervision(session, providers, people)
+
     nabovig = _municipality(session, "Nabovig Kommune", NEIGHBOUR_KOMMUNEKODE, 2)
+    _acting_as_loader(session, nabovig)
     _providers(session, nabovig, NEIGHBOUR_PROVIDERS, 201001)
     session.add(
         UserAccount(
@@ -163,4 +196,3 @@ def load_demo_data(session: Session) -> bool:
         )
     )
     session.flush()
-    return True

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 import api.db
 from api.cli import app as cli
 from api.config import Settings, get_settings
-from api.demo import load_demo_data
+from api.demo import DEMO_LOGINS, SECOND_SUPERVISOR, load_demo_data
 from api.tables import AuditEvent, IntegrationClient, Municipality, Provider, Unit, UserAccount
 from domain.access import Role
 from domain.providers import ProviderKind, UnitKind
@@ -60,10 +60,26 @@ def test_demo_data_builds_a_whole_municipality(db: Session):
 
     users = db.exec(select(UserAccount).where(UserAccount.municipality_id == municipality.id)).all()
     roles = Counter(Role(u.role) for u in users)
-    assert roles == Counter({role: 1 for role in Role if role is not Role.INTEGRATION})
+    # One user per role, and a second supervisor so a declared conflict of interest can be planned around.
+    assert roles == Counter(
+        {role: 2 if role is Role.SUPERVISOR else 1 for role in Role if role is not Role.INTEGRATION}
+    )
     for user in users:
         assert user.password_hash
         assert (user.provider_id is not None) == Role(user.role).is_provider_bound
+
+
+def test_every_demo_login_the_command_line_prints_signs_in(client, db: Session):
+    assert load_demo_data(db) is True
+    db.commit()
+    assert SECOND_SUPERVISOR in DEMO_LOGINS
+
+    for login in DEMO_LOGINS:
+        form = {"grant_type": "password", "username": login.email, "password": login.password}
+        response = client.post("/api/v1/auth/token", data=form)
+        assert response.status_code == 200, (login.email, response.text)
+        me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {response.json()['access_token']}"})
+        assert me.status_code == 200, me.text
 
 
 def test_loading_demo_data_twice_adds_nothing(db: Session):

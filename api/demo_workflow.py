@@ -1,0 +1,395 @@
+"""Fjordby as a living municipality: two supervision cycles, escalation, action plans and concern notices.
+
+Everything is written through the services the API uses, so every rule applies exactly as over HTTP
+(impartiality, assessment, escalation, required actions, audit). Dates count back from the day the loader runs
+(api.clock.today), so the demo always looks current: cycle 1 about 24-13 months ago, cycle 2 within the last
+12 months, and visits planned for the coming weeks. Names are invented; no child is described, no CPR number used.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
+
+from api import clock
+from api.principal import Principal, PrincipalKind
+from api.schemas.action_plan import (
+    ActionPlanCreate,
+    CommentCreate,
+    FollowUp,
+    ItemCreate,
+    ItemStatus,
+    ItemUpdate,
+    OpenForComments,
+)
+from api.schemas.action_plan import NoticeMethod as PlanNoticeMethod
+from api.schemas.concern import ConcernNoticeCreate, ConcernSource, LinkVisit, Triage, TriageOutcome
+from api.schemas.follow_up import (
+    FollowUpDialogueWrite,
+    NoticeMethod,
+    ParentBoardNoticeCreate,
+    RecommendationCreate,
+    RecommendationStatus,
+    RecommendationUpdate,
+)
+from api.schemas.intensified import IntensifiedEnd
+from api.schemas.visit import Completion, DeclarationCreate, Dialogue, ObservationCreate, Relation, VisitCreate
+from api.services import action_plans, concerns, follow_up, impartiality, intensified, visits
+from api.services.assessments import complete_visit
+from api.services.escalation import open_intensified
+from api.services.instruments import domain_instrument, ensure_demo_instrument
+from api.tables import ActionPlan, Provider, Unit, UserAccount, Visit
+from domain.access import Permission, Role, permissions_of
+from domain.cycle import VisitKind
+from domain.errors import DomainError, ErrorCode
+from domain.providers import UnitKind
+
+ANNOUNCED, UNANNOUNCED, INTENSIFIED = VisitKind.ANNOUNCED, VisitKind.UNANNOUNCED, VisitKind.INTENSIFIED
+SOLSIKKEN, SKOVLY, FYRTAARNET = "Børnehuset Solsikken", "Børnehaven Skovly", "Børnehuset Fyrtårnet"
+MYRETUEN, BOEGELUND = "Børnehaven Myretuen", "Landsbyordningen Bøgelund"
+CONFLICTED = "Børnehaven Troldehøjen"  # supervisor 2 declared a conflict of interest here and never goes there
+
+# Provider, supervisor (1 or 2), cycle 1 and cycle 2 as (days ago, percent) or None. The percent picks the band:
+# 90+ fremragende, 70+ god, 50+ tilstrækkelig, 30+ utilstrækkelig (concern), below 30 ringe (serious concern).
+HISTORY: list[tuple[str, int, tuple[int, int] | None, tuple[int, int] | None]] = [
+    (SOLSIKKEN, 1, (690, 58), (20, 25)),
+    ("Vuggestuen Mælkebøtten", 2, (682, 72), (318, 81)),
+    (SKOVLY, 1, (674, 64), (160, 43)),
+    ("Børnehuset Havblik", 2, (666, 84), (304, 92)),
+    ("Børnehuset Regnbuen", 1, (658, 61), (290, 68)),
+    ("Børnehuset Kastanjen", 2, (650, 74), (276, 71)),
+    (MYRETUEN, 1, (642, 27), (200, 78)),
+    ("Vuggestuen Spirehuset", 2, (634, 88), (262, 94)),
+    (FYRTAARNET, 1, (626, 57), (40, 41)),
+    ("Børnehuset Ankeret", 2, (618, 69), (248, 76)),
+    ("Den selvejende institution Lærkereden", 1, (610, 79), (234, 85)),
+    (CONFLICTED, 1, (602, 66), (220, 59)),
+    ("Vuggestuen Humlebien", 2, (594, 73), None),
+    ("Børnehuset Kildevæld", 2, (586, 52), (206, 63)),
+    ("Landsbyordningen Fjordlyst", 1, (578, 81), (192, 77)),
+    ("Landsbyordningen Egebjerg", 2, (570, 70), None),
+    (BOEGELUND, 1, (562, 62), (178, 55)),
+    ("Naturbørnehaven Mosegården", 2, (554, 90), (150, 96)),
+    ("Den private børnehave Søstjernen", 1, (546, 75), (136, 72)),
+    ("Friluftsvuggestuen Græshoppen", 2, (538, 58), None),
+    ("Børnehuset Idrætsspirerne", 1, (530, 67), (122, 74)),
+    ("Dagplejen Fjordby Nord", 2, (522, 76), (108, 82)),
+    ("Dagplejen Fjordby Syd", 1, (514, 71), None),
+    ("Privat pasning Ternevej", 2, (506, 65), None),
+    ("Privat pasning Kløverstien", 2, (498, 60), None),
+    ("Specialbørnehaven Delfinen", 1, (490, 77), (94, 80)),
+    ("Specialgruppen Stjerneskud", 2, (482, 68), None),
+]
+# Unannounced snapshots of everyday life in cycle 2 (notes, no instrument), before that cycle's announced visit.
+SNAPSHOTS = [("Vuggestuen Mælkebøtten", 2, 340), ("Børnehuset Regnbuen", 1, 300),
+             ("Den selvejende institution Lærkereden", 1, 250), ("Dagplejen Fjordby Nord", 2, 130)]  # fmt: skip
+# Visits in the coming weeks: provider, kind, days ahead, supervisor. Solsikken's follows a concern notice.
+PLANNED = [
+    (SOLSIKKEN, UNANNOUNCED, 6, 1), (SKOVLY, INTENSIFIED, 8, 1), ("Vuggestuen Humlebien", ANNOUNCED, 9, 2),
+    ("Specialgruppen Stjerneskud", UNANNOUNCED, 13, 2), ("Landsbyordningen Egebjerg", ANNOUNCED, 16, 2),
+    (FYRTAARNET, INTENSIFIED, 17, 1), ("Friluftsvuggestuen Græshoppen", ANNOUNCED, 23, 2),
+    ("Børnehuset Nordlys", UNANNOUNCED, 27, 1), ("Dagplejen Fjordby Syd", ANNOUNCED, 30, 1),
+    ("Privat pasning Ternevej", ANNOUNCED, 37, 2),
+]  # fmt: skip
+# Provider, days ago, source, reporter (fictional, for the supervision's eyes only), summary, triage and its note.
+NOTICES: list[tuple[str, int, ConcernSource, str | None, str, TriageOutcome | None, str | None]] = [
+    (
+        BOEGELUND, 200, ConcernSource.PARTNER, "Samarbejdspartner C (sundhedspleje)",
+        "Samarbejdspartneren oplever, at der ofte mangler faste voksne i ydertimerne.",
+        TriageOutcome.TRIAGED, "Tages alvorligt; følges op ved et uanmeldt besøg.",
+    ),
+    (
+        SKOVLY, 120, ConcernSource.STAFF, "Medarbejder B",
+        "En medarbejder beskriver travle eftermiddage, hvor børnene ofte venter uden aktiviteter.",
+        TriageOutcome.TRIAGED, "Indgår i det skærpede tilsyn; drøftes ved næste skærpede tilsynsbesøg.",
+    ),
+    (
+        "Børnehuset Regnbuen", 90, ConcernSource.ANONYMOUS, None,
+        "En anonym henvendelse om, at legepladsens redskaber er slidte.",
+        TriageOutcome.DISMISSED,
+        "Legepladsens stand hører ikke under det pædagogiske tilsyn; sendt videre til ejendomsafdelingen.",
+    ),
+    (
+        SOLSIKKEN, 10, ConcernSource.PARENT, "Forælder A",
+        "Forælderen oplever urolige afleveringer om morgenen og få voksne i garderoben.",
+        TriageOutcome.TRIAGED, "Hænger sammen med det skærpede tilsyn; ses ved et uanmeldt besøg om morgenen.",
+    ),
+    (
+        "Børnehuset Kastanjen", 3, ConcernSource.PARENT, "Forælder D",
+        "Forælderen spørger til, hvordan nye pædagoger introduceres til børnegruppen.",
+        None, None,
+    ),
+]  # fmt: skip
+STRENGTHS = [
+    "Varme og nærværende relationer mellem børn og voksne",
+    "Gode rammer for leg både ude og inde",
+    "Sproget understøttes i hverdagens rutiner",
+    "Tydelig struktur og genkendelige overgange",
+    "Børnene inddrages i planlægningen af aktiviteter",
+    "Et tæt og tillidsfuldt forældresamarbejde",
+]
+RECOMMENDATIONS = [
+    ("Arbejd med sprogstimulering i garderoben og ved måltiderne.", "Dagtilbudsleder"),
+    ("Styrk overgangene mellem aktiviteter, så ventetiden bliver kortere.", "Pædagogisk leder"),
+    ("Indret rummene, så børnene selv kan vælge materialer til leg.", "Dagtilbudsleder"),
+    ("Brug den pædagogiske læreplan aktivt i planlægningen af ugens aktiviteter.", "Dagtilbudsleder"),
+    ("Giv de yngste børn flere muligheder for bevægelse og sansning.", "Pædagogisk personale"),
+    ("Følg op på børnenes deltagelse i fællesskaber med systematiske observationer.", "Pædagogisk leder"),
+]
+GOALS = [
+    (
+        "Rolige og trygge afleveringer om morgenen",
+        "En fast voksen i garderoben fra 6.30 til 8.30; ny plan for personalets fordeling i ydertimerne.",
+        "Ved uanmeldte besøg er en voksen til stede i garderoben hver morgen, og afleveringerne er rolige.",
+    ),
+    (
+        "Et sprogligt rigt læringsmiljø i hverdagens rutiner",
+        "Sprogarbejdet planlægges ved hvert stuemøde; måltider og påklædning bruges til samtaler.",
+        "Observation med instrumentet viser mindst tilstrækkelig kvalitet i temaet kommunikation og sprog.",
+    ),
+    (
+        "Alle børn deltager i meningsfulde fællesskaber i legen",
+        "Legen organiseres i mindre grupper med en voksen, der støtter børn, som står uden for legen.",
+        "De voksne kan ved opfølgningen beskrive, hvordan hvert barn indgår i et legefællesskab.",
+    ),
+]
+
+
+def principal_of(user: UserAccount) -> Principal:
+    """The principal the API would build for this local user after sign-in."""
+    role = Role(user.role)
+    return Principal(
+        PrincipalKind.USER, str(user.id), user.full_name, role, user.municipality_id, user.provider_id,
+        permissions_of(role),
+    )  # fmt: skip
+
+
+class _Loader:
+    """Acts as the demo's people would over the API, with the permission each route demands."""
+
+    def __init__(self, session: Session, providers: dict[str, Provider], people: dict[str, UserAccount]) -> None:
+        self.session, self.providers, self.today = session, providers, clock.today()
+        self.users = people
+        self.supervisors = {1: principal_of(people["supervisor"]), 2: principal_of(people["supervisor2"])}
+        self.admin, self.parent_board = principal_of(people["admin"]), principal_of(people["parent_board"])
+        self.instrument = ensure_demo_instrument(session, people["admin"].municipality_id)
+        self.items = list(domain_instrument(self.instrument).items())
+        self.count = 0  # varies texts and score patterns from visit to visit
+
+    def day(self, offset: int) -> date:
+        """`offset` days from today: negative is in the past."""
+        return self.today + timedelta(days=offset)
+
+    @staticmethod
+    def may(principal: Principal, permission: Permission) -> Principal:
+        if not principal.can(permission):  # what the route's guard would refuse with 403
+            raise DomainError(ErrorCode.FORBIDDEN, f"{principal.name} may not {permission.value}.")
+        return principal
+
+    def scores(self, points: int) -> dict[str, int | None]:
+        """Item scores worth `points` in all, spread evenly; which items get the odd point varies by visit."""
+        base, extra = divmod(points, len(self.items))
+        shift = self.count * 5
+        return {
+            item.key: min(item.scale.max, item.scale.min + base + ((k + shift) % len(self.items) < extra))
+            for k, item in enumerate(self.items)
+        }
+
+    def departments(self, provider: Provider) -> list[Unit]:
+        """Departments observed one by one (a handful at most; the dagpleje is observed as one)."""
+        units = self.session.exec(
+            select(Unit).where(Unit.provider_id == provider.id, Unit.kind == UnitKind.DEPARTMENT).order_by(Unit.name)
+        ).all()
+        return list(units) if len(units) <= 3 else []
+
+    def plan(self, name: str, kind: VisitKind, on: date, supervisor: int, *, scored: bool = True) -> Visit:
+        provider = self.providers[name]
+        principal = self.may(self.supervisors[supervisor], Permission.VISITS_WRITE)
+        data = VisitCreate(
+            provider_id=provider.id,
+            kind=kind,
+            planned_on=on,
+            unit_ids=[u.id for u in self.departments(provider)] if scored else [],
+            supervisor_id=uuid.UUID(principal.subject),
+            instrument_id=self.instrument.id if scored else None,
+            notes=f"Forberedelse: tidligere rapporter og data for {provider.name} er gennemgået.",
+        )
+        return visits.create_visit(self.session, principal, data)
+
+    def hold(self, visit: Visit, held_on: date, percent: int | None = None) -> Visit:
+        """Observe, hold the dialogue, complete (assessment and escalation) and follow up, as after any visit."""
+        self.count += 1
+        principal = next(p for p in self.supervisors.values() if p.subject == str(visit.supervisor_id))
+        provider = self.session.get(Provider, visit.provider_id)
+        if percent is None:
+            notes = "Børnene legede i små grupper; de voksne var nærværende og fulgte børnenes initiativer."
+            visits.record_observation(self.session, principal, visit, ObservationCreate(notes=notes))
+        else:
+            points = round(percent * len(self.items) * 4 / 100)  # the demo instrument's items score 1-5
+            units = [uuid.UUID(u) for u in visit.unit_ids] or [None]
+            for i, unit_id in enumerate(units):
+                # Units differ a little around the provider's total; the pooled score stays the target.
+                spread = (i - (len(units) - 1) / 2) * 6
+                observed = ObservationCreate(unit_id=unit_id, scores=self.scores(int(points + spread)))
+                visits.record_observation(self.session, principal, visit, observed)
+        summary = "Vi talte om læringsmiljøet i hverdagens rutiner og om, hvordan legen organiseres."
+        talk = Dialogue(held_on=held_on, participants=["Dagtilbudsleder", "Pædagog", "Medhjælper"], summary=summary)
+        visits.record_dialogue(self.session, visit, talk)
+        strengths = [STRENGTHS[self.count % 6], STRENGTHS[(self.count + 3) % 6]]
+        complete_visit(self.session, visit, Completion(held_on=held_on, strengths=strengths), self.today)
+        self.follow_up(principal, visit, provider, held_on)
+        return visit
+
+    def follow_up(self, principal: Principal, visit: Visit, provider: Provider, held_on: date) -> None:
+        self.may(principal, Permission.FOLLOW_UP_WRITE)
+        talk = FollowUpDialogueWrite(
+            held_on=min(held_on + timedelta(days=8), self.today),
+            participants=["Dagtilbudsleder", principal.name],
+            summary="Vurderingen og anbefalingerne blev gennemgået; lederen genkendte billedet.",
+            agreed_follow_up="Anbefalingerne indarbejdes i dagtilbuddets udviklingsplan.",
+        )
+        follow_up.record_dialogue(self.session, visit, None, talk, self.today)
+        if provider.has_parent_board:
+            method = [NoticeMethod.MEETING, NoticeMethod.EMAIL, NoticeMethod.INTRANET][self.count % 3]
+            informed = ParentBoardNoticeCreate(informed_on=min(held_on + timedelta(days=12), self.today), method=method)
+            follow_up.inform_parent_board(self.session, visit, informed, self.today)
+        if visit.kind == UNANNOUNCED:
+            return
+        self.may(principal, Permission.RECOMMENDATIONS_WRITE)
+        for n in range(1 + self.count % 2):
+            text, owner = RECOMMENDATIONS[(self.count + n) % len(RECOMMENDATIONS)]
+            due_on = held_on + timedelta(days=150 + 120 * n)
+            row = follow_up.create_recommendation(
+                self.session, visit, RecommendationCreate(text=text, owner=owner, due_on=due_on)
+            )
+            if due_on < self.today:
+                note = "Gennemført og drøftet ved det efterfølgende tilsyn."
+                done = RecommendationUpdate(status=RecommendationStatus.DONE, status_note=note)
+                follow_up.update_recommendation(self.session, principal, row, done)
+
+    def visit(self, name: str, kind: VisitKind, days_ago: int, supervisor: int, percent: int | None = None) -> Visit:
+        held_on = self.day(-days_ago)
+        return self.hold(self.plan(name, kind, held_on, supervisor, scored=percent is not None), held_on, percent)
+
+
+def load_supervision(session: Session, providers: dict[str, Provider], people: dict[str, UserAccount]) -> None:
+    """Two cycles of supervision in Fjordby, oldest first, so each step meets the state the API would see.
+
+    `people` holds the demo users by key: supervisor, supervisor2, admin, leader, parent_board.
+    """
+    demo = _Loader(session, providers, people)
+    _declare_conflict(demo)
+    for name, supervisor, first, _ in HISTORY:
+        if first:
+            demo.visit(name, ANNOUNCED, first[0], supervisor, first[1])
+    _intensified_ended(demo)
+    for name, supervisor, days_ago in SNAPSHOTS:
+        demo.visit(name, UNANNOUNCED, days_ago, supervisor)
+    for name, supervisor, _, second in HISTORY:
+        if second:
+            demo.visit(name, ANNOUNCED, second[0], supervisor, second[1])
+    demo.visit(SKOVLY, INTENSIFIED, 50, 1, 47)  # still utilstrækkelig: intensified supervision goes on
+    _plan_out_for_comments(demo)
+    planned = {
+        name: demo.plan(name, kind, demo.day(days), sup, scored=kind != UNANNOUNCED)
+        for name, kind, days, sup in PLANNED
+    }
+    _concerns(demo, planned[SOLSIKKEN])
+    session.flush()
+
+
+def _declare_conflict(demo: _Loader) -> None:
+    """Supervisor 2 is related to someone at Troldehøjen; the administration records it (and plans around it)."""
+    user, reason = demo.users["supervisor2"], "Nært familiemedlem er ansat som pædagog i børnehaven."
+    impartiality.may_declare(demo.may(demo.admin, Permission.USERS_WRITE), user, Relation.CONFLICT)
+    provider_id = demo.providers[CONFLICTED].id
+    data = DeclarationCreate(
+        provider_id=provider_id, relation=Relation.CONFLICT, reason=reason, declared_on=demo.day(-720)
+    )
+    impartiality.declare(demo.session, user, data)
+
+
+def _add_goals(demo: _Loader, plan: ActionPlan, goals: list[tuple[str, str, str]], first_deadline: int) -> list:
+    writer = demo.may(demo.supervisors[1], Permission.ACTION_PLANS_WRITE)
+    return [
+        action_plans.add_item(
+            demo.session,
+            plan,
+            ItemCreate(
+                goal=goal,
+                actions=actions,
+                owner=writer.name if n == 2 else "Dagtilbudsleder",
+                deadline=demo.day(first_deadline + 30 * n),
+                success_criterion=criterion,
+            ),
+        )
+        for n, (goal, actions, criterion) in enumerate(goals)
+    ]
+
+
+def _intensified_ended(demo: _Loader) -> None:
+    """Myretuen (ringe in cycle 1): intensified supervision and an action plan, followed through, then ended."""
+    session, writer = demo.session, demo.may(demo.supervisors[1], Permission.ACTION_PLANS_WRITE)
+    episode = open_intensified(session, demo.providers[MYRETUEN].id)
+    summary = "Læringsmiljøet styrkes med fokus på sprog og leg; fremdriften følges ved skærpede tilsynsbesøg."
+    created = ActionPlanCreate(leader_name="Dagtilbudslederen i Myretuen", summary=summary)
+    plan = action_plans.create_plan(session, writer, episode, created)
+    items = _add_goals(demo, plan, GOALS[1:], -600)
+    opened = OpenForComments(informed_on=demo.day(-632), method=PlanNoticeMethod.MEETING)
+    action_plans.open_for_comments(session, plan, opened, demo.today)
+    approver = demo.may(demo.supervisors[1], Permission.ACTION_PLANS_APPROVE)
+    action_plans.approve(session, approver, plan, demo.day(-616))  # the board's window ended without comments
+    note = "Sprogarbejdet er i gang på alle stuer; legen organiseres nu i mindre grupper."
+    action_plans.follow_up(session, plan, FollowUp(followed_up_on=demo.day(-580), note=note), demo.today)
+    for item in items:
+        action_plans.update_item(session, plan, item, ItemUpdate(status=ItemStatus.DONE))
+    demo.visit(MYRETUEN, INTENSIFIED, 540, 1, 74)  # the re-assessment: god, no concern
+    action_plans.complete(session, plan, demo.day(-535))
+    grounds = (
+        "Det skærpede tilsynsbesøg viste god kvalitet uden bekymring, og handleplanen er gennemført. "
+        "Børnehaven vender tilbage til det almindelige tilsyn."
+    )
+    admin = demo.may(demo.admin, Permission.INTENSIFIED_END)
+    intensified.end(session, admin, episode, IntensifiedEnd(grounds=grounds), demo.day(-530))
+
+
+def _plan_out_for_comments(demo: _Loader) -> None:
+    """Solsikken (ringe in cycle 2): its action plan is with the parent board, who have commented once."""
+    session, writer = demo.session, demo.may(demo.supervisors[1], Permission.ACTION_PLANS_WRITE)
+    episode = open_intensified(session, demo.providers[SOLSIKKEN].id)
+    summary = "Trygge morgener, sprog i hverdagen og fællesskaber i legen; følges op ved uanmeldte besøg."
+    plan = action_plans.create_plan(
+        session, writer, episode, ActionPlanCreate(leader_name=demo.users["leader"].full_name, summary=summary)
+    )
+    _add_goals(demo, plan, GOALS, 30)
+    note = "Planen blev gennemgået på bestyrelsesmødet; bestyrelsen kan kommentere den her."
+    opened = OpenForComments(informed_on=demo.day(-5), method=PlanNoticeMethod.MEETING, note=note)
+    action_plans.open_for_comments(session, plan, opened, demo.today)
+    board = demo.may(demo.parent_board, Permission.ACTION_PLANS_COMMENT)
+    text = "Bestyrelsen bakker op om planen og ønsker, at forældrene løbende orienteres på Aula om morgenerne."
+    action_plans.add_comment(session, board, plan, CommentCreate(text=text), demo.today)
+
+
+def _concerns(demo: _Loader, solsikken_visit: Visit) -> None:
+    """The concern notices of the last months; two are followed by unannounced visits, one held, one still planned."""
+    writer = demo.may(demo.supervisors[1], Permission.CONCERNS_WRITE)
+    for name, days_ago, source, reporter, summary, outcome, note in NOTICES:
+        data = ConcernNoticeCreate(
+            provider_id=demo.providers[name].id,
+            received_on=demo.day(-days_ago),
+            source=source,
+            reporter_name=reporter,
+            summary=summary,
+        )
+        notice = concerns.create_notice(demo.session, writer, data, demo.today)
+        if outcome is not None:
+            concerns.triage(demo.session, notice, Triage(status=outcome, note=note))
+        if name == BOEGELUND:
+            held_on = demo.day(-190)
+            visit = demo.plan(BOEGELUND, UNANNOUNCED, held_on, 1, scored=False)
+            concerns.link_visit(demo.session, notice, LinkVisit(visit_id=visit.id))
+            demo.hold(visit, held_on)
+        elif name == SOLSIKKEN:  # the planned visit is hidden from Solsikken's own people until it is held
+            concerns.link_visit(demo.session, notice, LinkVisit(visit_id=solsikken_visit.id))
