@@ -13,6 +13,7 @@ from api.errors import problem_responses
 from api.principal import Principal
 from api.schemas.overview import DueList, ProviderTimeline, VisitEvidence
 from api.services import overview as service
+from api.services import timeline
 from domain.access import Permission
 
 router = APIRouter(tags=["overview"])
@@ -80,4 +81,4 @@ def read_provider_timeline(
     limit: Annotated[int, Query(ge=1, le=1000, description="At most this many events (1-1000), newest first.")] = 200,
 ) -> ProviderTimeline:
     """Read the provider's timeline: every event of its supervision, newest first."""
-    return service.provider_timeline(session, provider, limit)
+    return timeline.provider_timeline(session, provider, limit)

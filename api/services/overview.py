@@ -22,25 +22,23 @@ from api.clock import DANISH_TIME
 from api.principal import Principal
 from api.schemas import overview as schema
 from api.services.policy import policy_in_force
+from api.services.reading import as_uuid, danish_day, rows
 from api.tables import (
     ActionPlan,
     Assessment,
-    AuditEvent,
     ConcernNotice,
     FollowUpDialogue,
     IntensifiedSupervision,
-    ParentBoardNotice,
     Provider,
     Recommendation,
     RequiredAction,
-    Unit,
     Visit,
 )
 from domain.compliance import DueKind as CycleDueKind
 from domain.compliance import Minimum, due_dates
 from domain.cycle import ProviderCycle, VisitFact, VisitKind, add_months, cycle_end
-from domain.escalation import EscalationState
-from domain.policy import ConcernLevel, SupervisionPolicy
+from domain.escalation import ActionKind
+from domain.policy import SupervisionPolicy
 from domain.providers import ProviderKind
 
 STILL_OPEN_RECOMMENDATION = ("open", "in_progress")
@@ -51,18 +49,6 @@ _VISIT_LAW = Minimum.ANNOUNCED_AND_UNANNOUNCED_VISITS.legal_reference
 T = TypeVar("T", bound=SQLModel)
 M = TypeVar("M", bound=BaseModel)
 _CYCLE_KINDS = (CycleDueKind.ANNOUNCED_VISIT, CycleDueKind.UNANNOUNCED_VISIT)
-
-
-def _day(moment: datetime) -> date:
-    """The Danish calendar day of a stored UTC timestamp."""
-    return moment.astimezone(DANISH_TIME).date()
-
-
-def _as_uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None  # an external (OIDC) subject: such a person has no visits of their own here
 
 
 # --- what is due ----------------------------------------------------------------------------------------------
@@ -125,7 +111,7 @@ def due_items(
 
 
 def _required_actions(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
-    for r in _rows(session, RequiredAction, RequiredAction.provider_id.in_(ids), RequiredAction.done_on.is_(None)):
+    for r in rows(session, RequiredAction, RequiredAction.provider_id.in_(ids), RequiredAction.done_on.is_(None)):
         yield _Due(r.kind, r.provider_id, r.due_on, "required_action", r.id, r.legal_reference, r.reason, r.visit_id)
 
 
@@ -147,14 +133,22 @@ def _missing_follow_ups(session: Session, ids: list[uuid.UUID], policy: Supervis
 
 def _open_recommendations(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
     kind, still_open = schema.DueKind.RECOMMENDATION, Recommendation.status.in_(STILL_OPEN_RECOMMENDATION)
-    for r in _rows(session, Recommendation, Recommendation.provider_id.in_(ids), still_open):
+    for r in rows(session, Recommendation, Recommendation.provider_id.in_(ids), still_open):
         text = f"Follow up the recommendation ({r.owner}): {r.text}"
         yield _Due(kind, r.provider_id, r.due_on, "recommendation", r.id, _REPORT_LAW, text, r.visit_id)
 
 
 def _unapproved_plans(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
     kind, law = schema.DueKind.ACTION_PLAN, Minimum.ACTION_PLAN_ON_SERIOUS_CONCERN.legal_reference
-    for p in _rows(session, ActionPlan, ActionPlan.provider_id.in_(ids), ActionPlan.status.in_(UNAPPROVED_PLAN)):
+    # A plan whose period still has its open make_action_plan requirement is already on the list through it.
+    required = {
+        r.intensified_id
+        for r in rows(session, RequiredAction, RequiredAction.provider_id.in_(ids), RequiredAction.done_on.is_(None))
+        if r.kind == ActionKind.MAKE_ACTION_PLAN
+    }
+    for p in rows(session, ActionPlan, ActionPlan.provider_id.in_(ids), ActionPlan.status.in_(UNAPPROVED_PLAN)):
+        if p.intensified_id in required:
+            continue
         text = f"Get the action plan (now `{p.status}`) written with the leader and approved."
         yield _Due(kind, p.provider_id, p.due_on, "action_plan", p.id, law, text, None, p.supervisor_id)
 
@@ -169,10 +163,10 @@ def _cycle_visits(
     such a visit is due again by the end of the following cycle (domain.compliance.due_dates).
     """
     held: dict[uuid.UUID, list[Visit]] = defaultdict(list)
-    for visit in _rows(session, Visit, Visit.provider_id.in_([p.id for p in providers]), Visit.status == "completed"):
+    for visit in rows(session, Visit, Visit.provider_id.in_([p.id for p in providers]), Visit.status == "completed"):
         held[visit.provider_id].append(visit)
     for provider in providers:
-        start = min(max(_day(provider.created_at), add_months(today, -policy.cycle_months)), today)
+        start = min(max(danish_day(provider.created_at), add_months(today, -policy.cycle_months)), today)
         facts = tuple(
             # An announced visit counts only with systematic observation, i.e. an instrument was used.
             VisitFact(
@@ -201,13 +195,13 @@ def _without_planned_unannounced(session: Session, candidates: list[_Due]) -> li
     # Telling a provider's own people about anything tied to a planned unannounced visit would announce it.
     visit_ids = {c.visit_id for c in candidates if c.visit_id}
     planned_unannounced = (Visit.id.in_(visit_ids), Visit.kind == "unannounced", Visit.status == "planned")
-    secret = {v.id for v in _rows(session, Visit, *planned_unannounced)}
+    secret = {v.id for v in rows(session, Visit, *planned_unannounced)}
     return [c for c in candidates if c.visit_id not in secret]
 
 
 def _mine(session: Session, principal: Principal, ids: list[uuid.UUID], candidates: list[_Due]) -> list[_Due]:
     """Items of visits the caller leads or co-observes, and provider-level items of the providers they supervise."""
-    me = _as_uuid(principal.subject)
+    me = as_uuid(principal.subject)
     rows = session.exec(
         select(Visit.id, Visit.provider_id, Visit.status).where(
             Visit.provider_id.in_(ids), or_(Visit.supervisor_id == me, Visit.co_observer_id == me)
@@ -235,22 +229,22 @@ def visit_evidence(session: Session, visit: Visit) -> schema.VisitEvidence:
     def earlier(column: ColumnElement[date]) -> ColumnElement[bool]:
         return column < before if before else true()
 
-    pid, rows = visit.provider_id, partial(_rows, session)
+    pid, read = visit.provider_id, partial(rows, session)
     completed = (Visit.status == "completed", Visit.held_on.is_not(None))
-    visits = rows(
+    visits = read(
         Visit, Visit.provider_id == pid, Visit.id != visit.id, *completed, earlier(Visit.held_on), newest=Visit.held_on
     )
     ids = [v.id for v in visits]
-    assessed = {a.visit_id: a for a in rows(Assessment, Assessment.visit_id.in_(ids), Assessment.unit_id.is_(None))}
+    assessed = {a.visit_id: a for a in read(Assessment, Assessment.visit_id.in_(ids), Assessment.unit_id.is_(None))}
     dialogue = FollowUpDialogue
-    dialogues = rows(dialogue, dialogue.visit_id.in_(ids), earlier(dialogue.held_on), newest=dialogue.held_on)
-    recommendations = rows(Recommendation, Recommendation.visit_id.in_(ids), newest=Recommendation.due_on)
+    dialogues = read(dialogue, dialogue.visit_id.in_(ids), earlier(dialogue.held_on), newest=dialogue.held_on)
+    recommendations = read(Recommendation, Recommendation.visit_id.in_(ids), newest=Recommendation.due_on)
     notice = ConcernNotice
-    notices = rows(notice, notice.provider_id == pid, earlier(notice.received_on), newest=notice.received_on)
+    notices = read(notice, notice.provider_id == pid, earlier(notice.received_on), newest=notice.received_on)
     episode = IntensifiedSupervision
-    episodes = rows(episode, episode.provider_id == pid, earlier(episode.started_on), newest=episode.started_on)
+    episodes = read(episode, episode.provider_id == pid, earlier(episode.started_on), newest=episode.started_on)
     plans_before = ActionPlan.created_at < datetime.combine(before, time.min, DANISH_TIME) if before else true()
-    plans = rows(ActionPlan, ActionPlan.provider_id == pid, plans_before, newest=ActionPlan.created_at)
+    plans = read(ActionPlan, ActionPlan.provider_id == pid, plans_before, newest=ActionPlan.created_at)
     return schema.VisitEvidence(
         visit_id=visit.id,
         provider_id=pid,
@@ -269,130 +263,5 @@ def visit_evidence(session: Session, visit: Visit) -> schema.VisitEvidence:
     )
 
 
-def _rows(session: Session, table: type[T], *conditions: Any, newest: Any = None) -> list[T]:
-    """The rows of `table` that meet every condition; newest first by the `newest` column, if one is named."""
-    statement = select(table).where(*conditions)
-    return list(session.exec(statement.order_by(newest.desc(), table.id) if newest is not None else statement))
-
-
 def _shaped(model: type[M], rows: list[Any]) -> list[M]:
     return [model.model_validate(row) for row in rows]
-
-
-# --- a provider's timeline ------------------------------------------------------------------------------------
-
-K = schema.TimelineKind
-_RANK = {kind: i for i, kind in enumerate(schema.TimelineKind)}  # declared in the order things happen within a day
-_TRIAGED = ("triaged", "dismissed", "visit_planned")
-Happened = list[tuple[date | None, schema.TimelineKind, str]]
-Reached = dict[tuple[str, str], date]
-
-
-def _status_reached(session: Session, provider: Provider, entity_type: str, ids: list[uuid.UUID]) -> Reached:
-    """(entity id, status) -> the first day the record had that status, as the audit trail recorded it."""
-    if not ids:
-        return {}
-    rows = session.exec(
-        select(AuditEvent.entity_id, AuditEvent.at, AuditEvent.changes)
-        .where(AuditEvent.municipality_id == provider.municipality_id, AuditEvent.entity_type == entity_type)
-        .where(AuditEvent.entity_id.in_([str(i) for i in ids]))
-        .order_by(AuditEvent.at)
-    ).all()
-    reached: Reached = {}
-    for entity_id, at, changes in rows:
-        change = (changes or {}).get("status")
-        if isinstance(change, list) and len(change) == 2 and change[1]:
-            reached.setdefault((entity_id, str(change[1])), _day(at))
-    return reached
-
-
-def _visit_events(v: Visit, reached: Reached) -> Happened:
-    kind = f"{v.kind.capitalize()} visit"
-    happened: Happened = [(_day(v.created_at), K.VISIT_PLANNED, f"{kind} planned for {v.planned_on}")]
-    if v.status == "completed":
-        happened.append((v.held_on, K.VISIT_COMPLETED, f"{kind} held"))
-    if v.status == "cancelled":
-        # When it was cancelled is in the audit trail; a row without history falls back on its last change.
-        on = reached.get((str(v.id), "cancelled"), _day(v.updated_at))
-        reason = f": {v.cancelled_reason}" if v.cancelled_reason else ""
-        happened.append((on, K.VISIT_CANCELLED, f"{kind} cancelled{reason}"))
-    return happened
-
-
-def _assessment_events(a: Assessment, units: dict[uuid.UUID, str]) -> Happened:
-    what = f"Assessment of {units.get(a.unit_id, 'a unit')}" if a.unit_id else "Assessment"
-    score = f"{a.percent:.1f} % ({a.band_label})" if a.percent is not None else "too little observed for a percent"
-    concern = ConcernLevel(a.concern).label_da if a.concern in set(ConcernLevel) else a.concern
-    return [(a.assessed_on, K.ASSESSMENT_MADE, f"{what}: {score}, {concern}")]
-
-
-def _intensified_events(e: IntensifiedSupervision) -> Happened:
-    state = EscalationState(e.state).label_da if e.state in set(EscalationState) else e.state
-    return [
-        (e.started_on, K.INTENSIFIED_STARTED, f"Intensified supervision started: {state}"),
-        (e.ended_on, K.INTENSIFIED_ENDED, "Intensified supervision ended"),
-    ]
-
-
-def _plan_events(p: ActionPlan, opened: date | None) -> Happened:
-    # A plan is opened for comments by informing the parent board of it (§5b stk. 5): that notice dates it.
-    window = f" until {p.comment_window_ends}" if p.comment_window_ends else ""
-    return [
-        (_day(p.created_at), K.ACTION_PLAN_CREATED, f"Action plan drafted, due for approval by {p.due_on}"),
-        (opened, K.ACTION_PLAN_OPENED_FOR_COMMENTS, f"Action plan opened for the parent board's comments{window}"),
-        (p.approved_on, K.ACTION_PLAN_APPROVED, "Action plan approved"),
-        (p.completed_on, K.ACTION_PLAN_COMPLETED, "Action plan completed"),
-    ]
-
-
-def _notice_events(n: ConcernNotice, reached: Reached) -> Happened:
-    happened: Happened = [(n.received_on, K.CONCERN_RECEIVED, f"Concern notice received ({n.source})")]
-    if n.status != "received":
-        days = [day for (i, status), day in reached.items() if i == str(n.id) and status in _TRIAGED]
-        happened.append(
-            (min(days, default=_day(n.updated_at)), K.CONCERN_TRIAGED, f"Concern notice triaged: {n.status}")
-        )
-    return happened
-
-
-def _other_events(row: Recommendation | ParentBoardNotice | FollowUpDialogue) -> Happened:
-    if isinstance(row, Recommendation):
-        text = row.text if len(row.text) <= 80 else row.text[:79] + "…"
-        return [(_day(row.created_at), K.RECOMMENDATION_CREATED, f"Recommendation: {text}")]
-    if isinstance(row, ParentBoardNotice):
-        about = "the action plan" if row.action_plan_id else "the assessment"
-        return [(row.informed_on, K.PARENT_BOARD_INFORMED, f"Parent board informed of {about}")]
-    return [(row.held_on, K.FOLLOW_UP_DIALOGUE_HELD, f"Follow-up dialogue no. {row.number} held with the leader")]
-
-
-def provider_timeline(session: Session, provider: Provider, limit: int) -> schema.ProviderTimeline:
-    """Every event of the provider's supervision, newest first, at most `limit`."""
-    pid, rows = provider.id, partial(_rows, session)
-    visits, plans = rows(Visit, Visit.provider_id == pid), rows(ActionPlan, ActionPlan.provider_id == pid)
-    notices = rows(ConcernNotice, ConcernNotice.provider_id == pid)
-    cancelled = _status_reached(session, provider, "visit", [v.id for v in visits if v.status == "cancelled"])
-    boards = rows(ParentBoardNotice, ParentBoardNotice.provider_id == pid, newest=ParentBoardNotice.informed_on)
-    opened = {b.action_plan_id: b.informed_on for b in boards if b.action_plan_id}  # newest first: the earliest wins
-    triaged = _status_reached(session, provider, "concern_notice", [n.id for n in notices if n.status != "received"])
-    units = {u.id: u.name for u in rows(Unit, Unit.provider_id == pid)}
-    dialogues = session.exec(
-        select(FollowUpDialogue).join(Visit, Visit.id == FollowUpDialogue.visit_id).where(Visit.provider_id == pid)
-    )
-    found: list[tuple[SQLModel, Happened]] = [
-        *((v, _visit_events(v, cancelled)) for v in visits),
-        *((a, _assessment_events(a, units)) for a in rows(Assessment, Assessment.provider_id == pid)),
-        *((e, _intensified_events(e)) for e in rows(IntensifiedSupervision, IntensifiedSupervision.provider_id == pid)),
-        *((p, _plan_events(p, opened.get(p.id))) for p in plans),
-        *((n, _notice_events(n, triaged)) for n in notices),
-        *((r, _other_events(r)) for r in rows(Recommendation, Recommendation.provider_id == pid)),
-        *((b, _other_events(b)) for b in boards),
-        *((d, _other_events(d)) for d in dialogues),
-    ]
-    events = [
-        schema.TimelineEvent(on=on, kind=kind, title=title, entity_type=str(row.__tablename__), entity_id=row.id)
-        for row, happened in found
-        for on, kind, title in happened
-        if on is not None
-    ]
-    events.sort(key=lambda e: (e.on, _RANK[e.kind], str(e.entity_id)), reverse=True)
-    return schema.ProviderTimeline(provider_id=pid, provider_name=provider.name, events=events[:limit])

@@ -390,3 +390,15 @@ def test_the_timeline_is_for_admin_and_supervisors_and_within_the_municipality(c
         problem(client.get(timeline_url, headers=world.headers(role)), 403, "forbidden")
     neighbour_url = f"/api/v1/providers/{world.neighbour_provider.id}/timeline"
     problem(client.get(neighbour_url, headers=world.headers(Role.ADMIN)), 404, "not-found")
+
+
+def test_a_plan_still_owed_by_its_period_is_listed_once(client, db, world: World):
+    # The period's make_action_plan requirement already carries the plan's deadline and paragraph; listing the
+    # draft plan too would show one duty twice.
+    period = data.intensified(db, world.provider, date(2026, 6, 1))
+    data.required_action(db, world.provider, date(2026, 7, 1), intensified_id=period.id)
+    data.action_plan(db, period, world.users[Role.SUPERVISOR], date(2026, 7, 1), created_on=date(2026, 6, 5))
+
+    kinds = [kind for _, kind, name, _ in summary(client.get(DUE, headers=world.headers(Role.ADMIN)))]
+    assert kinds.count("make_action_plan") == 1
+    assert "action_plan" not in kinds
