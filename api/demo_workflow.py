@@ -345,7 +345,7 @@ def _intensified_ended(demo: _Loader) -> None:
     action_plans.follow_up(session, plan, FollowUp(followed_up_on=demo.day(-580), note=note), demo.today)
     for item in items:
         action_plans.update_item(session, plan, item, ItemUpdate(status=ItemStatus.DONE))
-    demo.visit(MYRETUEN, INTENSIFIED, 540, 1, 74)  # the re-assessment: god, no concern
+    reassessment = demo.visit(MYRETUEN, INTENSIFIED, 540, 1, 74)  # the re-assessment: god, no concern
     action_plans.complete(session, plan, demo.day(-535))
     grounds = (
         "Det skærpede tilsynsbesøg viste god kvalitet uden bekymring, og handleplanen er gennemført. "
@@ -353,6 +353,10 @@ def _intensified_ended(demo: _Loader) -> None:
     )
     admin = demo.may(demo.admin, Permission.INTENSIFIED_END)
     intensified.end(session, admin, episode, IntensifiedEnd(grounds=grounds), demo.day(-530))
+    told = ParentBoardNoticeCreate(
+        informed_on=demo.day(-525), method=NoticeMethod.MEETING, note="Skærpet tilsyn ophørt."
+    )
+    follow_up.inform_parent_board(session, reassessment, told, demo.today)  # the board hears of the end too
 
 
 def _plan_out_for_comments(demo: _Loader) -> None:
