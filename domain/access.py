@@ -77,6 +77,12 @@ class Permission(StrEnum):
     ACTION_PLANS_APPROVE = "action-plans:approve"
     DUE_READ = "due:read"
     TIMELINE_READ = "timeline:read"
+    REPORTS_READ = "reports:read"
+    REPORTS_WRITE = "reports:write"
+    REPORTS_COMMENT = "reports:comment"
+    REPORTS_PUBLISH = "reports:publish"
+    REPORTS_FILE = "reports:file"
+    TRACKER_READ = "tracker:read"
 
     @property
     def description(self) -> str:
@@ -115,6 +121,12 @@ _PERMISSION_TEXT = {
     Permission.ACTION_PLANS_APPROVE: "approve and complete action plans",
     Permission.DUE_READ: "see what is due and overdue",
     Permission.TIMELINE_READ: "read a provider's timeline and a visit's evidence",
+    Permission.REPORTS_READ: "read reports (provider roles: their own, once sent to the leader)",
+    Permission.REPORTS_WRITE: "draft, send, finalise and correct reports",
+    Permission.REPORTS_COMMENT: "comment on a draft report during the leader's comment window",
+    Permission.REPORTS_PUBLISH: "record that a final report is published on the provider's website",
+    Permission.REPORTS_FILE: "record the case system's references for a final report",
+    Permission.TRACKER_READ: "read the publication tracker (§5 stk. 3)",
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -153,6 +165,12 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.ACTION_PLANS_APPROVE: _SUPERVISION,
     Permission.DUE_READ: frozenset({*_SUPERVISION, Role.LEADER}),
     Permission.TIMELINE_READ: _SUPERVISION,
+    Permission.REPORTS_READ: frozenset({*_SUPERVISION, *PROVIDER_BOUND_ROLES, Role.COMMITTEE, Role.INTEGRATION}),
+    Permission.REPORTS_WRITE: _SUPERVISION,
+    Permission.REPORTS_COMMENT: frozenset({Role.LEADER}),
+    Permission.REPORTS_PUBLISH: frozenset({*_SUPERVISION, Role.LEADER}),
+    Permission.REPORTS_FILE: frozenset({Role.ADMIN, Role.INTEGRATION}),
+    Permission.TRACKER_READ: frozenset({*_SUPERVISION, Role.COMMITTEE}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's
@@ -172,6 +190,9 @@ PROVIDER_SCOPED = frozenset(
         Permission.ACTION_PLANS_WRITE,
         Permission.ACTION_PLANS_COMMENT,
         Permission.DUE_READ,
+        Permission.REPORTS_READ,
+        Permission.REPORTS_COMMENT,
+        Permission.REPORTS_PUBLISH,
     }
 )
 

@@ -12,6 +12,7 @@ from api.tables.instrument import InstrumentVersion
 from api.tables.municipality import Municipality
 from api.tables.policy import PolicyVersion
 from api.tables.provider import Provider, Unit
+from api.tables.report import Report
 from api.tables.visit import Assessment, Observation, Visit
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "PolicyVersion",
     "Provider",
     "Recommendation",
+    "Report",
     "RequiredAction",
     "Unit",
     "UserAccount",

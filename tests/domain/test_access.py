@@ -28,10 +28,13 @@ MASTER_DATA_WRITES = frozenset(
 )
 
 
-def test_the_administration_holds_every_permission_but_the_parent_boards_voice():
-    # Commenting on an action plan is the parent board's own say (§5b stk. 5); nobody may speak for it.
-    assert permissions_of(Role.ADMIN) == frozenset(Permission) - {Permission.ACTION_PLANS_COMMENT}
+def test_the_administration_holds_every_permission_but_the_voices_of_others():
+    # Commenting on an action plan is the parent board's own say (§5b stk. 5), and on a draft report the
+    # leader's; nobody may speak for them.
+    voices = {Permission.ACTION_PLANS_COMMENT, Permission.REPORTS_COMMENT}
+    assert permissions_of(Role.ADMIN) == frozenset(Permission) - voices
     assert {role for role in Role if Permission.ACTION_PLANS_COMMENT in permissions_of(role)} == {Role.PARENT_BOARD}
+    assert {role for role in Role if Permission.REPORTS_COMMENT in permissions_of(role)} == {Role.LEADER}
 
 
 def test_exactly_leader_staff_and_parent_board_are_provider_bound():

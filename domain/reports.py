@@ -1,0 +1,139 @@
+"""The written supervision report (tilsynsrapport, dagtilbudsloven §5 stk. 3 and §5b stk. 2) as content.
+
+`ReportContent` is everything a report says, assembled from a completed visit by `api/services/reports.py`
+and rendered by `api/reports/` (PDF and HTML). Both perspectives stand side by side: control (the concern
+level and what follows from it) and development (the band, strengths, recommendations, the trend).
+Texts meant for publication pass the privacy guard before a report becomes final.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from domain.privacy import refuse_personal_data
+
+
+@dataclass(frozen=True)
+class BandStep:
+    """One row of the policy's band scale, shown so a reader can place the result."""
+
+    label_da: str
+    lower_bound: float
+    concern_label_da: str
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """A percent for an area or a theme of the instrument; None when nothing in it was scored."""
+
+    name: str
+    percent: float | None
+    level: str  # "area" | "theme"
+    area: str | None = None  # for a theme: the area it belongs to
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    """The result for one unit (afdeling, or dagplejer), when units were assessed separately."""
+
+    name: str
+    percent: float | None
+    band_label_da: str | None
+    concern_label_da: str
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """What the concern level sets off, with the paragraph behind it (e.g. intensified supervision, §5b stk. 3)."""
+
+    text: str
+    legal_reference: str
+    due_on: date | None = None
+
+
+@dataclass(frozen=True)
+class RecommendationLine:
+    text: str
+    owner: str
+    due_on: date
+
+
+@dataclass(frozen=True)
+class FollowUpLine:
+    """The follow-up dialogue with the leader (opfølgningssamtale)."""
+
+    held_on: date
+    number: int
+    summary: str
+    agreed_follow_up: str | None
+
+
+@dataclass(frozen=True)
+class EarlierResult:
+    """The provider's previous assessment, for comparison (development over time)."""
+
+    assessed_on: date
+    percent: float | None
+    band_label_da: str | None
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """Everything the report says. No personal data about children; names are of adults in their roles."""
+
+    municipality_name: str
+    provider_name: str
+    provider_kind_label_da: str
+    scope_label_da: str  # "hele dagtilbuddet", "afdeling X", "samlet rapport for dagplejen"
+    unit_names: tuple[str, ...]
+    visit_kind_label_da: str
+    visit_date: date
+    supervisors: tuple[str, ...]
+    data_used: tuple[str, ...]  # e.g. "Systematisk observation (KIDS demo, version 1)", "Tidligere tilsynsrapport"
+    percent: float | None  # provider total; None without a score
+    band_label_da: str | None  # udviklingsperspektiv
+    concern_label_da: str  # kontrolperspektiv
+    concern_justification: str | None  # when concern was raised on other grounds than the score
+    band_scale: tuple[BandStep, ...]
+    areas: tuple[ScoreLine, ...]
+    themes: tuple[ScoreLine, ...]
+    unit_results: tuple[UnitResult, ...]
+    consequences: tuple[Consequence, ...]
+    strengths: tuple[str, ...]
+    recommendations: tuple[RecommendationLine, ...]
+    follow_up: FollowUpLine | None
+    leader_comment: str | None
+    earlier: EarlierResult | None
+    summary: str | None = None  # the supervisor's overall assessment in prose
+    report_version: int = 1
+    replaces_version: int | None = None  # a correction says what it replaces
+    correction_note: str | None = None
+    policy_version: int = 0
+    published_on: date | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def publishable_texts(self) -> dict[str, str]:
+        """Every free text that will be published, keyed by where it is (for precise privacy refusals)."""
+        texts: dict[str, str] = {}
+        if self.summary:
+            texts["summary"] = self.summary
+        if self.concern_justification:
+            texts["concern_justification"] = self.concern_justification
+        for i, strength in enumerate(self.strengths):
+            texts[f"strengths[{i}]"] = strength
+        for i, rec in enumerate(self.recommendations):
+            texts[f"recommendations[{i}].text"] = rec.text
+        if self.follow_up:
+            texts["follow_up.summary"] = self.follow_up.summary
+            if self.follow_up.agreed_follow_up:
+                texts["follow_up.agreed_follow_up"] = self.follow_up.agreed_follow_up
+        if self.leader_comment:
+            texts["leader_comment"] = self.leader_comment
+        if self.correction_note:
+            texts["correction_note"] = self.correction_note
+        return texts
+
+    def refuse_personal_data(self) -> None:
+        """Raise DomainError naming each CPR number, e-mail address or phone number, and where it is."""
+        refuse_personal_data(self.publishable_texts())
