@@ -8,8 +8,9 @@ Texts meant for publication pass the privacy guard before a report becomes final
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 from domain.privacy import refuse_personal_data
 
@@ -137,3 +138,45 @@ class ReportContent:
     def refuse_personal_data(self) -> None:
         """Raise DomainError naming each CPR number, e-mail address or phone number, and where it is."""
         refuse_personal_data(self.publishable_texts())
+
+
+def content_to_dict(content: ReportContent) -> dict[str, Any]:
+    """Plain JSON-ready data (dates as ISO strings), as stored on a report row when it becomes final."""
+    return _plain(asdict(content))
+
+
+def content_from_dict(data: dict[str, Any]) -> ReportContent:
+    """The inverse of `content_to_dict`."""
+    d = dict(data)
+
+    def day(value: str | None) -> date | None:
+        return date.fromisoformat(value) if value else None
+
+    d["visit_date"] = day(d["visit_date"])
+    d["published_on"] = day(d.get("published_on"))
+    for name in ("unit_names", "supervisors", "data_used", "strengths"):
+        d[name] = tuple(d.get(name) or ())
+    d["band_scale"] = tuple(BandStep(**b) for b in d.get("band_scale") or ())
+    d["areas"] = tuple(ScoreLine(**s) for s in d.get("areas") or ())
+    d["themes"] = tuple(ScoreLine(**s) for s in d.get("themes") or ())
+    d["unit_results"] = tuple(UnitResult(**u) for u in d.get("unit_results") or ())
+    d["consequences"] = tuple(Consequence(**{**c, "due_on": day(c.get("due_on"))}) for c in d.get("consequences") or ())
+    d["recommendations"] = tuple(
+        RecommendationLine(**{**r, "due_on": day(r["due_on"])}) for r in d.get("recommendations") or ()
+    )
+    follow_up = d.get("follow_up")
+    d["follow_up"] = FollowUpLine(**{**follow_up, "held_on": day(follow_up["held_on"])}) if follow_up else None
+    earlier = d.get("earlier")
+    d["earlier"] = EarlierResult(**{**earlier, "assessed_on": day(earlier["assessed_on"])}) if earlier else None
+    d["extra"] = dict(d.get("extra") or {})
+    return ReportContent(**d)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
