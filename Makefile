@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint format openapi migrate demo-data clean
+.PHONY: run test lint format openapi migrate demo-data bench system-deps clean
 
 # The environment is rebuilt only when pyproject.toml changes, so a second `make run` reuses it.
 $(STAMP): pyproject.toml
@@ -42,6 +42,19 @@ migrate: $(STAMP)
 
 demo-data: $(STAMP)
 	$(BIN)/tilsyn demo-data
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+## system-deps: install the system programs the tests use, if missing (Debian/Ubuntu, as root)
+system-deps:
+	@missing=""; \
+	command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql-15"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -z "$$missing" ]; then echo "system programs present"; exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then echo "missing:$$missing; install them with apt-get (as root)"; exit 1; fi; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .pytest_cache .ruff_cache
