@@ -133,6 +133,8 @@ class ReportContent:
             texts["leader_comment"] = self.leader_comment
         if self.correction_note:
             texts["correction_note"] = self.correction_note
+        for key, value in self.extra.items():  # anything a municipality adds is published too
+            texts[f"extra.{key}"] = value
         return texts
 
     def refuse_personal_data(self) -> None:
