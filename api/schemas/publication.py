@@ -1,0 +1,239 @@
+"""Published reports as anyone may read them, and the §5 stk. 3 publication tracker.
+
+The public models mirror `domain.reports.ReportContent` field by field: the public JSON is the frozen content that
+passed the privacy guard, plus the facts of its publication. Internal fields of the report row (the case system's
+references, who published it, the leader's comment window) have no place here, so they have no field to leak
+through. Names start with `Public` or `Tracker` so they never collide with the staff-facing report schemas.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from enum import StrEnum
+
+from pydantic import Field
+
+from api.schemas.common import ReadModel
+from domain.cycle import COMBINED_SCOPE, PROVIDER_SCOPE
+
+
+class PublicationScope(StrEnum):
+    """What one report covers (dagtilbudsloven §5 stk. 3)."""
+
+    PROVIDER = PROVIDER_SCOPE  # the whole provider
+    UNIT = "unit"  # one unit of an institution with several
+    COMBINED = COMBINED_SCOPE  # the dagpleje's one combined report
+
+    @property
+    def label_da(self) -> str:
+        return {
+            "provider": "hele dagtilbuddet",
+            "unit": "afdeling",
+            "combined": "samlet rapport for dagplejen",
+        }[self.value]
+
+
+_SCOPE = (
+    "What the report covers: `provider` = hele dagtilbuddet; `unit` = one afdeling of an institution with several; "
+    "`combined` = the dagpleje's one combined report."
+)
+
+
+# --- the frozen content ---------------------------------------------------------------------------------------
+
+
+class PublicBandStep(ReadModel):
+    """One step of the policy's band scale, shown so a reader can place the result."""
+
+    label_da: str = Field(description="The band's Danish name, e.g. `god`.")
+    lower_bound: float = Field(description="The lowest total percent that reaches this band.")
+    concern_label_da: str = Field(description="The concern level this band gives by itself, in Danish.")
+
+
+class PublicScoreLine(ReadModel):
+    """The percent for one area or theme of the observation instrument."""
+
+    name: str = Field(description="The area's or theme's name.")
+    percent: float | None = Field(description="Percent 0-100; null when nothing in it was scored.")
+    level: str = Field(description="`area` or `theme`.")
+    area: str | None = Field(description="For a theme: the area it belongs to.")
+
+
+class PublicUnitResult(ReadModel):
+    """The result for one unit (afdeling, or dagplejer) assessed on its own."""
+
+    name: str = Field(description="The unit's name.")
+    percent: float | None = Field(description="The unit's total percent; null without a score.")
+    band_label_da: str | None = Field(description="The unit's band in Danish; null without a score.")
+    concern_label_da: str = Field(description="The unit's concern level in Danish.")
+
+
+class PublicConsequence(ReadModel):
+    """What the concern level sets off, with the paragraph of the law behind it."""
+
+    text: str = Field(description="What follows, e.g. intensified supervision.")
+    legal_reference: str = Field(description="The paragraph behind it, e.g. `dagtilbudsloven §5b, stk. 3`.")
+    due_on: date | None = Field(description="When it is due, if it has a deadline.")
+
+
+class PublicRecommendation(ReadModel):
+    """A recommendation (concrete follow-up) with who follows it up and by when."""
+
+    text: str = Field(description="The recommendation.")
+    owner: str = Field(description="Who follows it up, by role, e.g. `dagtilbudslederen`.")
+    due_on: date = Field(description="The day it should be done by.")
+
+
+class PublicFollowUp(ReadModel):
+    """The follow-up dialogue with the leader after the visit (opfølgningssamtale)."""
+
+    held_on: date = Field(description="The day the dialogue was held.")
+    number: int = Field(description="1 after an announced visit, 2 after an unannounced one.")
+    summary: str = Field(description="What was discussed.")
+    agreed_follow_up: str | None = Field(description="What was agreed, if anything.")
+
+
+class PublicEarlierResult(ReadModel):
+    """The provider's previous assessment, for comparison."""
+
+    assessed_on: date = Field(description="When the earlier assessment was made.")
+    percent: float | None = Field(description="Its total percent; null without a score.")
+    band_label_da: str | None = Field(description="Its band in Danish; null without a score.")
+
+
+class PublicReportContent(ReadModel):
+    """Everything the published report says, exactly as it was frozen when it became final."""
+
+    municipality_name: str = Field(description="The municipality that supervised.")
+    provider_name: str = Field(description="The provider's name as it stood in the report.")
+    provider_kind_label_da: str = Field(description="The kind of provider in Danish.")
+    scope_label_da: str = Field(description="What the report covers, in Danish.")
+    unit_names: list[str] = Field(description="The units the report covers.")
+    visit_kind_label_da: str = Field(description="The kind of visit in Danish (anmeldt, uanmeldt, skærpet).")
+    visit_date: date = Field(description="The day of the visit.")
+    supervisors: list[str] = Field(description="The supervisors, by name and role.")
+    data_used: list[str] = Field(description="The data the supervision drew on (§5a).")
+    percent: float | None = Field(description="The provider's total percent; null without a score.")
+    band_label_da: str | None = Field(description="The quality band (udviklingsperspektiv) in Danish.")
+    concern_label_da: str = Field(description="The concern level (kontrolperspektiv) in Danish.")
+    concern_justification: str | None = Field(description="Why concern was raised on other grounds, if it was.")
+    band_scale: list[PublicBandStep] = Field(description="The policy's band scale, highest band first.")
+    areas: list[PublicScoreLine] = Field(description="Percent per area of the instrument.")
+    themes: list[PublicScoreLine] = Field(description="Percent per theme of the instrument.")
+    unit_results: list[PublicUnitResult] = Field(description="Results per unit, when units were assessed apart.")
+    consequences: list[PublicConsequence] = Field(description="What the concern level sets off.")
+    strengths: list[str] = Field(description="What the provider does well.")
+    recommendations: list[PublicRecommendation] = Field(description="Recommendations with owner and due date.")
+    follow_up: PublicFollowUp | None = Field(description="The follow-up dialogue, once held.")
+    leader_comment: str | None = Field(description="The leader's comment on the report, if any.")
+    earlier: PublicEarlierResult | None = Field(description="The previous assessment, for comparison.")
+    summary: str | None = Field(description="The supervisor's overall assessment in prose.")
+    report_version: int = Field(description="1 for the first version; a correction has a higher number.")
+    replaces_version: int | None = Field(description="The version a correction replaces; null for the first.")
+    correction_note: str | None = Field(description="What a correction changed, and why.")
+    policy_version: int = Field(description="The policy version the assessment was made under (0 = default).")
+    published_on: date | None = Field(description="The day it was published.")
+    extra: dict[str, str] = Field(description="Further labelled texts the municipality adds to its reports.")
+
+
+# --- the public reads -----------------------------------------------------------------------------------------
+
+
+class PublicReportLinks(ReadModel):
+    """Where the report can be read, in each format; none needs a token."""
+
+    json_url: str = Field(description="The report as JSON.")
+    html_url: str = Field(description="The report as a web page, fit to embed in an iframe or to link to.")
+    pdf_url: str = Field(description="The report as PDF.")
+
+
+class PublicReportSummary(ReadModel):
+    """One published report in a list: enough to choose it, with links to the whole report."""
+
+    id: uuid.UUID = Field(description="The report's id.")
+    provider_id: uuid.UUID = Field(description="The provider the report is about.")
+    provider_name: str = Field(description="The provider's name as it stood in the report.")
+    scope: PublicationScope = Field(description=_SCOPE)
+    scope_label: str = Field(description="The scope in Danish.")
+    unit_id: uuid.UUID | None = Field(description="For a unit report: the unit.")
+    unit_name: str | None = Field(description="For a unit report: the unit's name.")
+    visit_date: date = Field(description="The day of the visit the report is about.")
+    published_on: date = Field(description="The day it was published.")
+    band_label: str | None = Field(description="The quality band in Danish; null without a score.")
+    concern_label: str = Field(description="The concern level in Danish.")
+    report_version: int = Field(description="1 for the first version; a correction has a higher number.")
+    replaces_version: int | None = Field(description="The version this correction replaces; null for the first.")
+    links: PublicReportLinks = Field(description="The report as JSON, web page and PDF.")
+
+
+class PublicReportPage(ReadModel):
+    """One page of published reports, newest first. Follow `next_cursor` (or `Link: rel=\"next\"`)."""
+
+    items: list[PublicReportSummary] = Field(description="The reports on this page.")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
+
+
+class PublicReport(ReadModel):
+    """A published report: the frozen content and the facts of its publication."""
+
+    id: uuid.UUID = Field(description="The report's id.")
+    municipality: str = Field(description="The municipality's name.")
+    kommunekode: str = Field(description="The municipality's 3-digit kommunekode.")
+    provider_id: uuid.UUID = Field(description="The provider the report is about.")
+    scope: PublicationScope = Field(description=_SCOPE)
+    unit_id: uuid.UUID | None = Field(description="For a unit report: the unit.")
+    published_on: date = Field(description="The day it was published.")
+    report_version: int = Field(description="1 for the first version; a correction has a higher number.")
+    replaces_version: int | None = Field(description="The version this correction replaces; null for the first.")
+    links: PublicReportLinks = Field(description="The report as JSON, web page and PDF.")
+    content: PublicReportContent = Field(description="What the report says, frozen when it became final.")
+
+
+# --- the publication tracker (§5 stk. 3) ----------------------------------------------------------------------
+
+
+class TrackerLastReport(ReadModel):
+    """The latest published report for one required scope."""
+
+    report_id: uuid.UUID = Field(description="The report's id.")
+    published_on: date = Field(description="The day it was published.")
+    band_label: str | None = Field(description="Its quality band in Danish; null without a score.")
+    concern_label: str | None = Field(description="Its concern level in Danish.")
+
+
+class TrackerDueFrom(StrEnum):
+    """What the next due date is counted from."""
+
+    LAST_REPORT = "last_report"  # the last published report for the scope
+    REGISTRATION = "registration"  # never published: the day the provider (or a later unit) was registered
+
+
+class TrackerRow(ReadModel):
+    """One report the law requires (§5 stk. 3), with the last one published and when the next is due."""
+
+    provider_id: uuid.UUID = Field(description="The provider.")
+    provider_name: str = Field(description="The provider's name.")
+    provider_kind: str = Field(description="The kind of provider (a `ProviderKind` slug).")
+    provider_kind_label: str = Field(description="The kind of provider in Danish.")
+    scope: PublicationScope = Field(description=_SCOPE)
+    scope_label: str = Field(description="The scope in Danish.")
+    unit_id: uuid.UUID | None = Field(description="For a unit report: the unit.")
+    unit_name: str | None = Field(description="For a unit report: the unit's name.")
+    last_report: TrackerLastReport | None = Field(description="The latest published report; null if none yet.")
+    due_from: TrackerDueFrom = Field(
+        description="What `next_due` counts from: `last_report`, or `registration` (the provider's, or a unit's "
+        "when the unit was registered later) when no report has been published yet."
+    )
+    next_due: date = Field(description="The last day the next report may be published in time.")
+    overdue: bool = Field(description="True when `next_due` has passed.")
+    days_overdue: int = Field(description="Days since `next_due`; 0 when not overdue.")
+
+
+class PublicationTracker(ReadModel):
+    """Every report the law requires of the municipality's active providers: overdue first, then by due date."""
+
+    as_of: date = Field(description="The day the list was made for.")
+    cycle_months: int = Field(description="The policy's cycle: a report is due this many months after the last.")
+    policy_version: int = Field(description="The policy version in force (0 = the shipped default).")
+    items: list[TrackerRow] = Field(description="One row per required report; the whole list, not paginated.")
