@@ -1,0 +1,1 @@
+"""Rendering of reports (PDF and HTML), tested without a database."""
