@@ -31,6 +31,7 @@ from domain.cycle import VisitKind
 from domain.errors import DomainError, ErrorCode, Violation, invalid
 from domain.instruments import Instrument, Item
 from domain.policy import SupervisionPolicy
+from domain.privacy import refuse_personal_data
 
 PROVIDER_ASSESSMENT_ORDER = (
     SortKey(Assessment.assessed_on, descending=True),
@@ -147,6 +148,12 @@ def _judge(policy: SupervisionPolicy, pooled: Pooled, data: Completion) -> Judge
 def complete_visit(session: Session, visit: Visit, data: Completion, today: date) -> Completed:
     """Assess the visit under the policy in force on the day it was held, then apply the escalation."""
     require_planned(visit, "completed")
+    # Strengths and the justification go into the published report and cannot be edited afterwards, so
+    # personal data is refused now rather than found later, when it would block the report for good.
+    published = {f"body.strengths.{i}": text for i, text in enumerate(data.strengths or [])}
+    if data.justification:
+        published["body.justification"] = data.justification
+    refuse_personal_data(published)
     if data.held_on > today:
         raise invalid("body.held_on", "A visit is completed after it was held; the day cannot be in the future.")
     observations = observations_of(session, visit)

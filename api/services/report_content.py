@@ -185,7 +185,8 @@ def _consequences(session: Session, visit: Visit, concern: str) -> tuple[Consequ
             label = ActionKind(row.kind).label_da
         except ValueError:
             label = row.kind
-        lines.append(Consequence(f"{label[:1].upper()}{label[1:]}: {row.reason}", row.legal_reference, row.due_on))
+        # The Danish label, not the stored reason: reasons are written for case workers in English.
+        lines.append(Consequence(f"{label[:1].upper()}{label[1:]}", row.legal_reference, row.due_on))
     return tuple(lines)
 
 

@@ -323,3 +323,13 @@ def test_a_provider_without_a_parent_board_is_not_asked_to_inform_one(client, db
     assert "inform_parent_board" not in actions_by_kind(body)
     kinds = {a.kind for a in db.exec(select(RequiredAction).where(RequiredAction.provider_id == world.provider.id))}
     assert "inform_parent_board" not in kinds and "schedule_follow_up_visit" in kinds
+
+
+def test_personal_data_in_the_strengths_is_refused_at_completion(finish, db, world):
+    # Strengths are published in the report and cannot be edited after completion: refused now, not later.
+    response = finish(75, strengths=["Gode relationer", "Ring til 23 45 67 89 for mere"])
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert [e["location"] for e in errors] == ["body.strengths.1"]
+    assert "67 89" not in response.text
+    assert open_intensified(db, world.provider.id) is None
