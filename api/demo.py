@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from api.audit import AUDIT_CONTEXT_KEY, AuditContext, set_audit_context
-from api.demo_workflow import load_supervision
+from api.demo_reports import publish_demo_reports
+from api.demo_workflow import load_supervision, principal_of
 from api.passwords import hash_client_secret, hash_password
 from api.tables import IntegrationClient, Municipality, Provider, Unit, UserAccount
 from domain.access import Role, integration_scopes
@@ -182,6 +183,7 @@ def _load(session: Session) -> None:
     )
     session.flush()
     load_supervision(session, providers, people)
+    publish_demo_reports(session, principal_of(people["supervisor"]))
 
     nabovig = _municipality(session, "Nabovig Kommune", NEIGHBOUR_KOMMUNEKODE, 2)
     _acting_as_loader(session, nabovig)

@@ -24,6 +24,7 @@ from api.tables import (
     ParentBoardNotice,
     Provider,
     Recommendation,
+    Report,
     UserAccount,
     Visit,
 )
@@ -178,3 +179,11 @@ def test_loading_the_living_municipality_again_adds_nothing(db: Session):
     assert load_demo_data(db) is False
     db.commit()
     assert {table.__name__: count(db, table) for table in tables} == before
+
+
+def test_the_demo_publishes_the_reports_of_older_visits(db: Session):
+    load(db)
+    published = db.exec(select(Report).where(Report.status == "published")).all()
+    assert len(published) >= 20
+    assert {r.scope for r in published} == {"provider", "combined"}  # the dagpleje: one combined report
+    assert all(r.published_on and r.content for r in published)
