@@ -129,7 +129,8 @@ def _header(c: ReportContent, pdf_url: str | None) -> list[str]:
     if c.replaces_version is not None:
         out.append(_p(f"Erstatter version {c.replaces_version}: {c.correction_note or 'rettet version'}", "notice"))
     if pdf_url:
-        out.append(f'<p><a href="{_e(pdf_url)}">Hent rapporten som PDF</a></p>')
+        # target="_top": embedded in an iframe on the provider's website, the PDF opens in the page, not the frame.
+        out.append(f'<p><a href="{_e(pdf_url)}" target="_top">Hent rapporten som PDF</a></p>')
     out.append("</header>")
     return out
 
