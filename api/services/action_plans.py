@@ -29,7 +29,7 @@ from api.schemas.action_plan import (
     OpenForComments,
     PlanStatus,
 )
-from api.services.common import apply_changes
+from api.services.common import apply_changes, refuse_nulls
 from api.services.policy import policy_in_force
 from api.tables import (
     ActionPlan,
@@ -190,19 +190,9 @@ def detail(session: Session, plan: ActionPlan) -> ActionPlanDetail:
     )
 
 
-def _refuse_nulls(values: dict, required: tuple[str, ...]) -> None:
-    nulls = [key for key in required if key in values and values[key] is None]
-    if nulls:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
-            f"These fields cannot be removed: {', '.join(nulls)}.",
-            [Violation(f"body.{key}", "This field is required and cannot be null.") for key in nulls],
-        )
-
-
 def update_plan(session: Session, plan: ActionPlan, data: ActionPlanUpdate) -> ActionPlan:
     values = data.model_dump(exclude_unset=True)
-    _refuse_nulls(values, ("leader_name", "due_on"))
+    refuse_nulls(values, ("leader_name", "due_on"))
     _require_status(plan, _EDITABLE, "changing the plan")
     apply_changes(plan, values)
     session.flush()
@@ -226,7 +216,7 @@ def add_item(session: Session, plan: ActionPlan, data: ItemCreate) -> ActionPlan
 
 def update_item(session: Session, plan: ActionPlan, item: ActionPlanItem, data: ItemUpdate) -> ActionPlanItem:
     values = data.model_dump(exclude_unset=True)
-    _refuse_nulls(values, ("goal", "actions", "owner", "deadline", "success_criterion", "status"))
+    refuse_nulls(values, ("goal", "actions", "owner", "deadline", "success_criterion", "status"))
     if plan.status == PlanStatus.COMPLETED:
         raise _conflict("status", "The plan is completed; its goals can no longer change.")
     # What was agreed is fixed once approved; how far each goal has come is kept up to date until the end.

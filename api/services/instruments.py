@@ -9,17 +9,13 @@ from sqlmodel import Session, select
 from api.pagination import Page, SortKey, paginate
 from api.principal import Principal
 from api.schemas.instrument import InstrumentDefinition, InstrumentRead, InstrumentSummary
+from api.services.common import in_request_body
 from api.tables import InstrumentVersion
 from domain.errors import DomainError, ErrorCode, Violation, not_found
 from domain.instruments import DEMO_INSTRUMENT, Instrument
 
 INSTRUMENT_ORDER = (SortKey(InstrumentVersion.key), SortKey(InstrumentVersion.version), SortKey(InstrumentVersion.id))
 DEMO_CREATOR = "tilsyn (demo-instrument)"
-
-
-def _api_location(domain_location: str) -> str:
-    """`areas[0].themes[1].items[2].scale` in the domain is `body.areas.0.themes.1.items.2.scale` in a request."""
-    return "body." + domain_location.replace("[", ".").replace("]", "")
 
 
 def _find(session: Session, municipality_id: uuid.UUID, key: str, version: str) -> InstrumentVersion | None:
@@ -51,11 +47,7 @@ def import_instrument(session: Session, principal: Principal, data: InstrumentDe
     try:
         instrument = Instrument.from_dict(data.model_dump(mode="json"))
     except DomainError as exc:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
-            exc.detail,
-            [Violation(_api_location(v.location), v.message) for v in exc.violations],
-        ) from exc
+        raise in_request_body(exc) from exc
     if _find(session, principal.municipality_id, instrument.key, instrument.version) is not None:
         # Old observations were scored against the stored version; replacing it would change their meaning.
         message = f"Version {instrument.version} of `{instrument.key}` exists already; import it as a new version."

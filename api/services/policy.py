@@ -9,14 +9,10 @@ from sqlmodel import Session, select
 
 from api.principal import Principal
 from api.schemas.policy import PolicyDocument, PolicyVersionCreate, PolicyVersionRead
+from api.services.common import in_request_body
 from api.tables import PolicyVersion
-from domain.errors import DomainError, ErrorCode, Violation, invalid
+from domain.errors import DomainError, invalid
 from domain.policy import KOLDING_DEFAULT, SupervisionPolicy
-
-
-def _api_location(domain_location: str) -> str:
-    """`bands[2].lower_bound` in the domain is `body.policy.bands.2.lower_bound` in a request."""
-    return "body.policy." + domain_location.replace("[", ".").replace("]", "")
 
 
 def policy_in_force(
@@ -47,11 +43,7 @@ def publish_version(session: Session, principal: Principal, data: PolicyVersionC
     try:
         policy = SupervisionPolicy.from_dict(document)
     except DomainError as exc:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
-            exc.detail,
-            [Violation(_api_location(v.location), v.message) for v in exc.violations],
-        ) from exc
+        raise in_request_body(exc, "body.policy.") from exc
     if data.effective_from < today:
         raise invalid(
             "body.effective_from",

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from api.pagination import Page, SortKey, paginate
 from api.principal import Principal
 from api.schemas.provider import Closing, ProviderCreate, ProviderUpdate, Status, UnitCreate, UnitUpdate
-from api.services.common import apply_changes, column_values
+from api.services.common import apply_changes, column_values, refuse_nulls
 from api.tables import Provider, Unit
 from domain.errors import DomainError, ErrorCode, Violation
 from domain.providers import AgeGroup, ProviderKind
@@ -69,7 +69,7 @@ def create_provider(session: Session, principal: Principal, data: ProviderCreate
 
 def update_provider(session: Session, provider: Provider, data: ProviderUpdate) -> Provider:
     values = column_values(data, only_set=True)
-    _refuse_nulls(
+    refuse_nulls(
         values, ("name", "kind", "age_groups", "dagtilbudsnummer", "street", "postal_code", "city", "has_parent_board")
     )
     if "dagtilbudsnummer" in values:
@@ -77,16 +77,6 @@ def update_provider(session: Session, provider: Provider, data: ProviderUpdate) 
     apply_changes(provider, values)
     session.flush()
     return provider
-
-
-def _refuse_nulls(values: dict, required: tuple[str, ...]) -> None:
-    nulls = [key for key in required if key in values and values[key] is None]
-    if nulls:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
-            f"These fields cannot be removed: {', '.join(nulls)}.",
-            [Violation(f"body.{key}", "This field is required and cannot be null.") for key in nulls],
-        )
 
 
 def _refuse_if_closed(status: str, what: str) -> None:
@@ -123,7 +113,7 @@ def create_unit(session: Session, provider: Provider, data: UnitCreate) -> Unit:
 
 def update_unit(session: Session, unit: Unit, data: UnitUpdate) -> Unit:
     values = column_values(data, only_set=True)
-    _refuse_nulls(values, ("name", "kind"))
+    refuse_nulls(values, ("name", "kind"))
     apply_changes(unit, values)
     session.flush()
     return unit

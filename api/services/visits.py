@@ -15,6 +15,7 @@ from api.principal import Principal
 from api.schemas.provider import Status
 from api.schemas.visit import Cancellation, Dialogue, ObservationCreate, VisitCreate, VisitStatus, VisitUpdate
 from api.services import impartiality
+from api.services.common import refuse_nulls
 from api.services.instruments import domain_instrument
 from api.tables import InstrumentVersion, Observation, Provider, Unit, Visit
 from domain.access import Role
@@ -183,20 +184,10 @@ def observations_of(session: Session, visit: Visit) -> list[Observation]:
     )
 
 
-def _refuse_nulls(values: dict[str, Any], names: tuple[str, ...]) -> None:
-    nulls = [name for name in names if name in values and values[name] is None]
-    if nulls:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
-            f"These fields cannot be removed: {', '.join(nulls)}.",
-            [Violation(f"body.{name}", "This field is required and cannot be null.") for name in nulls],
-        )
-
-
 def update_visit(session: Session, visit: Visit, data: VisitUpdate) -> Visit:
     require_planned(visit, "changed")
     values = data.model_dump(exclude_unset=True)
-    _refuse_nulls(values, ("planned_on", "unit_ids", "supervisor_id", "strengths"))
+    refuse_nulls(values, ("planned_on", "unit_ids", "supervisor_id", "strengths"))
     provider = session.get(Provider, visit.provider_id)
     merged = {
         "supervisor_id": values.get("supervisor_id", visit.supervisor_id),
