@@ -23,11 +23,11 @@ from api.schemas.policy import PublicPolicy
 from api.schemas.publication import (
     PublicationScope,
     PublicReport,
-    PublicReportContent,
     PublicReportLinks,
     PublicReportPage,
     PublicReportSummary,
 )
+from api.schemas.report import ReportContentRead
 from api.services import policy as service
 from api.services import public_reports
 from api.services.public_reports import PublicFacts
@@ -172,7 +172,7 @@ def read_public_report(request: Request, response: Response, report_id: ReportId
         report_version=report.report_version,
         replaces_version=facts.replaces_version,
         links=_links(request, report.id),
-        content=PublicReportContent.model_validate(content_to_dict(facts.content)),
+        content=ReportContentRead.model_validate(content_to_dict(facts.content)),
     )
 
 

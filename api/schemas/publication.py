@@ -15,6 +15,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from api.schemas.common import ReadModel
+from api.schemas.report import ReportContentRead
 from domain.cycle import COMBINED_SCOPE, PROVIDER_SCOPE
 
 
@@ -38,103 +39,6 @@ _SCOPE = (
     "What the report covers: `provider` = hele dagtilbuddet; `unit` = one afdeling of an institution with several; "
     "`combined` = the dagpleje's one combined report."
 )
-
-
-# --- the frozen content ---------------------------------------------------------------------------------------
-
-
-class PublicBandStep(ReadModel):
-    """One step of the policy's band scale, shown so a reader can place the result."""
-
-    label_da: str = Field(description="The band's Danish name, e.g. `god`.")
-    lower_bound: float = Field(description="The lowest total percent that reaches this band.")
-    concern_label_da: str = Field(description="The concern level this band gives by itself, in Danish.")
-
-
-class PublicScoreLine(ReadModel):
-    """The percent for one area or theme of the observation instrument."""
-
-    name: str = Field(description="The area's or theme's name.")
-    percent: float | None = Field(description="Percent 0-100; null when nothing in it was scored.")
-    level: str = Field(description="`area` or `theme`.")
-    area: str | None = Field(description="For a theme: the area it belongs to.")
-
-
-class PublicUnitResult(ReadModel):
-    """The result for one unit (afdeling, or dagplejer) assessed on its own."""
-
-    name: str = Field(description="The unit's name.")
-    percent: float | None = Field(description="The unit's total percent; null without a score.")
-    band_label_da: str | None = Field(description="The unit's band in Danish; null without a score.")
-    concern_label_da: str = Field(description="The unit's concern level in Danish.")
-
-
-class PublicConsequence(ReadModel):
-    """What the concern level sets off, with the paragraph of the law behind it."""
-
-    text: str = Field(description="What follows, e.g. intensified supervision.")
-    legal_reference: str = Field(description="The paragraph behind it, e.g. `dagtilbudsloven §5b, stk. 3`.")
-    due_on: date | None = Field(description="When it is due, if it has a deadline.")
-
-
-class PublicRecommendation(ReadModel):
-    """A recommendation (concrete follow-up) with who follows it up and by when."""
-
-    text: str = Field(description="The recommendation.")
-    owner: str = Field(description="Who follows it up, by role, e.g. `dagtilbudslederen`.")
-    due_on: date = Field(description="The day it should be done by.")
-
-
-class PublicFollowUp(ReadModel):
-    """The follow-up dialogue with the leader after the visit (opfølgningssamtale)."""
-
-    held_on: date = Field(description="The day the dialogue was held.")
-    number: int = Field(description="1 after an announced visit, 2 after an unannounced one.")
-    summary: str = Field(description="What was discussed.")
-    agreed_follow_up: str | None = Field(description="What was agreed, if anything.")
-
-
-class PublicEarlierResult(ReadModel):
-    """The provider's previous assessment, for comparison."""
-
-    assessed_on: date = Field(description="When the earlier assessment was made.")
-    percent: float | None = Field(description="Its total percent; null without a score.")
-    band_label_da: str | None = Field(description="Its band in Danish; null without a score.")
-
-
-class PublicReportContent(ReadModel):
-    """Everything the published report says, exactly as it was frozen when it became final."""
-
-    municipality_name: str = Field(description="The municipality that supervised.")
-    provider_name: str = Field(description="The provider's name as it stood in the report.")
-    provider_kind_label_da: str = Field(description="The kind of provider in Danish.")
-    scope_label_da: str = Field(description="What the report covers, in Danish.")
-    unit_names: list[str] = Field(description="The units the report covers.")
-    visit_kind_label_da: str = Field(description="The kind of visit in Danish (anmeldt, uanmeldt, skærpet).")
-    visit_date: date = Field(description="The day of the visit.")
-    supervisors: list[str] = Field(description="The supervisors, by name and role.")
-    data_used: list[str] = Field(description="The data the supervision drew on (§5a).")
-    percent: float | None = Field(description="The provider's total percent; null without a score.")
-    band_label_da: str | None = Field(description="The quality band (udviklingsperspektiv) in Danish.")
-    concern_label_da: str = Field(description="The concern level (kontrolperspektiv) in Danish.")
-    concern_justification: str | None = Field(description="Why concern was raised on other grounds, if it was.")
-    band_scale: list[PublicBandStep] = Field(description="The policy's band scale, highest band first.")
-    areas: list[PublicScoreLine] = Field(description="Percent per area of the instrument.")
-    themes: list[PublicScoreLine] = Field(description="Percent per theme of the instrument.")
-    unit_results: list[PublicUnitResult] = Field(description="Results per unit, when units were assessed apart.")
-    consequences: list[PublicConsequence] = Field(description="What the concern level sets off.")
-    strengths: list[str] = Field(description="What the provider does well.")
-    recommendations: list[PublicRecommendation] = Field(description="Recommendations with owner and due date.")
-    follow_up: PublicFollowUp | None = Field(description="The follow-up dialogue, once held.")
-    leader_comment: str | None = Field(description="The leader's comment on the report, if any.")
-    earlier: PublicEarlierResult | None = Field(description="The previous assessment, for comparison.")
-    summary: str | None = Field(description="The supervisor's overall assessment in prose.")
-    report_version: int = Field(description="1 for the first version; a correction has a higher number.")
-    replaces_version: int | None = Field(description="The version a correction replaces; null for the first.")
-    correction_note: str | None = Field(description="What a correction changed, and why.")
-    policy_version: int = Field(description="The policy version the assessment was made under (0 = default).")
-    published_on: date | None = Field(description="The day it was published.")
-    extra: dict[str, str] = Field(description="Further labelled texts the municipality adds to its reports.")
 
 
 # --- the public reads -----------------------------------------------------------------------------------------
@@ -187,7 +91,7 @@ class PublicReport(ReadModel):
     report_version: int = Field(description="1 for the first version; a correction has a higher number.")
     replaces_version: int | None = Field(description="The version this correction replaces; null for the first.")
     links: PublicReportLinks = Field(description="The report as JSON, web page and PDF.")
-    content: PublicReportContent = Field(description="What the report says, frozen when it became final.")
+    content: ReportContentRead = Field(description="What the report says, frozen when it became final.")
 
 
 # --- the publication tracker (§5 stk. 3) ----------------------------------------------------------------------
