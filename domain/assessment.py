@@ -8,10 +8,10 @@ never silently: a raise needs a written justification that the report shows.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from domain.errors import DomainError, ErrorCode, Violation
+from domain.instruments import shown_percent
 from domain.policy import Band, ConcernLevel, SupervisionPolicy
 
 MIN_JUSTIFICATION_LENGTH = 20  # a sentence, not "se notat"
@@ -35,7 +35,7 @@ class Assessment:
 
 def _shown(percent: float) -> str:
     # Truncate, never round: 29.96 % shown as "30.0" would contradict the band it is in.
-    return f"{math.floor(percent * 10) / 10:.1f}"
+    return f"{shown_percent(percent):.1f}"
 
 
 def assess(

@@ -204,7 +204,7 @@ class PartScore:
 
     @property
     def display_percent(self) -> float | None:
-        return _for_display(self.exact)
+        return shown_percent(self.exact)
 
 
 @dataclass(frozen=True)
@@ -221,12 +221,15 @@ class ScoreResult:
 
     @property
     def display_total_percent(self) -> float | None:
-        return _for_display(self.total_exact)
+        return shown_percent(self.total_exact)
 
 
-def _for_display(exact: Fraction | None) -> float | None:
-    # Rounded down, not to nearest: 89.96 shown as "90.0" next to the band "god" would contradict itself,
-    # and with band limits of at most one decimal, rounding down never crosses one.
+def shown_percent(exact: Fraction | float | None) -> float | None:
+    """A percent to one decimal for display, rounded down, never to nearest.
+
+    89.96 shown as "90.0" next to the band "god" would contradict itself; with band limits of at most one
+    decimal, rounding down never crosses one.
+    """
     return None if exact is None else math.floor(exact * 10) / 10
 
 

@@ -8,7 +8,6 @@ one observation scored; below the policy's threshold there is no percent (insuff
 
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,7 +28,7 @@ from domain.assessment import Assessment as Judgement
 from domain.assessment import assess
 from domain.cycle import VisitKind
 from domain.errors import DomainError, ErrorCode, Violation, invalid
-from domain.instruments import Instrument, Item
+from domain.instruments import Instrument, Item, shown_percent
 from domain.policy import SupervisionPolicy
 from domain.privacy import refuse_personal_data
 
@@ -61,11 +60,6 @@ class Completed:
     escalation: AppliedEscalation
 
 
-def _shown(exact: Fraction | None) -> float | None:
-    # Rounded down, as domain.instruments does: 29.96 shown as 30.0 would contradict the band `ringe`.
-    return None if exact is None else math.floor(exact * 10) / 10
-
-
 def _exact(items: list[Item], score_sets: list[dict[str, Any]]) -> tuple[Fraction | None, int]:
     pairs = [(s[i.key], i.scale) for s in score_sets for i in items if s.get(i.key) is not None]
     if not pairs:
@@ -75,7 +69,7 @@ def _exact(items: list[Item], score_sets: list[dict[str, Any]]) -> tuple[Fractio
 
 def _part(key: str, name: str, items: list[Item], score_sets: list[dict[str, Any]]) -> dict[str, Any]:
     exact, scored = _exact(items, score_sets)
-    return {"key": key, "name": name, "percent": _shown(exact), "scored": scored, "total": len(items)}
+    return {"key": key, "name": name, "percent": shown_percent(exact), "scored": scored, "total": len(items)}
 
 
 def pool(instrument: Instrument | None, score_sets: list[dict[str, Any]], threshold: float) -> Pooled:
@@ -102,7 +96,7 @@ def _row(visit: Visit, unit_id: uuid.UUID | None, pooled: Pooled, judgement: Jud
         provider_id=visit.provider_id,
         unit_id=unit_id,
         assessed_on=visit.held_on,
-        percent=_shown(pooled.exact),
+        percent=shown_percent(pooled.exact),
         coverage=pooled.coverage,
         insufficient_observation=pooled.insufficient,
         band_key=judgement.band.key if judgement.band else None,
