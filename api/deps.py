@@ -187,23 +187,24 @@ UnitId = Annotated[uuid.UUID, Path(description="The unit's id.")]
 UserId = Annotated[uuid.UUID, Path(description="The user's id.")]
 
 
+def _require_visible(session: Session, principal: Principal, provider_id: uuid.UUID | None, entity: str) -> None:
+    """404 unless the provider is in the caller's municipality and, for provider-bound roles, their own."""
+    provider = session.get(Provider, provider_id) if provider_id else None
+    if provider is None or provider.municipality_id != principal.municipality_id:
+        raise not_found(entity)
+    if not principal.sees_provider(provider.id):
+        raise not_found(entity)
+
+
 def load_provider(provider_id: ProviderId, session: SessionDep, principal: CurrentPrincipal) -> Provider:
     """The provider, if the caller may see it; another municipality's or provider's is a 404."""
-    provider = session.get(Provider, provider_id)
-    if provider is None or provider.municipality_id != principal.municipality_id:
-        raise not_found("provider")
-    if not principal.sees_provider(provider.id):
-        raise not_found("provider")
-    return provider
+    _require_visible(session, principal, provider_id, "provider")
+    return session.get(Provider, provider_id)
 
 
 def load_unit(unit_id: UnitId, session: SessionDep, principal: CurrentPrincipal) -> Unit:
     unit = session.get(Unit, unit_id)
-    provider = session.get(Provider, unit.provider_id) if unit else None
-    if unit is None or provider is None or provider.municipality_id != principal.municipality_id:
-        raise not_found("unit")
-    if not principal.sees_provider(provider.id):
-        raise not_found("unit")
+    _require_visible(session, principal, unit.provider_id if unit else None, "unit")
     return unit
 
 
@@ -224,15 +225,6 @@ NoticeId = Annotated[uuid.UUID, Path(description="The concern notice's id.")]
 PlanId = Annotated[uuid.UUID, Path(description="The action plan's id.")]
 IntensifiedId = Annotated[uuid.UUID, Path(description="The intensified supervision's id.")]
 RecommendationId = Annotated[uuid.UUID, Path(description="The recommendation's id.")]
-
-
-def _require_visible(session: Session, principal: Principal, provider_id: uuid.UUID | None, entity: str) -> None:
-    """404 unless the provider is in the caller's municipality and, for provider-bound roles, their own."""
-    provider = session.get(Provider, provider_id) if provider_id else None
-    if provider is None or provider.municipality_id != principal.municipality_id:
-        raise not_found(entity)
-    if not principal.sees_provider(provider.id):
-        raise not_found(entity)
 
 
 def load_visit(visit_id: VisitId, session: SessionDep, principal: CurrentPrincipal) -> Visit:
