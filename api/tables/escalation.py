@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text
+from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
 from api.tables.base import Versioned, created_at_field, id_field, updated_at_field, version_field
@@ -27,6 +27,8 @@ class IntensifiedSupervision(Versioned, SQLModel, table=True):
     concern: str = Field(max_length=20)
     started_on: date
     started_by_visit_id: uuid.UUID | None = Field(default=None, foreign_key="visit.id")
+    # The units (as id strings) whose own assessment caused or raised the episode; empty when the provider did.
+    cause_unit_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     ended_on: date | None = None
     end_grounds: str | None = Field(default=None, sa_column=Column(Text))
     ended_by: str | None = Field(default=None, max_length=200)

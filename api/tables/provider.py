@@ -28,6 +28,9 @@ class Provider(Versioned, SQLModel, table=True):
     city: str = Field(max_length=100)
     website_url: str | None = Field(default=None, max_length=500)
     has_parent_board: bool = Field(default=True)
+    # The first day of the provider's supervision cycle: set by an admin, or by its first supervision. Every cycle
+    # date (visits, the report) is then a fixed calendar day counted from here (domain.cycle).
+    cycle_start: date | None = Field(default=None)
     status: str = Field(default="active", max_length=10)
     closed_on: date | None = Field(default=None)
     closing_reason: str | None = Field(default=None, max_length=500)

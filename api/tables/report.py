@@ -37,6 +37,8 @@ class Report(Versioned, SQLModel, table=True):
     comment_window_ends: date | None = None
     finalised_on: date | None = None
     published_on: date | None = None
+    # The day the first version of this report was published; a correction keeps it (the §5 clock is not reset).
+    first_published_on: date | None = None
     published_by: str | None = Field(default=None, max_length=200)
     case_id: str | None = Field(default=None, max_length=100)  # the case system's references (ESDH)
     case_number: str | None = Field(default=None, max_length=100)
