@@ -306,9 +306,7 @@ def _refuse_bad_scores(instrument: Instrument, scores: Mapping[str, int | None],
         raise DomainError(ErrorCode.INVALID_INPUT, f"{len(bad)} score(s) cannot be used.", bad)
 
 
-def _part(
-    key: str, name: str, items: Iterable[Item], score_sets: Sequence[Mapping[str, int | None]]
-) -> PartScore:
+def _part(key: str, name: str, items: Iterable[Item], score_sets: Sequence[Mapping[str, int | None]]) -> PartScore:
     part = list(items)
     scored = [(s[item.key], item.scale) for s in score_sets for item in part if s.get(item.key) is not None]
     exact = None
