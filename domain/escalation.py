@@ -27,6 +27,16 @@ _LAW = "dagtilbudsloven §5b"
 _INFORM_ASSESSMENT = "The parent board is informed of the assessment, as after every visit."
 
 
+def intensified_start_due(concern_raised_on: date) -> date:
+    """The last day in time to start intensified supervision on a concern: the day the concern is raised.
+
+    §5b stk. 3-4: concern starts intensified supervision, and serious concern starts it "i umiddelbar
+    forlængelse" (straks). The law gives no window, so no policy deadline widens it. Escalation dates its
+    start action by this rule and compliance judges the start by it.
+    """
+    return concern_raised_on
+
+
 class EscalationState(StrEnum):
     """Where a provider stands on the §5b ladder. Ordered by `rank`; only `end_intensified` lowers it."""
 
@@ -145,6 +155,9 @@ def decide(
     def add(kind: ActionKind, after_days: int, paragraph: str, reason: str) -> None:
         actions.append(RequiredAction(kind, assessed_on + timedelta(days=after_days), f"{_LAW}, {paragraph}", reason))
 
+    def at_once(kind: ActionKind, paragraph: str, reason: str) -> None:
+        actions.append(RequiredAction(kind, intensified_start_due(assessed_on), f"{_LAW}, {paragraph}", reason))
+
     score = _describe(assessment)
     if concern is ConcernLevel.NONE:
         add(
@@ -168,10 +181,8 @@ def decide(
     else:
         paragraph = "stk. 3" if concern is ConcernLevel.CONCERN else "stk. 4"
         if not current.is_intensified:
-            # §5b stk. 3-4: intensified supervision starts at once; on serious concern the law says "straks".
-            add(
+            at_once(
                 ActionKind.START_INTENSIFIED_SUPERVISION,
-                0,
                 paragraph,
                 f"{score} Intensified supervision (skærpet tilsyn) starts now.",
             )
