@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from domain.assessment import Assessment
 from domain.errors import DomainError, ErrorCode, Violation
+from domain.instruments import shown_percent_text
 from domain.policy import ConcernLevel, SupervisionPolicy
 
 MIN_GROUNDS_LENGTH = 20  # the administration's reasons are recorded: a sentence, not "ok"
@@ -226,7 +227,7 @@ def _describe(assessment: Assessment) -> str:
         return f"The supervisor raised the concern to {level} on other grounds than the score."
     if assessment.percent is None or assessment.band is None:
         return f"The assessment shows {level}."
-    return f"A score of {assessment.percent:.1f} % is {assessment.band.label_da}, which means {level}."
+    return f"A score of {shown_percent_text(assessment.percent)} % is {assessment.band.label_da}, which means {level}."
 
 
 def end_intensified(

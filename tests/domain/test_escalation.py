@@ -178,6 +178,14 @@ def test_concern_raised_on_judgement_escalates_and_says_so():
     assert "other grounds than the score" in decision.action(START).reason
 
 
+def test_a_percent_just_below_a_band_boundary_is_described_truncated_never_rounded_into_the_next_band():
+    decision = decide(NORMAL, assess(KOLDING_DEFAULT, 29.96), APR, KOLDING_DEFAULT)
+
+    reason = decision.action(START).reason
+    assert "A score of 29.9 % is ringe" in reason
+    assert "30.0" not in reason
+
+
 def test_an_unscored_assessment_with_serious_concern_escalates():
     snapshot = assess(
         KOLDING_DEFAULT, None, concern=ConcernLevel.SERIOUS, justification="Children left unattended outdoors."
