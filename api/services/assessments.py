@@ -20,12 +20,13 @@ from api.services.escalation import AppliedEscalation, apply_escalation
 from api.services.instruments import domain_instrument
 from api.services.policy import policy_in_force
 from api.services.visits import observations_of, require_impartial_now, require_planned
-from api.tables import Assessment, InstrumentVersion, Observation, Provider, Visit
+from api.tables import Assessment, InstrumentVersion, Observation, Provider, Unit, Visit
 from api.tables.base import utcnow
 from domain.assessment import Assessment as Judgement
 from domain.assessment import assess
 from domain.cycle import VisitKind
 from domain.errors import DomainError, ErrorCode, Violation, invalid
+from domain.escalation import UnitAssessment
 from domain.instruments import Instrument, PartScore, ScoreResult
 from domain.instruments import pool as pool_scores
 from domain.policy import SupervisionPolicy
@@ -148,14 +149,25 @@ def complete_visit(session: Session, visit: Visit, data: Completion, today: date
         visit.strengths = list(data.strengths)
     rows = [_row(visit, None, pooled, judgement, number)]
     unit_ids = list(dict.fromkeys(o.unit_id for o in observations if o.unit_id is not None))
+    names = _unit_names(session, unit_ids)
+    units: list[UnitAssessment] = []
     for unit_id in unit_ids:
         # A unit is assessed from its own score only; the supervisor's judgement is about the provider.
         unit_pool = _pool(instrument, [o.scores for o in observations if o.unit_id == unit_id], threshold)
-        rows.append(_row(visit, unit_id, unit_pool, assess(policy, _percent(unit_pool)), number))
+        unit_judgement = assess(policy, _percent(unit_pool))
+        rows.append(_row(visit, unit_id, unit_pool, unit_judgement, number))
+        units.append(UnitAssessment(str(unit_id), names.get(unit_id, str(unit_id)), unit_judgement))
     session.add_all(rows)
     session.flush()
-    escalation = apply_escalation(session, visit, judgement, data.held_on, policy)
+    # Every scope counts: a unit's own concern escalates the provider as its pooled result would.
+    escalation = apply_escalation(session, visit, judgement, data.held_on, policy, units)
     return Completed(visit, rows, escalation)
+
+
+def _unit_names(session: Session, unit_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not unit_ids:
+        return {}
+    return dict(session.exec(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids))).all())
 
 
 def visit_assessments(session: Session, visit: Visit) -> list[Assessment]:

@@ -64,7 +64,7 @@ def test_ending_is_refused_naming_each_unmet_condition_until_all_are_met(client,
 
     # A later provider-level assessment that still shows concern; grounds too short.
     worse = data.visit(db, world.provider, supervisor, date(2026, 3, 20), kind="intensified")
-    data.assessment(db, worse, ConcernLevel.CONCERN)
+    data.assessment(db, worse, ConcernLevel.CONCERN, percent=45.0, band_key="inadequate", band_label="utilstrækkelig")
     set_today(date(2026, 4, 1))
     refused = end(client, world, period.id, grounds="ok")
     assert failing(refused) == {"latest_assessment", "action_plan", "body.grounds"}
@@ -230,7 +230,7 @@ def test_the_audit_trail_shows_the_plan_made_approved_and_the_period_ended(
     completed = client.post(f"{url}/complete", headers={**supervisor, "If-Match": approved.headers["etag"]})
     assert completed.status_code == 200, completed.text
     later = data.visit(db, world.provider, world.users[Role.SUPERVISOR], date(2026, 3, 30), kind="intensified")
-    data.assessment(db, later, ConcernLevel.NONE)
+    data.assessment(db, later, ConcernLevel.NONE, percent=72.0)
     assert end(client, world, period.id).status_code == 200
 
     def actions(entity_id) -> list[str]:
