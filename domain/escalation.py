@@ -131,6 +131,16 @@ class UnitAssessment:
 
 
 @dataclass(frozen=True)
+class CauseUnit:
+    """A unit that caused intensified supervision, with its latest assessment (None when it has none)."""
+
+    unit_id: str
+    name: str
+    latest: Assessment | None
+    latest_assessed_on: date | None
+
+
+@dataclass(frozen=True)
 class EscalationDecision:
     """The state before and after, the concern that drove it, and what must now be done (in `ActionKind` order)."""
 
@@ -301,13 +311,16 @@ def end_intensified(
     grounds: str | None,
     decided_on: date,
     policy: SupervisionPolicy,
+    cause_units: Sequence[CauseUnit] = (),
 ) -> EscalationDecision:
     """End intensified supervision by the administration's decision on `decided_on`, or refuse.
 
-    The conditions (domain.md, "Escalation"): the provider is under intensified supervision; `latest` is an
-    assessment made after the day it started (`intensified_since`), on or before `decided_on`, showing no
-    concern; any action plan is completed; and `grounds`, the written reasons, are at least
-    `MIN_GROUNDS_LENGTH` characters. Raises DomainError(CONFLICT) with one Violation per failing condition.
+    The conditions (domain.md, "Escalation"): the provider is under intensified supervision; `latest`, the
+    provider's latest assessment as a whole, was made after the day it started (`intensified_since`), on or
+    before `decided_on`, is scored (a percent, not insufficient observation) and shows no concern; the latest
+    assessment of each of `cause_units`, the units that caused it, is likewise new, scored and without concern;
+    any action plan is completed; and `grounds`, the written reasons, are at least `MIN_GROUNDS_LENGTH`
+    characters. Raises DomainError(CONFLICT) with one Violation per failing condition, naming the unit.
     On success the state is NORMAL, the parent board is to be informed, and the stripped grounds travel with
     the decision so they are recorded with it.
     """
@@ -318,13 +331,17 @@ def end_intensified(
         problems.append(
             Violation("latest_assessment", "There is no assessment to show that the concern has gone; assess first.")
         )
-    elif latest.concern is not ConcernLevel.NONE:
-        problems.append(
-            Violation(
-                "latest_assessment",
-                f"The latest assessment shows {latest.concern.label_da}; ending needs one that shows ingen bekymring.",
+    else:
+        if latest.concern is not ConcernLevel.NONE:
+            problems.append(
+                Violation(
+                    "latest_assessment",
+                    f"The latest assessment shows {latest.concern.label_da}; "
+                    "ending needs one that shows ingen bekymring.",
+                )
             )
-        )
+        if latest.percent is None:
+            problems.append(Violation("latest_assessment.percent", f"The latest assessment {_UNSCORED}"))
     # A new assessment: one from the day intensified supervision started was the reason for it, not its outcome.
     if latest_assessed_on is None or latest_assessed_on <= intensified_since:
         problems.append(
@@ -342,6 +359,8 @@ def end_intensified(
                 f"({latest_assessed_on.isoformat()}).",
             )
         )
+    for unit in cause_units:
+        problems += _unit_not_cleared(unit, intensified_since)
     if current.has_action_plan and not action_plan_completed:
         problems.append(Violation("action_plan", "The action plan (handleplan) is not completed."))
     text = (grounds or "").strip()
@@ -366,6 +385,38 @@ def end_intensified(
         "The parent board is informed that intensified supervision has ended and why.",
     )
     return EscalationDecision(current, EscalationState.NORMAL, ConcernLevel.NONE, (inform,), grounds=text)
+
+
+_UNSCORED = (
+    "has no score (no instrument, or too few items observed: insufficient observation); "
+    "ending needs a scored assessment."
+)
+
+
+def _unit_not_cleared(unit: CauseUnit, since: date) -> list[Violation]:
+    """What keeps a unit that caused intensified supervision from showing that its concern has gone."""
+    where = f"cause_units.{unit.unit_id}"
+    if unit.latest is None or unit.latest_assessed_on is None or unit.latest_assessed_on <= since:
+        return [
+            Violation(
+                where,
+                f"{unit.name}, which caused intensified supervision, has not been assessed since it started on "
+                f"{since.isoformat()}; ending needs a new assessment of each unit that caused it.",
+            )
+        ]
+    latest, problems = unit.latest, []
+    on = unit.latest_assessed_on.isoformat()
+    if latest.concern is not ConcernLevel.NONE:
+        problems.append(
+            Violation(
+                where,
+                f"The latest assessment of {unit.name} ({on}) shows {latest.concern.label_da}; ending needs "
+                "ingen bekymring at every unit that caused intensified supervision.",
+            )
+        )
+    if latest.percent is None:
+        problems.append(Violation(where, f"The latest assessment of {unit.name} ({on}) {_UNSCORED}"))
+    return problems
 
 
 def next_intensified_visit_due(last_visit_on: date | None, intensified_since: date, policy: SupervisionPolicy) -> date:

@@ -23,6 +23,7 @@ from api.services.escalation import add_required_actions
 from api.services.policy import policy_in_force
 from api.tables import ActionPlan, Assessment, IntensifiedSupervision, Provider, RequiredAction, Unit, Visit
 from domain import assessment as domain_assessment
+from domain import escalation as rule
 from domain.errors import DomainError, ErrorCode, Violation
 from domain.escalation import EscalationState, end_intensified, next_intensified_visit_due
 from domain.policy import ConcernLevel
@@ -119,10 +120,38 @@ def _unit_names(session: Session, row: IntensifiedSupervision) -> dict[uuid.UUID
     return {unit_id: names.get(unit_id, str(unit_id)) for unit_id in ids}
 
 
+def _cause_units(session: Session, row: IntensifiedSupervision) -> list[rule.CauseUnit]:
+    """Each unit that caused the period with its latest assessment since the start (the domain judges it)."""
+    names = _unit_names(session, row)
+    if not names:
+        return []
+    since_start = session.exec(
+        select(Assessment)
+        .where(
+            Assessment.provider_id == row.provider_id,
+            Assessment.unit_id.in_(list(names)),
+            Assessment.assessed_on > row.started_on,
+        )
+        .order_by(Assessment.assessed_on.desc(), Assessment.created_at.desc())
+    ).all()
+    latest: dict[uuid.UUID, Assessment] = {}
+    for assessment in since_start:
+        latest.setdefault(assessment.unit_id, assessment)
+    return [
+        rule.CauseUnit(
+            str(unit_id),
+            name,
+            _as_domain(latest.get(unit_id)),
+            latest[unit_id].assessed_on if unit_id in latest else None,
+        )
+        for unit_id, name in names.items()
+    ]
+
+
 def _as_domain(row: Assessment | None) -> domain_assessment.Assessment | None:
     if row is None:
         return None
-    # Ending reads only the concern level, so the band is not rebuilt from the stored key.
+    # Ending reads only the concern level and whether there is a percent, so the band is not rebuilt.
     return domain_assessment.Assessment(
         percent=row.percent,
         band=None,
@@ -152,6 +181,7 @@ def end(
             grounds=data.grounds,
             decided_on=today,
             policy=policy,
+            cause_units=_cause_units(session, row),
         )
     except DomainError as exc:
         violations = [Violation(_API_LOCATION.get(v.location, v.location), v.message) for v in exc.violations]

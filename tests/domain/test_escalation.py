@@ -12,6 +12,7 @@ from domain.assessment import Assessment, assess
 from domain.errors import DomainError, ErrorCode
 from domain.escalation import (
     ActionKind,
+    CauseUnit,
     EscalationDecision,
     EscalationState,
     RequiredAction,
@@ -324,6 +325,44 @@ def refusal(**changes) -> list[str]:
 )
 def test_ending_is_refused_naming_every_failing_condition(changes, failing):
     assert refusal(**changes) == failing
+
+
+def cause(name: str, percent: float | None, on: date | None = LATEST_ON) -> CauseUnit:
+    latest = None if on is None else assess(KOLDING_DEFAULT, percent)
+    return CauseUnit(f"id-{name.lower()}", name, latest, on)
+
+
+@pytest.mark.parametrize(
+    ("changes", "failing", "named"),
+    [
+        pytest.param(
+            {"latest": assess(KOLDING_DEFAULT, None)}, ["latest_assessment.percent"], "", id="provider-unscored"
+        ),
+        pytest.param({"cause_units": [cause("Vest", 25)]}, ["cause_units.id-vest"], "Vest", id="unit-still-ringe"),
+        pytest.param({"cause_units": [cause("Vest", 45)]}, ["cause_units.id-vest"], "Vest", id="unit-still-concern"),
+        pytest.param({"cause_units": [cause("Vest", None)]}, ["cause_units.id-vest"], "Vest", id="unit-unscored"),
+        pytest.param({"cause_units": [cause("Vest", None, None)]}, ["cause_units.id-vest"], "Vest", id="unit-never"),
+        pytest.param({"cause_units": [cause("Vest", 80, SINCE)]}, ["cause_units.id-vest"], "Vest", id="unit-not-new"),
+        pytest.param(
+            {"latest": assess(KOLDING_DEFAULT, None), "cause_units": [cause("Øst", 80), cause("Vest", 25)]},
+            ["latest_assessment.percent", "cause_units.id-vest"],
+            "Vest",
+            id="provider-and-one-of-two-units-named-at-once",
+        ),
+    ],
+)
+def test_ending_needs_a_new_scored_result_without_concern_at_the_provider_and_each_unit_that_caused_it(
+    changes, failing, named
+):
+    with pytest.raises(DomainError) as caught:
+        ending(**changes)
+    assert [v.location for v in caught.value.violations] == failing
+    assert named in caught.value.detail
+    assert "Øst" not in caught.value.detail
+
+
+def test_ending_succeeds_once_every_unit_that_caused_it_is_scored_without_concern():
+    assert ending(cause_units=[cause("Øst", 80), cause("Vest", 70)]).state is NORMAL
 
 
 def test_an_unfinished_plan_does_not_block_ending_plain_intensified_supervision():
