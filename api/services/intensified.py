@@ -23,9 +23,10 @@ from api.services.escalation import add_required_actions
 from api.services.policy import policy_in_force
 from api.tables import ActionPlan, Assessment, IntensifiedSupervision, Provider, RequiredAction, Unit, Visit
 from domain import assessment as domain_assessment
-from domain import escalation as rule
+from domain import intensified as rule
 from domain.errors import DomainError, ErrorCode, Violation
-from domain.escalation import EscalationState, end_intensified, next_intensified_visit_due
+from domain.escalation import EscalationState
+from domain.intensified import end_intensified, next_intensified_visit_due
 from domain.policy import ConcernLevel
 
 # The domain names the conditions; the one that is an input value is pointed at in the request body.

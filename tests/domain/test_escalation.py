@@ -12,16 +12,14 @@ from domain.assessment import Assessment, assess
 from domain.errors import DomainError, ErrorCode
 from domain.escalation import (
     ActionKind,
-    CauseUnit,
     EscalationDecision,
     EscalationState,
     RequiredAction,
     UnitAssessment,
     decide,
-    end_intensified,
     episode_cause_units,
-    next_intensified_visit_due,
 )
+from domain.intensified import CauseUnit, end_intensified, next_intensified_visit_due
 from domain.policy import KOLDING_DEFAULT, ConcernLevel
 
 NORMAL = EscalationState.NORMAL
