@@ -1,7 +1,9 @@
 """Action plans (handleplaner): written with the leader, out for the parent board's comments, approved, completed.
 
 dagtilbudsloven §5b stk. 4-5: on serious concern a plan is made with the leader, saying how quality is
-strengthened and followed up; the parent board is informed and may comment before the plan is final.
+strengthened and followed up; the parent board is informed and may comment before the plan is final. Every act
+on a plan by a supervisor or the administration needs them impartial towards the provider (domain.impartiality);
+the leader co-writes as the supervised and is not held to it.
 """
 
 from __future__ import annotations
@@ -23,12 +25,11 @@ from api.schemas.action_plan import (
     FollowUp,
     ItemCreate,
     ItemRead,
-    ItemStatus,
     ItemUpdate,
     NoticeRead,
     OpenForComments,
-    PlanStatus,
 )
+from api.services import impartiality
 from api.services.common import apply_changes, refuse_nulls
 from api.services.policy import policy_in_force
 from api.tables import (
@@ -38,11 +39,14 @@ from api.tables import (
     IntensifiedSupervision,
     ParentBoardNotice,
     RequiredAction,
+    UserAccount,
     Visit,
 )
 from domain.access import Role
 from domain.errors import DomainError, ErrorCode, Violation, invalid, not_found
 from domain.escalation import ActionKind, EscalationState
+from domain.impartiality import Act
+from domain.states import ItemStatus, PlanStatus
 
 PLAN_ORDER = (SortKey(ActionPlan.created_at, descending=True), SortKey(ActionPlan.id, descending=True))
 COMMENT_ORDER = (SortKey(ActionPlanComment.created_at), SortKey(ActionPlanComment.id))
@@ -93,6 +97,7 @@ def _supervisor_for(session: Session, principal: Principal, episode: Intensified
 def create_plan(
     session: Session, principal: Principal, episode: IntensifiedSupervision, data: ActionPlanCreate
 ) -> ActionPlan:
+    impartiality.require_impartial(session, Act.WRITE_ACTION_PLAN, episode.provider_id)
     if episode.ended_on is not None:
         raise _conflict("ended_on", f"This intensified supervision ended on {episode.ended_on.isoformat()}.")
     if episode.state != EscalationState.INTENSIFIED_WITH_ACTION_PLAN:
@@ -118,13 +123,24 @@ def create_plan(
         else:
             _, policy = policy_in_force(session, episode.municipality_id, episode.started_on)
             due_on = episode.started_on + timedelta(days=policy.deadlines.action_plan_days)
+    supervisor_id = _supervisor_for(session, principal, episode)
+    if str(supervisor_id) != principal.subject:
+        # A leader starts the plan with the supervisor of the visit behind it, who must be impartial too.
+        impartiality.require_impartial(
+            session,
+            Act.WRITE_ACTION_PLAN,
+            episode.provider_id,
+            person=session.get(UserAccount, supervisor_id),
+            role_in_act="the plan's supervisor",
+            location="started_by_visit_id",
+        )
     plan = ActionPlan(
         municipality_id=episode.municipality_id,
         provider_id=episode.provider_id,
         intensified_id=episode.id,
         status=PlanStatus.DRAFT.value,
         due_on=due_on,
-        supervisor_id=_supervisor_for(session, principal, episode),
+        supervisor_id=supervisor_id,
         leader_name=data.leader_name,
         summary=data.summary,
     )
@@ -190,7 +206,12 @@ def detail(session: Session, plan: ActionPlan) -> ActionPlanDetail:
     )
 
 
+def _require_impartial(session: Session, act: Act, plan: ActionPlan) -> None:
+    impartiality.require_impartial(session, act, plan.provider_id, begun_at=plan.created_at)
+
+
 def update_plan(session: Session, plan: ActionPlan, data: ActionPlanUpdate) -> ActionPlan:
+    _require_impartial(session, Act.WRITE_ACTION_PLAN, plan)
     values = data.model_dump(exclude_unset=True)
     refuse_nulls(values, ("leader_name", "due_on"))
     _require_status(plan, _EDITABLE, "changing the plan")
@@ -207,6 +228,7 @@ def get_item(session: Session, plan: ActionPlan, item_id: uuid.UUID) -> ActionPl
 
 
 def add_item(session: Session, plan: ActionPlan, data: ItemCreate) -> ActionPlanItem:
+    _require_impartial(session, Act.WRITE_ACTION_PLAN, plan)
     _require_status(plan, _EDITABLE, "adding a goal")
     item = ActionPlanItem(plan_id=plan.id, **data.model_dump(), status=ItemStatus.OPEN.value)
     session.add(item)
@@ -215,6 +237,7 @@ def add_item(session: Session, plan: ActionPlan, data: ItemCreate) -> ActionPlan
 
 
 def update_item(session: Session, plan: ActionPlan, item: ActionPlanItem, data: ItemUpdate) -> ActionPlanItem:
+    _require_impartial(session, Act.WRITE_ACTION_PLAN, plan)
     values = data.model_dump(exclude_unset=True)
     refuse_nulls(values, ("goal", "actions", "owner", "deadline", "success_criterion", "status"))
     if plan.status == PlanStatus.COMPLETED:
@@ -236,6 +259,7 @@ def update_item(session: Session, plan: ActionPlan, item: ActionPlanItem, data: 
 
 def open_for_comments(session: Session, plan: ActionPlan, data: OpenForComments, today: date) -> ActionPlan:
     """Record that the parent board was informed (§5b stk. 5) and open its comment window."""
+    _require_impartial(session, Act.WRITE_ACTION_PLAN, plan)
     if data.informed_on > today:
         raise invalid("body.informed_on", "The parent board cannot have been informed on a day still to come.")
     _require_status(plan, (PlanStatus.DRAFT,), "sending it to the parent board")
@@ -285,6 +309,7 @@ def list_comments(session: Session, plan: ActionPlan, cursor: str | None, limit:
 
 def approve(session: Session, principal: Principal, plan: ActionPlan, today: date) -> ActionPlan:
     """Approve once the parent board has had its say: it has commented, or its window has ended."""
+    _require_impartial(session, Act.APPROVE_ACTION_PLAN, plan)
     _require_status(plan, (PlanStatus.COMMENT,), "approving it")
     if today <= plan.comment_window_ends and _comment_count(session, plan) == 0:
         opens = plan.comment_window_ends + timedelta(days=1)
@@ -303,6 +328,7 @@ def approve(session: Session, principal: Principal, plan: ActionPlan, today: dat
 
 
 def follow_up(session: Session, plan: ActionPlan, data: FollowUp, today: date) -> ActionPlan:
+    _require_impartial(session, Act.FOLLOW_UP_ACTION_PLAN, plan)
     if data.followed_up_on > today:
         raise invalid("body.followed_up_on", "A follow-up cannot be recorded for a day still to come.")
     _require_status(plan, (PlanStatus.APPROVED,), "following it up")
@@ -312,6 +338,7 @@ def follow_up(session: Session, plan: ActionPlan, data: FollowUp, today: date) -
 
 
 def complete(session: Session, plan: ActionPlan, today: date) -> ActionPlan:
+    _require_impartial(session, Act.COMPLETE_ACTION_PLAN, plan)
     _require_status(plan, (PlanStatus.APPROVED,), "completing it")
     unfinished = [item for item in _items(session, plan) if item.status not in _FINISHED_ITEM]
     if unfinished:
