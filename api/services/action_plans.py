@@ -1,9 +1,10 @@
 """Action plans (handleplaner): written with the leader, out for the parent board's comments, approved, completed.
 
 dagtilbudsloven §5b stk. 4-5: on serious concern a plan is made with the leader, saying how quality is
-strengthened and followed up; the parent board is informed and may comment before the plan is final. Every act
-on a plan by a supervisor or the administration needs them impartial towards the provider (domain.impartiality);
-the leader co-writes as the supervised and is not held to it.
+strengthened and followed up; the parent board is informed and may comment before the plan is final. A provider
+without a parent board skips the comment window and says why (domain.action_plans). Every act on a plan by a
+supervisor or the administration needs them impartial towards the provider (domain.impartiality); the leader
+co-writes as the supervised and is not held to it.
 """
 
 from __future__ import annotations
@@ -38,10 +39,12 @@ from api.tables import (
     ActionPlanItem,
     IntensifiedSupervision,
     ParentBoardNotice,
+    Provider,
     RequiredAction,
     UserAccount,
     Visit,
 )
+from domain import action_plans as rules
 from domain.access import Role
 from domain.errors import DomainError, ErrorCode, Violation, invalid, not_found
 from domain.escalation import ActionKind, EscalationState
@@ -187,6 +190,21 @@ def _comment_count(session: Session, plan: ActionPlan) -> int:
     ).one()
 
 
+def _read_values(plan: ActionPlan, has_parent_board: bool) -> dict:
+    fields = (name for name in ActionPlanRead.model_fields if name != "no_parent_board_reason")
+    reason = rules.no_parent_board_reason(
+        has_parent_board, approved_on=plan.approved_on, comment_window_ends=plan.comment_window_ends
+    )
+    return {name: getattr(plan, name) for name in fields} | {"no_parent_board_reason": reason}
+
+
+def reads(session: Session, plans: list[ActionPlan]) -> list[ActionPlanRead]:
+    """The plans as the API shows them, with why a plan is approved without the parent board (one query)."""
+    ids = {p.provider_id for p in plans}
+    boards = dict(session.exec(select(Provider.id, Provider.has_parent_board).where(Provider.id.in_(ids))).all())
+    return [ActionPlanRead(**_read_values(p, boards[p.provider_id])) for p in plans]
+
+
 def detail(session: Session, plan: ActionPlan) -> ActionPlanDetail:
     comments = session.exec(
         select(ActionPlanComment)
@@ -199,7 +217,7 @@ def detail(session: Session, plan: ActionPlan) -> ActionPlanDetail:
         .order_by(ParentBoardNotice.informed_on, ParentBoardNotice.created_at)
     ).all()
     return ActionPlanDetail(
-        **{name: getattr(plan, name) for name in ActionPlanRead.model_fields},
+        **_read_values(plan, session.get(Provider, plan.provider_id).has_parent_board),
         items=[ItemRead.model_validate(i) for i in _items(session, plan)],
         comments=[CommentRead.model_validate(c) for c in comments],
         parent_board_notices=[NoticeRead.model_validate(n) for n in notices],
@@ -260,6 +278,7 @@ def update_item(session: Session, plan: ActionPlan, item: ActionPlanItem, data: 
 def open_for_comments(session: Session, plan: ActionPlan, data: OpenForComments, today: date) -> ActionPlan:
     """Record that the parent board was informed (§5b stk. 5) and open its comment window."""
     _require_impartial(session, Act.WRITE_ACTION_PLAN, plan)
+    rules.require_board_to_inform(session.get(Provider, plan.provider_id).has_parent_board)
     if data.informed_on > today:
         raise invalid("body.informed_on", "The parent board cannot have been informed on a day still to come.")
     _require_status(plan, (PlanStatus.DRAFT,), "sending it to the parent board")
@@ -308,16 +327,17 @@ def list_comments(session: Session, plan: ActionPlan, cursor: str | None, limit:
 
 
 def approve(session: Session, principal: Principal, plan: ActionPlan, today: date) -> ActionPlan:
-    """Approve once the parent board has had its say: it has commented, or its window has ended."""
+    """Approve once the parent board has had its say (it has commented, or its window has ended), or at once
+    where the provider has no parent board (domain.action_plans)."""
     _require_impartial(session, Act.APPROVE_ACTION_PLAN, plan)
-    _require_status(plan, (PlanStatus.COMMENT,), "approving it")
-    if today <= plan.comment_window_ends and _comment_count(session, plan) == 0:
-        opens = plan.comment_window_ends + timedelta(days=1)
-        raise _conflict(
-            "comment_window_ends",
-            f"The parent board may comment until {plan.comment_window_ends.isoformat()}; the plan can be approved "
-            f"from {opens.isoformat()}, or as soon as the board has commented.",
-        )
+    rules.require_approvable(
+        PlanStatus(plan.status),
+        has_parent_board=session.get(Provider, plan.provider_id).has_parent_board,
+        has_goals=bool(_items(session, plan)),
+        comment_window_ends=plan.comment_window_ends,
+        has_comments=_comment_count(session, plan) > 0,
+        today=today,
+    )
     plan.status = PlanStatus.APPROVED.value
     plan.approved_on, plan.approved_by = today, principal.name
     for action in _make_action_plan_actions(session, plan.intensified_id):
