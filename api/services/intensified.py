@@ -19,6 +19,7 @@ from api.schemas.intensified import (
     IntensifiedRead,
     RequiredActionRead,
 )
+from api.services import impartiality
 from api.services.escalation import add_required_actions
 from api.services.policy import policy_in_force
 from api.tables import ActionPlan, Assessment, IntensifiedSupervision, Provider, RequiredAction, Unit, Visit
@@ -166,6 +167,7 @@ def end(
     session: Session, principal: Principal, row: IntensifiedSupervision, data: IntensifiedEnd, today: date
 ) -> IntensifiedSupervision:
     """End the period by the administration's decision, or refuse naming every unmet condition at once."""
+    impartiality.require_impartial(session, impartiality.Act.END_INTENSIFIED, row.provider_id, begun_at=row.created_at)
     if row.ended_on is not None:
         message = f"This intensified supervision already ended on {row.ended_on.isoformat()}."
         raise DomainError(ErrorCode.CONFLICT, message, [Violation("ended_on", message)])
