@@ -217,6 +217,10 @@ class ReportSummary(ReadModel):
     comment_window_ends: date | None = Field(description="The last day the leader may comment.")
     finalised_on: date | None = Field(description="When the report became final.")
     published_on: date | None = Field(description="When it was published on the provider's website.")
+    first_published_on: date | None = Field(
+        description="When the first version of this report was published; a correction keeps its first version's "
+        "day, so the two years until the next report (§5) run from there. Null until published.",
+    )
     published_by: str | None = Field(description="Who recorded the publication.")
     case_id: str | None = Field(description="The case system's case id, once filed.")
     case_number: str | None = Field(description="The case number, once filed.")

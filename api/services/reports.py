@@ -247,10 +247,14 @@ def publish_report(session: Session, principal: Principal, report: Report, data:
     report.status = ReportStatus.PUBLISHED
     report.published_on = published_on
     report.published_by = principal.name[:200]
+    report.first_published_on = published_on
     if report.replaces_id is not None:
         replaced = session.get(Report, report.replaces_id)
-        if replaced is not None and replaced.status == ReportStatus.PUBLISHED:
-            replaced.status = ReportStatus.SUPERSEDED
+        if replaced is not None:
+            # A correction keeps the day the first version was published: §5's two years are not restarted by it.
+            report.first_published_on = replaced.first_published_on or replaced.published_on or published_on
+            if replaced.status == ReportStatus.PUBLISHED:
+                replaced.status = ReportStatus.SUPERSEDED
     session.flush()
     return report
 
