@@ -115,8 +115,17 @@ class ReportContent:
     extra: dict[str, str] = field(default_factory=dict)
 
     def publishable_texts(self) -> dict[str, str]:
-        """Every free text that will be published, keyed by where it is (for precise privacy refusals)."""
-        texts: dict[str, str] = {}
+        """Every text that will be published, keyed by where it is (for precise privacy refusals).
+
+        Names are included: a unit's or a provider's name is typed by a person and printed beside the results.
+        """
+        texts: dict[str, str] = {"provider_name": self.provider_name}
+        for i, name in enumerate(self.unit_names):
+            texts[f"unit_names[{i}]"] = name
+        for i, result in enumerate(self.unit_results):
+            texts[f"unit_results[{i}].name"] = result.name
+        for i, name in enumerate(self.supervisors):
+            texts[f"supervisors[{i}]"] = name
         if self.summary:
             texts["summary"] = self.summary
         if self.concern_justification:

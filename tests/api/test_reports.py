@@ -292,3 +292,38 @@ def test_the_html_page_shows_the_report_to_whoever_may_read_it(client, db: Sessi
     assert client.get(r.report_url(draft["id"], "/pdf"), headers=world.headers(Role.LEADER)).status_code == 404
     supervisor_view = client.get(r.report_url(draft["id"], "/pdf"), headers=world.headers(Role.SUPERVISOR))
     assert supervisor_view.status_code == 200 and supervisor_view.content.startswith(b"%PDF")
+
+
+# Unit names are published text
+
+
+def test_a_unit_named_with_a_phone_number_is_refused_when_created_or_renamed(client, db: Session, world: World):
+    admin = world.headers(Role.ADMIN)
+    body = {"name": "Dagplejer Anne 22 33 44 55", "kind": "childminder"}
+    created = client.post(f"{r.V1}/providers/{world.provider.id}/units", json=body, headers=admin)
+    assert created.status_code == 422, created.text
+    assert [(e["location"], e["pointer"]) for e in created.json()["errors"]] == [("body.name", "/name")]
+    assert "22 33 44 55" not in created.text
+
+    unit = factories.unit(db, world.provider, name="Dagplejer Anne")
+    renamed = client.patch(
+        f"{r.V1}/units/{unit.id}", json={"name": "Dagplejer Anne, tlf. 2233-4455"}, headers={**admin, "If-Match": "*"}
+    )
+    assert renamed.status_code == 422, renamed.text
+    assert [(e["location"], e["pointer"]) for e in renamed.json()["errors"]] == [("body.name", "/name")]
+    assert client.get(f"{r.V1}/units/{unit.id}", headers=admin).json()["name"] == "Dagplejer Anne"
+
+
+def test_a_report_that_would_print_a_unit_name_with_a_phone_number_is_not_finalised(client, db: Session, world: World):
+    supervisor = world.headers(Role.SUPERVISOR)
+    # Registered before the guard (or imported straight into the database): the report must still catch it.
+    unit = factories.unit(db, world.provider, name="Vuggestuen, tlf. 22 33 44 55")
+    visit = r.completed_visit_with_units(client, db, world, world.provider, [(unit, 75)])
+    report = r.draft(client, supervisor, visit["id"])
+    assert r.send(client, supervisor, report["id"]).status_code == 200
+    assert r.comment(client, world.headers(Role.LEADER), report["id"], "Ingen bemærkninger.").status_code == 200
+    refused = r.finalise(client, supervisor, report["id"])
+    assert refused.status_code == 422, refused.text
+    assert [e["location"] for e in refused.json()["errors"]] == ["report.unit_names[0]", "report.unit_results[0].name"]
+    assert "22 33 44 55" not in refused.text
+    assert client.get(r.report_url(report["id"]), headers=supervisor).json()["status"] == "sent"

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from domain.errors import DomainError
-from domain.reports import RecommendationLine, content_from_dict, content_to_dict
+from domain.reports import RecommendationLine, UnitResult, content_from_dict, content_to_dict
 from tests.support.report_content import typical_content
 
 
@@ -33,3 +33,13 @@ def test_a_cpr_number_in_a_recommendation_is_refused_where_it_is():
     location = f"recommendations[{len(content.recommendations) - 1}].text"
     assert [v.location for v in refused.value.violations] == [location]
     assert "1234" not in refused.value.detail  # the number itself is never repeated
+
+
+def test_unit_names_pass_the_privacy_guard_like_every_published_text():
+    content = typical_content(
+        unit_names=("Dagplejer Anne 22 33 44 55",),
+        unit_results=(UnitResult("Dagplejer Anne 22 33 44 55", 25.0, "ringe", "alvorlig bekymring"),),
+    )
+    with pytest.raises(DomainError) as refused:
+        content.refuse_personal_data()
+    assert [v.location for v in refused.value.violations] == ["unit_names[0]", "unit_results[0].name"]
