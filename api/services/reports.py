@@ -26,10 +26,11 @@ from api.schemas.report import (
 )
 from api.services.policy import policy_in_force
 from api.services.report_content import assemble
+from api.services.report_scopes import unit_assessment
 from api.tables import Provider, Report, Unit, Visit
 from domain.errors import DomainError, ErrorCode, Violation, invalid, not_found
 from domain.privacy import refuse_personal_data
-from domain.providers import ProviderKind
+from domain.providers import ProviderKind, UnitKind
 from domain.reports import ReportContent, content_from_dict, content_to_dict
 
 REPORT_ORDER = (SortKey(Report.created_at, descending=True), SortKey(Report.id, descending=True))
@@ -121,6 +122,14 @@ def _check_scope(session: Session, visit: Visit, data: ReportCreate) -> None:
         unit = session.get(Unit, data.unit_id)
         if unit is None or unit.provider_id != visit.provider_id or str(data.unit_id) not in visit.unit_ids:
             raise invalid("body.unit_id", "The unit is not one of the visit's units.")
+        if dagpleje or unit.kind == UnitKind.CHILDMINDER:
+            raise invalid(
+                "body.unit_id",
+                "A dagplejer's own result stays internal (a unit assessment); the dagpleje's published report is "
+                "the combined one (§5 stk. 3): use scope `combined`.",
+            )
+        if unit_assessment(session, visit, unit.id) is None:
+            raise invalid("body.unit_id", "The unit was not observed on its own at this visit; report on the provider.")
     elif data.unit_id is not None:
         raise invalid("body.unit_id", "Only a report with scope `unit` names a unit.")
 
