@@ -13,12 +13,14 @@ level over the cycle and never names one beside a result (a dagplejer is a perso
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from domain.cycle import add_months, cycle_end, next_cycle_start
+from domain.errors import DomainError, ErrorCode, Violation
 from domain.escalation import _STATE_FOR_CONCERN, ActionKind, EscalationState
 from domain.instruments import shown_percent
 from domain.policy import ConcernLevel, SupervisionPolicy
@@ -177,9 +179,30 @@ class ReportContent:
             texts[f"extra.{key}"] = value
         return texts
 
-    def refuse_personal_data(self) -> None:
-        """Raise DomainError naming each CPR number, e-mail address or phone number, and where it is."""
-        refuse_personal_data(self.publishable_texts())
+    def refuse_personal_data(self, *, people: Sequence[str] = ()) -> None:
+        """Raise DomainError naming each CPR number, e-mail address or phone number, and where it is.
+
+        `people` are names that may not be published at all: the dagplejere on the dagpleje's combined report,
+        whose results are counted there and must not be tied to a name in the supervisor's own words either.
+        """
+        texts = self.publishable_texts()
+        named = [
+            Violation(location, "A dagplejer's name may not be published in the combined report; remove it.")
+            for location, text in texts.items()
+            if any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) for name in people if name)
+        ]
+        try:
+            refuse_personal_data(texts)
+        except DomainError as exc:
+            if not named:
+                raise
+            named = [*exc.violations, *named]
+        if named:
+            raise DomainError(
+                ErrorCode.INVALID_INPUT,
+                f"The report holds text that may not be published ({len(named)} finding(s)).",
+                named,
+            )
 
 
 def content_to_dict(content: ReportContent) -> dict[str, Any]:

@@ -228,7 +228,7 @@ def finalise_report(session: Session, report: Report, today: date) -> Report:
         )
     content = content_of(session, report)
     try:
-        content.refuse_personal_data()
+        content.refuse_personal_data(people=_dagplejere_names(session, report))
     except DomainError as exc:
         raise DomainError(
             exc.code, exc.detail, [Violation(f"report.{v.location}", v.message) for v in exc.violations]
@@ -238,6 +238,16 @@ def finalise_report(session: Session, report: Report, today: date) -> Report:
     report.finalised_on = today
     session.flush()
     return report
+
+
+def _dagplejere_names(session: Session, report: Report) -> list[str]:
+    """The names of the dagpleje's dagplejere, which its combined report may not print."""
+    if report.scope != ReportScope.COMBINED:
+        return []
+    rows = session.exec(
+        select(Unit.name).where(Unit.provider_id == report.provider_id, Unit.kind == UnitKind.CHILDMINDER)
+    )
+    return list(rows)
 
 
 def publish_report(session: Session, principal: Principal, report: Report, data: Publication, today: date) -> Report:

@@ -490,3 +490,22 @@ def test_a_report_says_plainly_that_the_provider_has_no_parent_board(client, db:
 
     with_board = r.draft(client, supervisor, r.completed_visit(client, db, world, percent=25)["id"])["content"]
     assert not any("ingen forældrebestyrelse" in c["text"] for c in with_board["consequences"])
+
+
+def test_the_combined_report_refuses_a_dagplejers_name_in_the_supervisors_own_words(
+    client, app, db: Session, world: World
+):
+    supervisor = world.headers(Role.SUPERVISOR)
+    dagpleje = factories.provider(db, world.municipality, kind=ProviderKind.MUNICIPAL_CHILDMINDING, age_groups=["0-2"])
+    xenia = factories.unit(db, dagpleje, name="Xenia Quistgaard", kind=UnitKind.CHILDMINDER)
+    visit = r.completed_visit_with_units(client, db, world, dagpleje, [(xenia, 25)])
+    summary = "Samlet set et godt læringsmiljø, men hos xenia quistgaard var det ringe."
+    report = r.draft(client, supervisor, visit["id"], scope="combined", summary=summary)
+    assert r.send(client, supervisor, report["id"]).status_code == 200
+    r.set_today(app, date(2026, 12, 10))
+    refused = r.finalise(client, supervisor, report["id"])
+    assert refused.status_code == 422, refused.text
+    assert [e["location"] for e in refused.json()["errors"]] == ["report.summary"]
+    fixed = r.act(client, "PATCH", supervisor, report["id"], body={"summary": "Samlet set et godt læringsmiljø."})
+    assert fixed.status_code == 200
+    assert r.finalise(client, supervisor, report["id"]).status_code == 200
