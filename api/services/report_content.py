@@ -36,14 +36,8 @@ from domain.errors import DomainError, ErrorCode
 from domain.escalation import ActionKind
 from domain.policy import KOLDING_DEFAULT, SupervisionPolicy
 from domain.providers import ProviderKind, UnitKind
-from domain.reports import (
-    ActionLine,
-    BandStep,
-    FollowUpLine,
-    RecommendationLine,
-    ReportContent,
-    consequences,
-)
+from domain.report_scopes import ActionLine, consequences
+from domain.reports import BandStep, FollowUpLine, RecommendationLine, ReportContent
 
 PROVIDER, UNIT, COMBINED = "provider", "unit", "combined"
 PUBLISHED = "published"

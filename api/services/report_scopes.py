@@ -17,7 +17,8 @@ from domain.errors import DomainError, ErrorCode
 from domain.instruments import Instrument
 from domain.policy import ConcernLevel, SupervisionPolicy
 from domain.providers import UnitKind
-from domain.reports import CountLine, EarlierResult, ScopeResult, ScoreLine, UnitResult, combine, combined_period_start
+from domain.report_scopes import ScopeResult, combine, combined_period_start
+from domain.reports import CountLine, EarlierResult, ScoreLine, UnitResult
 
 
 def concern_label(value: str | None) -> str:

@@ -10,20 +10,15 @@ import pytest
 from domain.errors import DomainError
 from domain.escalation import ActionKind
 from domain.policy import KOLDING_DEFAULT, ConcernLevel
-from domain.reports import (
+from domain.report_scopes import (
     NO_PARENT_BOARD_TEXT,
     ActionLine,
-    CountLine,
-    RecommendationLine,
     ScopeResult,
-    ScoreLine,
-    UnitResult,
     combine,
     combined_period_start,
     consequences,
-    content_from_dict,
-    content_to_dict,
 )
+from domain.reports import CountLine, RecommendationLine, ScoreLine, UnitResult, content_from_dict, content_to_dict
 from tests.support.report_content import typical_content
 
 
