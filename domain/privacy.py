@@ -28,19 +28,27 @@ _CPR = re.compile(rf"(?<![0-9])(?P<date>[0-9]{{6}})(?P<sep>-|{_SPACE})?(?P<seria
 
 _EMAIL = re.compile(r"(?<![\w.+-])(?P<local>[\w.+-]+)@(?P<domain>(?:[\w-]+\.)+[^\W\d_]{2,})(?![\w-])")
 
-# Eight digits as Danes write them: 12345678, 12 34 56 78 or 1234 5678, maybe after +45 or 0045. Danish
-# subscriber numbers start with 2-9, which keeps amounts and codes starting with 0 or 1 out.
+# Eight digits as Danes write them: 23456789, 23 45 67 89, 2345 6789, 23-45-67-89 or 2345-6789, maybe after +45,
+# 0045 or (+45); a space, a no-break space or a dash between the groups. Danish subscriber numbers start with 2-9,
+# which keeps amounts and codes starting with 0 or 1 out; a run that goes on with more digits (after a dash, too)
+# is a longer code, and two years side by side are a period (below), not a phone number.
+_SEP = "[ \u00a0-]"
 _PHONE = re.compile(
-    rf"(?<![\w+])(?:(?:\+|00)45{_SPACE}?)?"
-    rf"(?P<number>[2-9][0-9](?:[0-9]{{6}}|[0-9]{{2}}{_SPACE}[0-9]{{4}}|(?:{_SPACE}[0-9]{{2}}){{3}}))"
-    r"(?![0-9])"
+    rf"(?<![\w+])(?<![0-9]-)"
+    rf"(?:(?:\((?:\+|00)45\)|(?:\+|00)45){_SEP}?)?"
+    r"(?P<number>[2-9][0-9](?:"
+    r"[0-9]{6}"
+    rf"|[0-9]{{2}}{_SEP}[0-9]{{4}}"
+    rf"|(?:{_SEP}[0-9]{{2}}){{3}}"
+    r"))"
+    r"(?![0-9]|-[0-9])"
 )
 
 # A private provider's CVR or SE number is eight digits too, and public: it is not a phone number.
 _COMPANY_NUMBER_BEFORE = re.compile(r"\b(?:CVR|SE)(?:[- ]?(?:nr\.?|nummer))?:?[ \u00a0]*$", re.IGNORECASE)
 
-# Two years side by side ("2023 2024" in a table) have the 1234 5678 shape of a phone number.
-_YEAR_PAIR = re.compile(rf"(?:19|20)[0-9]{{2}}{_SPACE}(?:19|20)[0-9]{{2}}")
+# Two years side by side ("2023 2024" in a table, "2023-2024" for a period) have the shape of a phone number.
+_YEAR_PAIR = re.compile(rf"(?:19|20)[0-9]{{2}}{_SEP}(?:19|20)[0-9]{{2}}")
 
 
 @dataclass(frozen=True)

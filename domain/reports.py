@@ -4,14 +4,22 @@
 and rendered by `api/reports/` (PDF and HTML). Both perspectives stand side by side: control (the concern
 level and what follows from it) and development (the band, strengths, recommendations, the trend).
 Texts meant for publication pass the privacy guard before a report becomes final.
+
+Each report speaks for its own scope: a unit's report leads with the unit's own result and with what the unit's
+own concern means on the §5b ladder; the dagpleje's combined report counts its dagplejere per band and concern
+level over the cycle and never names one beside a result (a dagplejer is a person). domain/report_scopes.py
+holds those rules.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from domain.errors import DomainError, ErrorCode, Violation
 from domain.privacy import refuse_personal_data
 
 
@@ -51,6 +59,14 @@ class Consequence:
     text: str
     legal_reference: str
     due_on: date | None = None
+
+
+@dataclass(frozen=True)
+class CountLine:
+    """How many of the dagpleje's dagplejere are in one band or at one concern level; never who."""
+
+    label_da: str
+    count: int
 
 
 @dataclass(frozen=True)
@@ -113,10 +129,23 @@ class ReportContent:
     policy_version: int = 0
     published_on: date | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # The dagpleje's combined report: the period it covers and its dagplejere counted per band and concern level.
+    period_from: date | None = None
+    band_counts: tuple[CountLine, ...] = ()
+    concern_counts: tuple[CountLine, ...] = ()
 
     def publishable_texts(self) -> dict[str, str]:
-        """Every free text that will be published, keyed by where it is (for precise privacy refusals)."""
-        texts: dict[str, str] = {}
+        """Every text that will be published, keyed by where it is (for precise privacy refusals).
+
+        Names are included: a unit's or a provider's name is typed by a person and printed beside the results.
+        """
+        texts: dict[str, str] = {"provider_name": self.provider_name}
+        for i, name in enumerate(self.unit_names):
+            texts[f"unit_names[{i}]"] = name
+        for i, result in enumerate(self.unit_results):
+            texts[f"unit_results[{i}].name"] = result.name
+        for i, name in enumerate(self.supervisors):
+            texts[f"supervisors[{i}]"] = name
         if self.summary:
             texts["summary"] = self.summary
         if self.concern_justification:
@@ -137,9 +166,30 @@ class ReportContent:
             texts[f"extra.{key}"] = value
         return texts
 
-    def refuse_personal_data(self) -> None:
-        """Raise DomainError naming each CPR number, e-mail address or phone number, and where it is."""
-        refuse_personal_data(self.publishable_texts())
+    def refuse_personal_data(self, *, people: Sequence[str] = ()) -> None:
+        """Raise DomainError naming each CPR number, e-mail address or phone number, and where it is.
+
+        `people` are names that may not be published at all: the dagplejere on the dagpleje's combined report,
+        whose results are counted there and must not be tied to a name in the supervisor's own words either.
+        """
+        texts = self.publishable_texts()
+        named = [
+            Violation(location, "A dagplejer's name may not be published in the combined report; remove it.")
+            for location, text in texts.items()
+            if any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) for name in people if name)
+        ]
+        try:
+            refuse_personal_data(texts)
+        except DomainError as exc:
+            if not named:
+                raise
+            named = [*exc.violations, *named]
+        if named:
+            raise DomainError(
+                ErrorCode.INVALID_INPUT,
+                f"The report holds text that may not be published ({len(named)} finding(s)).",
+                named,
+            )
 
 
 def content_to_dict(content: ReportContent) -> dict[str, Any]:
@@ -156,6 +206,9 @@ def content_from_dict(data: dict[str, Any]) -> ReportContent:
 
     d["visit_date"] = day(d["visit_date"])
     d["published_on"] = day(d.get("published_on"))
+    d["period_from"] = day(d.get("period_from"))
+    d["band_counts"] = tuple(CountLine(**c) for c in d.get("band_counts") or ())
+    d["concern_counts"] = tuple(CountLine(**c) for c in d.get("concern_counts") or ())
     for name in ("unit_names", "supervisors", "data_used", "strengths"):
         d[name] = tuple(d.get(name) or ())
     d["band_scale"] = tuple(BandStep(**b) for b in d.get("band_scale") or ())

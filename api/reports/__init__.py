@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.reports import BandStep
+from domain.reports import BandStep, ReportContent
 
 _MONTHS = (
     "januar", "februar", "marts", "april", "maj", "juni",
@@ -45,3 +45,16 @@ def band_of(percent: float | None, scale: tuple[BandStep, ...]) -> str:
         if percent >= step.lower_bound:
             return step.label_da
     return "–"
+
+
+def dagplejere_text(content: ReportContent) -> str:
+    """What the dagpleje's combined report covers and how its result is made, in one paragraph."""
+    count = sum(line.count for line in content.concern_counts)
+    since = f" fra {day_long(content.period_from)}" if content.period_from else ""
+    who = "dagplejer" if count == 1 else "dagplejere"
+    return (
+        f"Rapporten samler det seneste tilsyn hos hver af dagplejens {count} {who}{since} til "
+        f"{day_long(content.visit_date)}. Resultatet er gennemsnittet af dagplejernes resultater, og "
+        "bekymringsniveauet er det mest alvorlige hos nogen af dem. Tabellerne viser, hvor mange dagplejere der er "
+        "på hvert niveau; den enkelte dagplejers resultat offentliggøres ikke."
+    )

@@ -16,7 +16,7 @@ from datetime import date
 from html import escape
 from urllib.parse import urlsplit
 
-from api.reports import band_of, day_long, day_short, percent_text
+from api.reports import band_of, dagplejere_text, day_long, day_short, percent_text
 from domain.reports import BandStep, ReportContent
 
 # Tints from the best band to the poorest, as in the PDF; a scale with more bands reuses the last tint.
@@ -264,6 +264,16 @@ def _tables(c: ReportContent) -> list[str]:
             rows += [row(t.name, t.percent, "theme") for t in c.themes if t.area == area.name]
         rows += [row(t.name, t.percent, "theme") for t in c.themes if t.area not in areas]
         out.append(_table("Områder og temaer", ["Område og tema", "Procent", "Niveau"], rows, numeric=(1,)))
+    if c.band_counts or c.concern_counts:
+        out += ["<h2>Dagplejerne samlet</h2>", _p(dagplejere_text(c))]
+        for caption, first, lines in (
+            ("Dagplejere på hvert niveau", "Niveau", c.band_counts),
+            ("Dagplejere på hvert bekymringsniveau", "Kontrolperspektiv", c.concern_counts),
+        ):
+            rows = [
+                f'<tr><th scope="row">{_e(line.label_da)}</th><td class="num">{line.count}</td></tr>' for line in lines
+            ]
+            out.append(_table(caption, [first, "Dagplejere"], rows, numeric=(1,)))
     if c.unit_results:
         rows = [
             f'<tr><th scope="row">{_e(u.name)}</th><td class="num">{_e(percent_text(u.percent))}</td>'

@@ -30,7 +30,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
-from api.reports import band_of, day_long, day_short, fonts, percent_text
+from api.reports import band_of, dagplejere_text, day_long, day_short, fonts, percent_text
 from api.reports.chart import score_chart
 from domain.reports import BandStep, ReportContent
 
@@ -285,6 +285,15 @@ def _results(c: ReportContent) -> Iterable[Flowable]:
         yield _para(f"Tidligere tilsyn den {day_long(c.earlier.assessed_on)}: {earlier}.", SMALL)
     if c.areas or c.themes:
         yield from _section("Områder og temaer", _scores_table(c))
+    if c.band_counts or c.concern_counts:
+        yield from _heading("Dagplejerne samlet")
+        yield _para(dagplejere_text(c))
+        widths = _scaled((0.5, 0.2))
+        bands = [[line.label_da, str(line.count)] for line in c.band_counts]
+        yield from _section("Dagplejere på hvert niveau", _table(["Niveau", "Dagplejere"], bands, widths, right=(1,)))
+        concerns = [[line.label_da, str(line.count)] for line in c.concern_counts]
+        header = ["Kontrolperspektiv", "Dagplejere"]
+        yield from _section("Dagplejere på hvert bekymringsniveau", _table(header, concerns, widths, right=(1,)))
     if c.unit_results:
         rows = [[u.name, percent_text(u.percent), u.band_label_da or "–", u.concern_label_da] for u in c.unit_results]
         header = ["Enhed", "Procent", "Udviklingsperspektiv", "Kontrolperspektiv"]

@@ -155,9 +155,8 @@ def comment_report(
     _: CommentReports,
     today: TodayDep,
 ) -> ReportRead:
-    """Give or replace the leader's comment while the comment window is open; If-Match is checked when sent."""
-    if request.headers.get("if-match") is not None:
-        require_if_match(request, report.version)
+    """Give or replace the leader's comment while the comment window is open. Send the ETag in If-Match."""
+    require_if_match(request, report.version)
     return _read(session, response, service.comment_report(session, report, data, today))
 
 

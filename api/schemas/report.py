@@ -105,6 +105,13 @@ class ConsequenceRead(ReadModel):
     due_on: date | None = Field(None, description="By when, if there is a deadline.")
 
 
+class CountLineRead(ReadModel):
+    """How many of the dagpleje's dagplejere are in one band or at one concern level (never who)."""
+
+    label_da: str = Field(description="The band or concern level in Danish, or `ikke scoret`.")
+    count: int = Field(description="How many dagplejere, by their latest assessment in the period.")
+
+
 class RecommendationLineRead(ReadModel):
     """A recommendation from the visit."""
 
@@ -142,15 +149,25 @@ class ReportContentRead(ReadModel):
     visit_date: date = Field(description="The day of the visit.")
     supervisors: list[str] = Field(description="Who supervised: the supervisor and any co-observer.")
     data_used: list[str] = Field(description="The data the assessment rests on (§5a).")
-    percent: float | None = Field(description="The provider's total percent; null without a score.")
+    percent: float | None = Field(
+        description="The total percent of what the report covers: the provider's, the unit's own, or for the "
+        "dagpleje's combined report the mean of its dagplejere's latest results; null without a score."
+    )
     band_label_da: str | None = Field(description="The quality band (udviklingsperspektiv) in Danish.")
-    concern_label_da: str = Field(description="The concern level (kontrolperspektiv) in Danish.")
+    concern_label_da: str = Field(
+        description="The concern level (kontrolperspektiv) in Danish: the unit's own on a unit report; on the "
+        "combined report the most serious at any dagplejer, since any one's concern escalates the dagpleje."
+    )
     concern_justification: str | None = Field(description="Why concern was raised above what the score implies.")
     band_scale: list[BandStepRead] = Field(description="The policy's band scale, highest band first.")
     areas: list[ScoreLineRead] = Field(description="Percent per area of the instrument.")
     themes: list[ScoreLineRead] = Field(description="Percent per theme of the instrument.")
-    unit_results: list[UnitResultRead] = Field(description="Results of units assessed separately.")
-    consequences: list[ConsequenceRead] = Field(description="What follows from the concern level.")
+    unit_results: list[UnitResultRead] = Field(
+        description="Results of units assessed separately; never on the dagpleje's combined report."
+    )
+    consequences: list[ConsequenceRead] = Field(
+        description="What follows: on a unit's or the combined report, first what its own concern level means."
+    )
     strengths: list[str] = Field(description="Strengths seen at the visit.")
     recommendations: list[RecommendationLineRead] = Field(description="The visit's recommendations, soonest due first.")
     follow_up: FollowUpLineRead | None = Field(description="The follow-up dialogue, once it is held.")
@@ -163,6 +180,15 @@ class ReportContentRead(ReadModel):
     policy_version: int = Field(description="The policy version the assessment was made under (0 = default).")
     published_on: date | None = Field(description="The day it was published; null until then.")
     extra: dict[str, str] = Field(description="Further facts, e.g. `published_url`, where the report is published.")
+    period_from: date | None = Field(
+        None, description="The combined report: the first day of the period whose visits to dagplejere it covers."
+    )
+    band_counts: list[CountLineRead] = Field(
+        [], description="The combined report: how many dagplejere are in each band, highest first."
+    )
+    concern_counts: list[CountLineRead] = Field(
+        [], description="The combined report: how many dagplejere are at each concern level."
+    )
 
 
 # The report row
@@ -187,6 +213,10 @@ class ReportSummary(ReadModel):
     comment_window_ends: date | None = Field(description="The last day the leader may comment.")
     finalised_on: date | None = Field(description="When the report became final.")
     published_on: date | None = Field(description="When it was published on the provider's website.")
+    first_published_on: date | None = Field(
+        description="When the first version of this report was published; a correction keeps its first version's "
+        "day, so the two years until the next report (§5) run from there. Null until published.",
+    )
     published_by: str | None = Field(description="Who recorded the publication.")
     case_id: str | None = Field(description="The case system's case id, once filed.")
     case_number: str | None = Field(description="The case number, once filed.")

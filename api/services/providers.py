@@ -13,6 +13,7 @@ from api.schemas.provider import Closing, ProviderCreate, ProviderUpdate, Status
 from api.services.common import apply_changes, column_values, refuse_nulls
 from api.tables import Provider, Unit
 from domain.errors import DomainError, ErrorCode, Violation
+from domain.privacy import refuse_personal_data
 from domain.providers import AgeGroup, ProviderKind
 
 PROVIDER_ORDER = (SortKey(Provider.name), SortKey(Provider.id))
@@ -105,6 +106,7 @@ def list_units(
 
 def create_unit(session: Session, provider: Provider, data: UnitCreate) -> Unit:
     _refuse_if_closed(provider.status, "provider")
+    refuse_personal_data({"body.name": data.name})  # a unit's name is printed in published reports
     unit = Unit(**column_values(data), provider_id=provider.id)
     session.add(unit)
     session.flush()
@@ -114,6 +116,7 @@ def create_unit(session: Session, provider: Provider, data: UnitCreate) -> Unit:
 def update_unit(session: Session, unit: Unit, data: UnitUpdate) -> Unit:
     values = column_values(data, only_set=True)
     refuse_nulls(values, ("name", "kind"))
+    refuse_personal_data({"body.name": values.get("name") or ""})  # a unit's name is printed in published reports
     apply_changes(unit, values)
     session.flush()
     return unit

@@ -3,6 +3,9 @@
 Everything is read as it stands now: a draft or sent report is assembled on every read, so a corrected
 recommendation or a late follow-up dialogue shows at once; a final report stores the result and never
 reassembles. The band scale is the one of the policy version the visit was assessed under, not today's.
+
+Each scope reads its own result: the provider's pooled assessment, the unit's own, or for the dagpleje's
+combined report the latest assessment of each dagplejer over the cycle, counted without names (domain.reports).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from api.services.report_scopes import ScopeView, of_dagpleje, of_provider, of_unit
 from api.tables import (
     Assessment,
     ConcernNotice,
@@ -30,25 +34,13 @@ from api.tables import (
 from domain.cycle import VisitKind
 from domain.errors import DomainError, ErrorCode
 from domain.escalation import ActionKind
-from domain.instruments import Instrument
-from domain.policy import KOLDING_DEFAULT, ConcernLevel, SupervisionPolicy
+from domain.policy import KOLDING_DEFAULT, SupervisionPolicy
 from domain.providers import ProviderKind, UnitKind
-from domain.reports import (
-    BandStep,
-    Consequence,
-    EarlierResult,
-    FollowUpLine,
-    RecommendationLine,
-    ReportContent,
-    ScoreLine,
-    UnitResult,
-)
+from domain.report_scopes import ActionLine, consequences
+from domain.reports import BandStep, FollowUpLine, RecommendationLine, ReportContent
 
 PROVIDER, UNIT, COMBINED = "provider", "unit", "combined"
 PUBLISHED = "published"
-NO_CONCERN_TEXT = "Ingen bekymring: det almindelige tilsyn fortsætter"
-NO_CONCERN_REFERENCE = "dagtilbudsloven §5b, stk. 1-2"
-_ACTION_ORDER = {kind.value: i for i, kind in enumerate(ActionKind)}
 
 
 def danish_date(day: date) -> str:
@@ -97,24 +89,6 @@ def _visit_kind_label(visit: Visit) -> str:
         return visit.kind
 
 
-def _concern_label(value: str | None) -> str:
-    return ConcernLevel(value or ConcernLevel.NONE).label_da
-
-
-def _units(session: Session, visit: Visit, unit_ids: list[uuid.UUID]) -> list[Unit]:
-    found = {u.id: u for u in session.exec(select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}  # type: ignore[attr-defined]
-    return [found[i] for i in unit_ids if i in found]
-
-
-def _visit_unit_ids(visit: Visit, unit_assessments: list[Assessment]) -> list[uuid.UUID]:
-    """The visit's units in the order planned, then any unit observed without being planned."""
-    ordered = [uuid.UUID(str(u)) for u in visit.unit_ids]
-    for row in unit_assessments:
-        if row.unit_id is not None and row.unit_id not in ordered:
-            ordered.append(row.unit_id)
-    return ordered
-
-
 def _supervisors(session: Session, visit: Visit) -> tuple[str, ...]:
     names = []
     for user_id in (visit.supervisor_id, visit.co_observer_id):
@@ -155,39 +129,17 @@ def _band_scale(policy: SupervisionPolicy) -> tuple[BandStep, ...]:
     return tuple(BandStep(b.label_da, b.lower_bound, b.concern.label_da) for b in policy.bands_high_to_low())
 
 
-def _theme_areas(session: Session, visit: Visit) -> dict[str, str]:
-    """Theme key -> the name of its area, from the instrument definition (the stored parts do not say)."""
-    row = session.get(InstrumentVersion, visit.instrument_id) if visit.instrument_id else None
-    if row is None:
-        return {}
-    instrument = Instrument.from_dict(row.definition)
-    return {theme.key: area.name for area in instrument.areas for theme in area.themes}
-
-
-def _score_lines(session: Session, visit: Visit, parts: dict) -> tuple[tuple[ScoreLine, ...], tuple[ScoreLine, ...]]:
-    areas = tuple(ScoreLine(p["name"], p.get("percent"), "area") for p in parts.get("areas") or ())
-    area_of = _theme_areas(session, visit)
-    themes = tuple(
-        ScoreLine(p["name"], p.get("percent"), "theme", area_of.get(p.get("key", "")))
-        for p in parts.get("themes") or ()
-    )
-    return areas, themes
-
-
-def _consequences(session: Session, visit: Visit, concern: str) -> tuple[Consequence, ...]:
-    rows = session.exec(select(RequiredAction).where(RequiredAction.visit_id == visit.id)).all()
-    rows = sorted(rows, key=lambda r: (_ACTION_ORDER.get(r.kind, len(_ACTION_ORDER)), r.due_on, str(r.id)))
+def _actions(session: Session, visit: Visit) -> list[ActionLine]:
+    """The actions the visit's escalation stored, with their Danish labels (reasons are for case workers)."""
     lines = []
-    if concern == ConcernLevel.NONE:
-        lines.append(Consequence(NO_CONCERN_TEXT, NO_CONCERN_REFERENCE))
-    for row in rows:
+    for row in session.exec(select(RequiredAction).where(RequiredAction.visit_id == visit.id)).all():
         try:
-            label = ActionKind(row.kind).label_da
+            kind: ActionKind | None = ActionKind(row.kind)
+            label = kind.label_da
         except ValueError:
-            label = row.kind
-        # The Danish label, not the stored reason: reasons are written for case workers in English.
-        lines.append(Consequence(f"{label[:1].upper()}{label[1:]}", row.legal_reference, row.due_on))
-    return tuple(lines)
+            kind, label = None, row.kind
+        lines.append(ActionLine(kind, label, row.legal_reference, row.due_on))
+    return sorted(lines, key=lambda a: (a.label_da, a.due_on or date.min))
 
 
 def recommendations_of(session: Session, visit: Visit) -> list[Recommendation]:
@@ -203,20 +155,12 @@ def _follow_up(session: Session, visit: Visit) -> FollowUpLine | None:
     return FollowUpLine(row.held_on, row.number, row.summary, row.agreed_follow_up)
 
 
-def _earlier(session: Session, visit: Visit, current: Assessment) -> EarlierResult | None:
-    """The provider's provider-level assessment just before this visit's, for comparison."""
-    rows = session.exec(
-        select(Assessment).where(
-            Assessment.provider_id == visit.provider_id,
-            Assessment.unit_id.is_(None),  # type: ignore[union-attr]
-            Assessment.visit_id != visit.id,
-        )
-    ).all()
-    before = [r for r in rows if (r.assessed_on, r.created_at) < (current.assessed_on, current.created_at)]
-    if not before:
-        return None
-    latest = max(before, key=lambda r: (r.assessed_on, r.created_at))
-    return EarlierResult(latest.assessed_on, latest.percent, latest.band_label)
+def _covered(own: ScopeView, visit: Visit) -> tuple[str, ...]:
+    """For the combined report: the visits to dagplejere it rests on."""
+    if own.period_from is None:
+        return ()
+    period = f"{danish_date(own.period_from)}-{danish_date(visit.held_on)}"
+    return (f"Seneste tilsyn hos hver dagplejer i perioden {period} ({own.dagplejere} dagplejere)",)
 
 
 def assemble(
@@ -234,51 +178,52 @@ def assemble(
     current = provider_assessment(session, visit)
     if provider is None or municipality is None or current is None:
         raise DomainError(ErrorCode.CONFLICT, "The visit has no assessment; complete it before reporting on it.")
-    unit_rows = [
-        r
-        for r in session.exec(select(Assessment).where(Assessment.visit_id == visit.id)).all()
-        if r.unit_id is not None
-    ]
+    policy = policy_of_visit(session, visit)
     unit = session.get(Unit, unit_id) if scope == UNIT and unit_id else None
-    unit_ids = [unit.id] if unit is not None else _visit_unit_ids(visit, unit_rows)
-    units = _units(session, visit, unit_ids)
-    by_unit = {r.unit_id: r for r in unit_rows}
-    unit_results = tuple(
-        UnitResult(u.name, by_unit[u.id].percent, by_unit[u.id].band_label, _concern_label(by_unit[u.id].concern))
-        for u in units
-        if u.id in by_unit
-    )
-    areas, themes = _score_lines(session, visit, current.parts or {})
+    if unit is not None:
+        own = of_unit(session, visit, unit)
+    elif scope == COMBINED:
+        own = of_dagpleje(session, visit, provider, current, policy)
+    else:
+        own = of_provider(session, visit, current)
     replaced = session.get(Report, report.replaces_id) if report is not None and report.replaces_id else None
     return ReportContent(
         municipality_name=municipality.name,
         provider_name=provider.name,
         provider_kind_label_da=ProviderKind(provider.kind).label_da,
         scope_label_da=scope_label(provider, scope, unit),
-        unit_names=tuple(u.name for u in units),
+        unit_names=own.unit_names,
         visit_kind_label_da=_visit_kind_label(visit),
         visit_date=visit.held_on,
         supervisors=_supervisors(session, visit),
-        data_used=_data_used(session, visit),
-        percent=current.percent,
-        band_label_da=current.band_label,
-        concern_label_da=_concern_label(current.concern),
-        concern_justification=current.justification,
-        band_scale=_band_scale(policy_of_visit(session, visit)),
-        areas=areas,
-        themes=themes,
-        unit_results=unit_results,
-        consequences=_consequences(session, visit, current.concern),
+        data_used=(*_data_used(session, visit), *_covered(own, visit)),
+        percent=own.percent,
+        band_label_da=own.band_label,
+        concern_label_da=own.concern.label_da,
+        concern_justification=own.justification,
+        band_scale=_band_scale(policy),
+        areas=own.areas,
+        themes=own.themes,
+        unit_results=own.unit_results,
+        consequences=consequences(
+            own.concern,
+            _actions(session, visit),
+            whole_provider=own.whole_provider,
+            has_parent_board=provider.has_parent_board,
+        ),
         strengths=tuple(visit.strengths or ()),
         recommendations=tuple(
             RecommendationLine(r.text, r.owner, r.due_on) for r in recommendations_of(session, visit)
         ),
         follow_up=_follow_up(session, visit),
         leader_comment=report.leader_comment if report is not None else None,
-        earlier=_earlier(session, visit, current),
+        earlier=own.earlier,
         summary=report.summary if report is not None else None,
         report_version=report.report_version if report is not None else 1,
         replaces_version=replaced.report_version if replaced is not None else None,
         correction_note=report.correction_note if report is not None else None,
         policy_version=visit.policy_version_number or 0,
+        period_from=own.period_from,
+        band_counts=own.band_counts,
+        concern_counts=own.concern_counts,
     )

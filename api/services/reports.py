@@ -27,10 +27,11 @@ from api.schemas.report import (
 from api.services import impartiality
 from api.services.policy import policy_in_force
 from api.services.report_content import assemble
+from api.services.report_scopes import unit_assessment
 from api.tables import Provider, Report, Unit, Visit
 from domain.errors import DomainError, ErrorCode, Violation, invalid, not_found
 from domain.privacy import refuse_personal_data
-from domain.providers import ProviderKind
+from domain.providers import ProviderKind, UnitKind
 from domain.reports import ReportContent, content_from_dict, content_to_dict
 
 REPORT_ORDER = (SortKey(Report.created_at, descending=True), SortKey(Report.id, descending=True))
@@ -122,6 +123,14 @@ def _check_scope(session: Session, visit: Visit, data: ReportCreate) -> None:
         unit = session.get(Unit, data.unit_id)
         if unit is None or unit.provider_id != visit.provider_id or str(data.unit_id) not in visit.unit_ids:
             raise invalid("body.unit_id", "The unit is not one of the visit's units.")
+        if dagpleje or unit.kind == UnitKind.CHILDMINDER:
+            raise invalid(
+                "body.unit_id",
+                "A dagplejer's own result stays internal (a unit assessment); the dagpleje's published report is "
+                "the combined one (§5 stk. 3): use scope `combined`.",
+            )
+        if unit_assessment(session, visit, unit.id) is None:
+            raise invalid("body.unit_id", "The unit was not observed on its own at this visit; report on the provider.")
     elif data.unit_id is not None:
         raise invalid("body.unit_id", "Only a report with scope `unit` names a unit.")
 
@@ -223,7 +232,7 @@ def finalise_report(session: Session, report: Report, today: date) -> Report:
         )
     content = content_of(session, report)
     try:
-        content.refuse_personal_data()
+        content.refuse_personal_data(people=_dagplejere_names(session, report))
     except DomainError as exc:
         raise DomainError(
             exc.code, exc.detail, [Violation(f"report.{v.location}", v.message) for v in exc.violations]
@@ -233,6 +242,16 @@ def finalise_report(session: Session, report: Report, today: date) -> Report:
     report.finalised_on = today
     session.flush()
     return report
+
+
+def _dagplejere_names(session: Session, report: Report) -> list[str]:
+    """The names of the dagpleje's dagplejere, which its combined report may not print."""
+    if report.scope != ReportScope.COMBINED:
+        return []
+    rows = session.exec(
+        select(Unit.name).where(Unit.provider_id == report.provider_id, Unit.kind == UnitKind.CHILDMINDER)
+    )
+    return list(rows)
 
 
 def publish_report(session: Session, principal: Principal, report: Report, data: Publication, today: date) -> Report:
@@ -251,10 +270,14 @@ def publish_report(session: Session, principal: Principal, report: Report, data:
     report.status = ReportStatus.PUBLISHED
     report.published_on = published_on
     report.published_by = principal.name[:200]
+    report.first_published_on = published_on
     if report.replaces_id is not None:
         replaced = session.get(Report, report.replaces_id)
-        if replaced is not None and replaced.status == ReportStatus.PUBLISHED:
-            replaced.status = ReportStatus.SUPERSEDED
+        if replaced is not None:
+            # A correction keeps the day the first version was published: §5's two years are not restarted by it.
+            report.first_published_on = replaced.first_published_on or replaced.published_on or published_on
+            if replaced.status == ReportStatus.PUBLISHED:
+                replaced.status = ReportStatus.SUPERSEDED
     session.flush()
     return report
 

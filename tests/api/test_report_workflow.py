@@ -312,3 +312,45 @@ def test_a_stale_or_missing_if_match_changes_nothing(client, db: Session, world:
     assert r.send(client, supervisor, report["id"], if_match='"7"').status_code == 412
     after = client.get(r.report_url(report["id"]), headers=supervisor).json()
     assert after["summary"] == "Uændret." and after["status"] == "draft" and after["version"] == 1
+
+
+def test_the_leaders_comment_needs_if_match_like_every_other_change(client, db: Session, world: World):
+    leader = world.headers(Role.LEADER)
+    report = sent_report(client, db, world)
+    url = r.report_url(report["id"], "/leader-comment")
+    missing = client.put(url, json={"comment": "Uden ETag."}, headers=leader)
+    assert missing.status_code == 428, missing.text
+    assert missing.headers["content-type"] == PROBLEM
+    first = r.comment(client, leader, report["id"], "Vores kommentar.")
+    assert first.status_code == 200, first.text
+    stale = r.comment(client, leader, report["id"], "Overskriver en kommentar, jeg ikke har set.", if_match='"1"')
+    assert stale.status_code == 412, stale.text
+    after = client.get(r.report_url(report["id"]), headers=leader)
+    assert after.json()["leader_comment"] == "Vores kommentar." and after.headers["etag"] == first.headers["etag"]
+
+
+def test_a_correction_keeps_the_day_the_first_version_was_published(client, app, db: Session, world: World):
+    supervisor, leader = world.headers(Role.SUPERVISOR), world.headers(Role.LEADER)
+    visit = r.completed_visit(client, db, world)
+    first = r.published_report(client, app, world, visit["id"])
+    assert first["published_on"] == first["first_published_on"] == r.SENT_ON.isoformat()
+
+    r.set_today(app, date(2027, 3, 1))
+    note = "Procentsatsen for relationer var forkert gengivet."
+    correction = client.post(
+        r.report_url(first["id"], "/corrections"), json={"correction_note": note}, headers=supervisor
+    )
+    assert correction.status_code == 201, correction.text
+    assert correction.json()["first_published_on"] is None  # not published yet
+    for step in (
+        r.send(client, supervisor, correction.json()["id"]),
+        r.comment(client, leader, correction.json()["id"], "Tak for rettelsen."),
+        r.finalise(client, supervisor, correction.json()["id"]),
+        r.publish(client, supervisor, correction.json()["id"]),
+    ):
+        assert step.status_code == 200, step.text
+    published = step.json()
+    assert published["published_on"] == "2027-03-01"
+    assert published["first_published_on"] == r.SENT_ON.isoformat()
+    listed = client.get(f"{r.V1}/reports", params={"status": "published"}, headers=leader).json()["items"]
+    assert [(i["id"], i["first_published_on"]) for i in listed] == [(published["id"], r.SENT_ON.isoformat())]

@@ -79,7 +79,7 @@ def test_a_report_is_about_the_provider_or_one_of_the_visits_units(client, db: S
     assert [e["location"] for e in response.json()["errors"]] == [location]
 
 
-def test_the_dagpleje_gets_one_combined_report_over_its_childminders(client, db: Session, world: World):
+def test_the_dagpleje_gets_one_combined_report_and_no_report_per_dagplejer(client, db: Session, world: World):
     supervisor = world.headers(Role.SUPERVISOR)
     dagpleje = factories.provider(db, world.municipality, kind=ProviderKind.MUNICIPAL_CHILDMINDING, age_groups=["0-2"])
     anne = factories.unit(db, dagpleje, name="Dagplejer Anne", kind=UnitKind.CHILDMINDER)
@@ -89,18 +89,13 @@ def test_the_dagpleje_gets_one_combined_report_over_its_childminders(client, db:
     provider_scope = r.create(client, supervisor, visit["id"], scope="provider")
     assert provider_scope.status_code == 422
     assert "combined" in provider_scope.json()["errors"][0]["detail"]
-    combined = r.draft(client, supervisor, visit["id"], scope="combined")
-    content = combined["content"]
+    one = r.create(client, supervisor, visit["id"], scope="unit", unit_id=str(bo.id))
+    assert one.status_code == 422, one.text  # a dagplejer's own result stays internal
+    assert [e["location"] for e in one.json()["errors"]] == ["body.unit_id"]
+    content = r.draft(client, supervisor, visit["id"], scope="combined")["content"]
     assert content["scope_label_da"] == "samlet rapport for dagplejen"
     assert content["provider_kind_label_da"] == "kommunal dagpleje"
-    assert content["unit_names"] == ["Dagplejer Anne", "Dagplejer Bo"]
-    assert [(u["name"], u["percent"], u["band_label_da"], u["concern_label_da"]) for u in content["unit_results"]] == [
-        ("Dagplejer Anne", 90, "fremragende", "ingen bekymring"),
-        ("Dagplejer Bo", 40, "utilstrækkelig", "bekymring"),
-    ]
-    one = r.draft(client, supervisor, visit["id"], scope="unit", unit_id=str(bo.id))
-    assert one["content"]["scope_label_da"] == "dagplejer Dagplejer Bo"
-    assert [u["name"] for u in one["content"]["unit_results"]] == ["Dagplejer Bo"]
+    assert content["unit_names"] == [] and content["unit_results"] == []
 
 
 # What a report says
@@ -292,3 +287,225 @@ def test_the_html_page_shows_the_report_to_whoever_may_read_it(client, db: Sessi
     assert client.get(r.report_url(draft["id"], "/pdf"), headers=world.headers(Role.LEADER)).status_code == 404
     supervisor_view = client.get(r.report_url(draft["id"], "/pdf"), headers=world.headers(Role.SUPERVISOR))
     assert supervisor_view.status_code == 200 and supervisor_view.content.startswith(b"%PDF")
+
+
+# Unit names are published text
+
+
+def test_a_unit_named_with_a_phone_number_is_refused_when_created_or_renamed(client, db: Session, world: World):
+    admin = world.headers(Role.ADMIN)
+    body = {"name": "Dagplejer Anne 22 33 44 55", "kind": "childminder"}
+    created = client.post(f"{r.V1}/providers/{world.provider.id}/units", json=body, headers=admin)
+    assert created.status_code == 422, created.text
+    assert [(e["location"], e["pointer"]) for e in created.json()["errors"]] == [("body.name", "/name")]
+    assert "22 33 44 55" not in created.text
+
+    unit = factories.unit(db, world.provider, name="Dagplejer Anne")
+    renamed = client.patch(
+        f"{r.V1}/units/{unit.id}", json={"name": "Dagplejer Anne, tlf. 2233-4455"}, headers={**admin, "If-Match": "*"}
+    )
+    assert renamed.status_code == 422, renamed.text
+    assert [(e["location"], e["pointer"]) for e in renamed.json()["errors"]] == [("body.name", "/name")]
+    assert client.get(f"{r.V1}/units/{unit.id}", headers=admin).json()["name"] == "Dagplejer Anne"
+
+
+def test_a_report_that_would_print_a_unit_name_with_a_phone_number_is_not_finalised(client, db: Session, world: World):
+    supervisor = world.headers(Role.SUPERVISOR)
+    # Registered before the guard (or imported straight into the database): the report must still catch it.
+    unit = factories.unit(db, world.provider, name="Vuggestuen, tlf. 22 33 44 55")
+    visit = r.completed_visit_with_units(client, db, world, world.provider, [(unit, 75)])
+    report = r.draft(client, supervisor, visit["id"])
+    assert r.send(client, supervisor, report["id"]).status_code == 200
+    assert r.comment(client, world.headers(Role.LEADER), report["id"], "Ingen bemærkninger.").status_code == 200
+    refused = r.finalise(client, supervisor, report["id"])
+    assert refused.status_code == 422, refused.text
+    assert [e["location"] for e in refused.json()["errors"]] == ["report.unit_names[0]", "report.unit_results[0].name"]
+    assert "22 33 44 55" not in refused.text
+    assert client.get(r.report_url(report["id"]), headers=supervisor).json()["status"] == "sent"
+
+
+# Each report speaks for its own scope
+
+
+def scores_on_fifteen_items(percent: int) -> dict[str, int | None]:
+    """Demo-instrument scores giving `percent` over its first 15 items (0-4 each), so two units pool to their mean."""
+    items = list(DEMO_INSTRUMENT.items())
+    left = percent * 60 // 100
+    assert left * 100 == percent * 60, "choose a percent that 15 items can give exactly"
+    scores: dict[str, int | None] = {}
+    for item in items[:15]:
+        step = min(left, item.scale.max - item.scale.min)
+        scores[item.key], left = item.scale.min + step, left - step
+    return {**scores, **{item.key: None for item in items[15:]}}
+
+
+def visit_with_unit_scores(client, db: Session, world: World, scores: list[tuple[object, int]]) -> dict:
+    headers = world.headers(Role.SUPERVISOR)
+    visit = workflow.plan_visit(
+        client,
+        headers,
+        provider_id=world.provider.id,
+        supervisor_id=world.users[Role.SUPERVISOR].id,
+        planned_on=r.HELD_ON,
+        unit_ids=[unit.id for unit, _ in scores],
+        instrument_id=workflow.demo_instrument_id(db, world.municipality.id),
+    )
+    for unit, percent in scores:
+        workflow.observe(client, headers, visit["id"], scores_on_fifteen_items(percent), unit_id=unit.id)
+    workflow.hold_dialogue(client, headers, visit["id"], r.HELD_ON)
+    assert workflow.complete(client, headers, visit["id"], r.HELD_ON).status_code == 200
+    return visit
+
+
+def test_a_units_report_leads_with_the_units_own_result_and_what_its_concern_means(
+    client, db: Session, world: World, tmp_path
+):
+    supervisor = world.headers(Role.SUPERVISOR)
+    poor = factories.unit(db, world.provider, name="Vuggestuen Mælkebøtten")
+    good = factories.unit(db, world.provider, name="Børnehaven Mælkebøtten")
+    visit = visit_with_unit_scores(client, db, world, [(poor, 25), (good, 85)])
+    whole = r.draft(client, supervisor, visit["id"])["content"]
+    assert (whole["percent"], whole["band_label_da"]) == (55, "tilstrækkelig")  # the pooled provider
+
+    report = r.draft(client, supervisor, visit["id"], scope="unit", unit_id=str(poor.id))
+    content = report["content"]
+    assert (content["percent"], content["band_label_da"], content["concern_label_da"]) == (
+        25,
+        "ringe",
+        "alvorlig bekymring",
+    )
+    lead = content["consequences"][0]
+    assert lead["text"] == "Alvorlig bekymring: skærpet tilsyn med handleplan"
+    assert lead["legal_reference"] == "dagtilbudsloven §5b, stk. 4"
+    assert all(a["percent"] is not None for a in content["areas"])
+    assert [u["name"] for u in content["unit_results"]] == [poor.name]
+
+    pdf = client.get(r.report_url(report["id"], "/pdf"), headers=supervisor)
+    text = " ".join(r.pdf_text(pdf.content, tmp_path).replace("\u00a0", " ").split())
+    headline = text.index("ringe (25 %)")
+    assert headline < text.index("Alvorlig bekymring: skærpet tilsyn med handleplan") < text.index("Resultater")
+    assert "tilstrækkelig (55" not in text and "Ingen bekymring: det almindelige" not in text
+
+    other = r.draft(client, supervisor, visit["id"], scope="unit", unit_id=str(good.id))["content"]
+    assert (other["band_label_da"], other["concern_label_da"]) == ("god", "ingen bekymring")
+    assert other["consequences"][0]["text"] == "Ingen bekymring: det almindelige tilsyn fortsætter"
+    assert not any("handleplan" in c["text"] for c in other["consequences"])
+
+
+def test_a_unit_report_needs_the_unit_observed_on_its_own(client, db: Session, world: World):
+    headers = world.headers(Role.SUPERVISOR)
+    observed, unobserved = factories.unit(db, world.provider), factories.unit(db, world.provider)
+    visit = workflow.plan_visit(
+        client,
+        headers,
+        provider_id=world.provider.id,
+        supervisor_id=world.users[Role.SUPERVISOR].id,
+        planned_on=r.HELD_ON,
+        unit_ids=[observed.id, unobserved.id],
+        instrument_id=workflow.demo_instrument_id(db, world.municipality.id),
+    )
+    workflow.observe(client, headers, visit["id"], scores_on_fifteen_items(80), unit_id=observed.id)
+    workflow.hold_dialogue(client, headers, visit["id"], r.HELD_ON)
+    assert workflow.complete(client, headers, visit["id"], r.HELD_ON).status_code == 200
+    # Without its own assessment a unit report could only repeat the provider's result as if it were the unit's.
+    refused = r.create(client, headers, visit["id"], scope="unit", unit_id=str(unobserved.id))
+    assert refused.status_code == 422, refused.text
+    assert "not observed on its own" in refused.json()["errors"][0]["detail"]
+    assert r.create(client, headers, visit["id"], scope="unit", unit_id=str(observed.id)).status_code == 201
+
+
+DAGPLEJERE = {"Xenia Quistgaard": 25, "Yrsa Zachariassen": 85, "Åge Wexøe": 45}
+
+
+def test_the_dagplejes_combined_report_contains_no_dagplejers_name_next_to_a_percent_band_or_concern_level(
+    client, app, db: Session, world: World, tmp_path
+):
+    supervisor = world.headers(Role.SUPERVISOR)
+    dagpleje = factories.provider(db, world.municipality, kind=ProviderKind.MUNICIPAL_CHILDMINDING, age_groups=["0-2"])
+    units = {name: factories.unit(db, dagpleje, name=name, kind=UnitKind.CHILDMINDER) for name in DAGPLEJERE}
+    xenia, yrsa, aage = units.values()
+    before = r.completed_visit_with_units(client, db, world, dagpleje, [(xenia, 25), (yrsa, 85)], held_on="2026-03-02")
+    visit = r.completed_visit_with_units(client, db, world, dagpleje, [(aage, 45)])
+    outside = r.completed_visit_with_units(client, db, world, dagpleje, [(yrsa, 95)], held_on="2026-11-24")
+
+    report = r.draft(client, supervisor, visit["id"], scope="combined", summary="Dagplejen arbejder godt med sprog.")
+    assert r.send(client, supervisor, report["id"]).status_code == 200
+    r.set_today(app, date(2026, 12, 10))  # the leader's window is over
+    assert r.finalise(client, supervisor, report["id"]).status_code == 200
+    published = r.publish(client, supervisor, report["id"])
+    assert published.status_code == 200, published.text
+
+    content = published.json()["content"]
+    # The dagpleje as a whole over the cycle: the latest of each dagplejer up to this visit, counted, not named.
+    assert content["period_from"] == "2024-11-21"
+    assert content["percent"] == 51.6 and content["band_label_da"] == "tilstrækkelig"  # (25 + 85 + 45) / 3
+    assert content["concern_label_da"] == "alvorlig bekymring"  # the most serious at any dagplejer
+    assert [(c["label_da"], c["count"]) for c in content["band_counts"]] == [
+        ("fremragende", 0),
+        ("god", 1),
+        ("tilstrækkelig", 0),
+        ("utilstrækkelig", 1),
+        ("ringe", 1),
+    ]
+    assert [(c["label_da"], c["count"]) for c in content["concern_counts"]] == [
+        ("ingen bekymring", 1),
+        ("bekymring", 1),
+        ("alvorlig bekymring", 1),
+    ]
+    assert content["consequences"][0]["text"] == "Alvorlig bekymring: skærpet tilsyn med handleplan"
+
+    public_json = client.get(f"{r.V1}/public/reports/{report['id']}")
+    public_html = client.get(f"{r.V1}/public/reports/{report['id']}/html")
+    public_pdf = client.get(f"{r.V1}/public/reports/{report['id']}/pdf")
+    assert {public_json.status_code, public_html.status_code, public_pdf.status_code} == {200}
+    pdf = " ".join(r.pdf_text(public_pdf.content, tmp_path).split())
+    assert "Dagplejere på hvert niveau" in pdf and "alvorlig bekymring" in pdf
+    assert "Dagplejere på hvert niveau" in public_html.text
+    for name in DAGPLEJERE:
+        for surname in name.split():
+            for published_text in (published.text, public_json.text, public_html.text, pdf):
+                assert surname not in published_text, (surname, published_text[:200])
+
+    # Per-dagplejer results stay internal: the supervision still reads each dagplejer's own assessment.
+    internal = client.get(f"{r.V1}/visits/{before['id']}/assessments", headers=supervisor).json()
+    assert sorted(a["percent"] for a in internal["items"] if a["unit_id"]) == [25, 85]
+    assert outside["id"] != visit["id"]
+
+
+# A provider without a parent board
+
+
+def test_a_report_says_plainly_that_the_provider_has_no_parent_board(client, db: Session, world: World, tmp_path):
+    supervisor = world.headers(Role.SUPERVISOR)
+    provider = factories.provider(db, world.municipality, has_parent_board=False)
+    visit = r.completed_visit(client, db, world, provider=provider, percent=25)
+    report = r.draft(client, supervisor, visit["id"])
+    texts = [c["text"] for c in report["content"]["consequences"]]
+    board = next(i for i, t in enumerate(texts) if t.startswith("Dagtilbuddet har ingen forældrebestyrelse"))
+    assert texts.index("Planlæg opfølgende tilsynsbesøg") < board  # where informing the board would stand
+    assert "Orienter forældrebestyrelsen" not in texts
+    assert report["content"]["consequences"][board]["legal_reference"] == "dagtilbudsloven §5b, stk. 1"
+    pdf = client.get(r.report_url(report["id"], "/pdf"), headers=supervisor)
+    assert "Dagtilbuddet har ingen forældrebestyrelse" in " ".join(r.pdf_text(pdf.content, tmp_path).split())
+
+    with_board = r.draft(client, supervisor, r.completed_visit(client, db, world, percent=25)["id"])["content"]
+    assert not any("ingen forældrebestyrelse" in c["text"] for c in with_board["consequences"])
+
+
+def test_the_combined_report_refuses_a_dagplejers_name_in_the_supervisors_own_words(
+    client, app, db: Session, world: World
+):
+    supervisor = world.headers(Role.SUPERVISOR)
+    dagpleje = factories.provider(db, world.municipality, kind=ProviderKind.MUNICIPAL_CHILDMINDING, age_groups=["0-2"])
+    xenia = factories.unit(db, dagpleje, name="Xenia Quistgaard", kind=UnitKind.CHILDMINDER)
+    visit = r.completed_visit_with_units(client, db, world, dagpleje, [(xenia, 25)])
+    summary = "Samlet set et godt læringsmiljø, men hos xenia quistgaard var det ringe."
+    report = r.draft(client, supervisor, visit["id"], scope="combined", summary=summary)
+    assert r.send(client, supervisor, report["id"]).status_code == 200
+    r.set_today(app, date(2026, 12, 10))
+    refused = r.finalise(client, supervisor, report["id"])
+    assert refused.status_code == 422, refused.text
+    assert [e["location"] for e in refused.json()["errors"]] == ["report.summary"]
+    fixed = r.act(client, "PATCH", supervisor, report["id"], body={"summary": "Samlet set et godt læringsmiljø."})
+    assert fixed.status_code == 200
+    assert r.finalise(client, supervisor, report["id"]).status_code == 200

@@ -131,6 +131,84 @@ def test_danish_phone_numbers_are_found_in_the_usual_groupings(number: str, exce
     assert (finding.kind, finding.start, finding.end, finding.excerpt) == ("phone", 8, 8 + len(number), excerpt)
 
 
+@pytest.mark.parametrize(
+    "number",
+    [
+        "2345 6789",
+        "23 45 67 89",
+        "2345-6789",
+        "23-45-67-89",
+        "23456789",
+        "+45 2345 6789",
+        "+4523456789",
+        "0045 23456789",
+        "(+45) 23 45 67 89",
+        "2345\u00a06789",
+    ],
+)
+def test_the_guard_knows_every_common_danish_phone_format(number: str):
+    text = f"Kontakt dagplejeren på {number}."
+    (finding,) = find_personal_data(text)
+    assert finding.kind == "phone"
+    assert text[finding.start : finding.end] == number  # the whole number, country code included
+    assert finding.excerpt.endswith("*") and number not in finding.excerpt
+
+
+_SUBSCRIBER = st.integers(20_000_000, 99_999_999).map(str)
+_PREFIX = st.sampled_from(["", "+45 ", "+45", "0045 ", "(+45) ", "+45-"])
+
+
+def _written(digits: str, grouping: str) -> str:
+    pairs = [digits[i : i + 2] for i in range(0, 8, 2)]
+    return {
+        "plain": digits,
+        "4+4 space": f"{digits[:4]} {digits[4:]}",
+        "4+4 dash": f"{digits[:4]}-{digits[4:]}",
+        "pairs space": " ".join(pairs),
+        "pairs dash": "-".join(pairs),
+    }[grouping]
+
+
+@given(_SUBSCRIBER, st.sampled_from(["plain", "4+4 space", "4+4 dash", "pairs space", "pairs dash"]), _PREFIX)
+def test_the_guard_knows_every_common_danish_phone_format_whatever_the_number(digits, grouping, prefix):
+    number = prefix + _written(digits, grouping)
+    findings = find_personal_data(f"Ring til lederen på {number} efter kl. 15.")
+    assert [(f.kind, f.end - f.start) for f in findings] == [("phone", len(number))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Resultatet er 55,0 % mod 48,5 % ved sidste tilsyn.",
+        "Tilsynet blev holdt 2025-02-03 og fulgt op 2025-03-17.",
+        "Dagtilbudsnummer 101234 og 654321.",
+        "I perioden 2023-2024 og 2024 2025 steg kvaliteten.",
+        "Et samlet resultat på 72,4 % (god) den 20.11.2026.",
+        "Sag 2345-6789-12 er en journal, ikke et nummer.",
+    ],
+)
+def test_years_percents_dates_and_dagtilbudsnumre_are_not_phone_numbers(text: str):
+    assert find_personal_data(text) == ()
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(1900, 2099).map(str),  # a year
+            st.tuples(st.integers(1900, 2099), st.integers(1900, 2099)).map(lambda p: f"{p[0]}-{p[1]}"),  # a period
+            st.dates(date(1990, 1, 1), date(2099, 12, 31)).map(date.isoformat),  # an ISO date
+            st.dates(date(1990, 1, 1), date(2099, 12, 31)).map(lambda d: f"{d:%d.%m.%Y}"),  # a Danish date
+            st.integers(0, 1000).map(lambda n: f"{n / 10:.1f}".replace(".", ",") + " %"),  # a percent
+            st.integers(100_000, 999_999).map(str),  # a dagtilbudsnummer
+        ),
+        max_size=10,
+    ),
+    st.sampled_from([" og ", ", ", "; "]),  # "120100 1900" would read as a CPR number with a space
+)
+def test_years_percents_dates_and_dagtilbudsnumre_are_never_flagged(parts: list[str], between: str):
+    assert find_personal_data(between.join(parts)) == ()
+
+
 def test_findings_come_in_order_of_position():
     text = "Mail: pia@example.dk\nTlf. 87 65 43 21, CPR 010203-1234"
     assert kinds(text) == ["email", "phone", "cpr"]

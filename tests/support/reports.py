@@ -110,8 +110,14 @@ def send(client: Any, headers: Mapping[str, str], report_id: str, **kw: Any):
     return act(client, "POST", headers, report_id, "/send", **kw)
 
 
-def comment(client: Any, headers: Mapping[str, str], report_id: str, text: str):
-    return client.put(report_url(report_id, "/leader-comment"), json={"comment": text}, headers=dict(headers))
+def comment(client: Any, headers: Mapping[str, str], report_id: str, text: str, *, if_match: str | None = None):
+    """The leader's comment with If-Match: the given tag, or the report's current one (`*` if the caller cannot read
+    it, so the refusal under test is the one the service gives)."""
+    if if_match is None:
+        read = client.get(report_url(report_id), headers=dict(headers))
+        if_match = read.headers["etag"] if read.status_code == 200 else "*"
+    body = {"comment": text}
+    return client.put(report_url(report_id, "/leader-comment"), json=body, headers={**headers, "If-Match": if_match})
 
 
 def finalise(client: Any, headers: Mapping[str, str], report_id: str, **kw: Any):
