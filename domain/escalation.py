@@ -79,6 +79,11 @@ _STATE_FOR_CONCERN = {
 }
 
 
+def state_for_concern(concern: ConcernLevel) -> EscalationState:
+    """The lowest state on the §5b ladder that `concern` demands: bekymring -> skærpet tilsyn, and so on."""
+    return _STATE_FOR_CONCERN[concern]
+
+
 class ActionKind(StrEnum):
     """Something that must be done by a date because of a decision. Declaration order is the order in a decision."""
 
@@ -173,7 +178,7 @@ def decide(
     """
     causes = tuple(u for u in units if u.assessment.concern is not ConcernLevel.NONE)
     concern = max((assessment.concern, *(u.assessment.concern for u in causes)), key=lambda c: c.rank)
-    target = _STATE_FOR_CONCERN[concern]
+    target = state_for_concern(concern)
     state = target if target.rank > current.rank else current
     days = policy.deadlines
     actions: list[RequiredAction] = []

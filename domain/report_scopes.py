@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from domain.cycle import add_months, cycle_end, next_cycle_start
-from domain.escalation import _STATE_FOR_CONCERN, ActionKind, EscalationState
+from domain.escalation import ActionKind, EscalationState, state_for_concern
 from domain.instruments import shown_percent
 from domain.policy import ConcernLevel, SupervisionPolicy
 from domain.reports import Consequence, CountLine, ScoreLine
@@ -61,14 +61,9 @@ _STATE_REFERENCE = {
 _ORDER = {kind: i for i, kind in enumerate(ActionKind)}
 
 
-def state_of_concern(concern: ConcernLevel) -> EscalationState:
-    """Where a concern level puts a provider on the §5b ladder (domain.escalation's own mapping, read here)."""
-    return _STATE_FOR_CONCERN[concern]
-
-
 def own_consequence(concern: ConcernLevel) -> Consequence:
     """The headline of what a scope's own concern means: e.g. "Alvorlig bekymring: skærpet tilsyn med handleplan"."""
-    state = state_of_concern(concern)
+    state = state_for_concern(concern)
     if state is EscalationState.NORMAL:
         return Consequence(NO_CONCERN_TEXT, NO_CONCERN_REFERENCE)
     return Consequence(f"{concern.label_da.capitalize()}: {state.label_da}", _STATE_REFERENCE[state])
@@ -94,7 +89,7 @@ def consequences(
         listed = list(actions)
     else:
         lead = [own_consequence(concern)]
-        wanted = _ACTIONS_OF_STATE[state_of_concern(concern)]
+        wanted = _ACTIONS_OF_STATE[state_for_concern(concern)]
         listed = [a for a in actions if a.kind in wanted]
     listed = [a for a in listed if has_parent_board or a.kind is not ActionKind.INFORM_PARENT_BOARD]
     ordered = sorted(listed, key=lambda a: (_ORDER.get(a.kind, len(_ORDER)), a.due_on or date.min))
