@@ -19,12 +19,17 @@ from domain.cycle import (
     COMBINED_SCOPE,
     PROVIDER_SCOPE,
     ConcernEpisode,
+    DueStatus,
     ProviderCycle,
+    ReportGround,
     VisitFact,
     VisitKind,
-    add_months,
     cycle_end,
+    due_after,
+    due_status,
     next_cycle_start,
+    report_due,
+    report_ground,
 )
 from domain.policy import ConcernLevel, SupervisionPolicy
 from domain.providers import ProviderKind
@@ -113,8 +118,13 @@ class DueKind(StrEnum):
 class DueItem:
     what: DueKind
     scope: str  # "provider", a report scope, or the id of the visit a follow-up dialogue belongs to
-    due: date  # the last day that is in time
-    overdue: bool  # due < as_of
+    due: date  # the last day that is in time (domain.cycle.last_day_in_time)
+    status: DueStatus  # due soon within the policy's warning window; overdue from the day after `due`
+    ground: ReportGround | None = None  # a report's: whether the law or the municipality's policy asks for it
+
+    @property
+    def overdue(self) -> bool:
+        return self.status is DueStatus.OVERDUE
 
 
 def required_report_scopes(kind: ProviderKind, unit_ids: tuple[str, ...]) -> tuple[str, ...]:
@@ -160,38 +170,55 @@ def check_minimums(cycle: ProviderCycle, policy: SupervisionPolicy) -> tuple[Min
 
 
 def due_dates(cycle: ProviderCycle, policy: SupervisionPolicy) -> tuple[DueItem, ...]:
-    """What is due next and by when: visits, report publication per required scope, open follow-ups and plans."""
+    """What is due next and by when: visits, report publication per required scope, open follow-ups and plans.
+
+    Every date is a fixed calendar day (domain.cycle.last_day_in_time), so it comes closer, is due soon within the
+    policy's warning window and overdue the day after. A visit the previous cycle lacked stays overdue from that
+    cycle's last day until one is held; a report follows the law or the policy (`report_ground`), or is not due.
+    """
     policy, deadlines = policy.validated(), policy.deadlines
     visits = _held_visits(cycle)
     # Once this cycle's visits are held, the next ones are due by the end of the next cycle.
     next_end = cycle_end(next_cycle_start(cycle.cycle_end), policy.cycle_months)
-    announced, unannounced = _counted_visits(visits)
+    now = _counted_visits(visits)
+    before = None
+    if cycle.previous_cycle_start is not None:
+        previous_end = cycle.cycle_start - timedelta(days=1)
+        earlier = (v for v in cycle.visits if cycle.previous_cycle_start <= v.held_on <= min(previous_end, cycle.as_of))
+        before = _counted_visits(tuple(earlier))
 
-    def visit_due(held: list[VisitFact], wanted: int) -> date:
-        return next_end if len(held) >= wanted else cycle.cycle_end
+    def visit_due(i: int, wanted: int) -> date:
+        if len(now[i]) >= wanted:
+            return next_end
+        if before is not None and len(before[i]) < wanted:
+            return cycle.cycle_start - timedelta(days=1)  # missed in the previous cycle, and still not held
+        return cycle.cycle_end
 
-    items = [
-        (DueKind.ANNOUNCED_VISIT, PROVIDER_SCOPE, visit_due(announced, policy.announced_visits_per_cycle)),
-        (DueKind.UNANNOUNCED_VISIT, PROVIDER_SCOPE, visit_due(unannounced, policy.unannounced_visits_per_cycle)),
+    wanted = (policy.announced_visits_per_cycle, policy.unannounced_visits_per_cycle)
+    items: list[tuple[DueKind, str, date, ReportGround | None]] = [
+        (DueKind.ANNOUNCED_VISIT, PROVIDER_SCOPE, visit_due(0, wanted[0]), None),
+        (DueKind.UNANNOUNCED_VISIT, PROVIDER_SCOPE, visit_due(1, wanted[1]), None),
     ]
+    ground = report_ground(cycle.kind, policy)
     latest = _publications(cycle, cycle.visits, this_cycle=False)
-    for scope in required_report_scopes(cycle.kind, cycle.unit_ids):
-        # At least every second year: due a cycle after the last publication, or by this cycle's end if none.
-        last = latest.get(scope)
-        items.append(
-            (DueKind.REPORT_PUBLICATION, scope, add_months(last, policy.cycle_months) if last else cycle.cycle_end)
-        )
+    for scope in required_report_scopes(cycle.kind, cycle.unit_ids) if ground is not ReportGround.NONE else ():
+        # At least every second year: a cycle after the last publication, or by the end of the scope's first cycle.
+        due = report_due(cycle.report_due_from.get(scope, cycle.cycle_start), policy.cycle_months, latest.get(scope))
+        items.append((DueKind.REPORT_PUBLICATION, scope, due, ground))
     items += [
-        (DueKind.FOLLOW_UP_DIALOGUE, v.id, _after(v.held_on, deadlines.follow_up_dialogue_days))
+        (DueKind.FOLLOW_UP_DIALOGUE, v.id, _after(v.held_on, deadlines.follow_up_dialogue_days), None)
         for v in visits
         if v.follow_up_dialogue_on is None
     ]
     items += [
-        (DueKind.ACTION_PLAN, PROVIDER_SCOPE, _after(e.raised_on, deadlines.action_plan_days))
+        (DueKind.ACTION_PLAN, PROVIDER_SCOPE, _after(e.raised_on, deadlines.action_plan_days), None)
         for e in _episodes(cycle)
         if e.concern == ConcernLevel.SERIOUS and e.action_plan_approved_on is None
     ]
-    return tuple(DueItem(what, scope, due, due < cycle.as_of) for what, scope, due in items)
+    warning = deadlines.due_soon_days
+    return tuple(
+        DueItem(what, scope, due, due_status(due, cycle.as_of, warning), ground) for what, scope, due, ground in items
+    )
 
 
 # --- the rules -----------------------------------------------------------------------------------------------
@@ -288,6 +315,10 @@ def _documentation(cycle: ProviderCycle, policy: SupervisionPolicy, visits: Visi
     # to single dagplejere feed its one combined report, so there no visit has a publication deadline of its own.
     days = policy.deadlines.report_published_days
     found = _Findings()
+    if report_ground(cycle.kind, policy) is ReportGround.NONE:
+        # A private pasningsordning (§81) or specialdagtilbud publishes only if the policy asks (§5 stk. 3 does not).
+        reason = f"Neither §5 stk. 3 nor the policy asks a {ProviderKind(cycle.kind).label_da} to publish a report."
+        return MinimumVerdict(Minimum.WRITTEN_PUBLISHED_DOCUMENTATION, MinimumStatus.NOT_APPLICABLE, reason)
     per_visit = () if ProviderKind(cycle.kind).is_childminding else visits
     for v in per_visit:
         what = f"The published report of visit {v.id}"
@@ -344,7 +375,7 @@ def _action_plan(cycle: ProviderCycle, policy: SupervisionPolicy, episodes: Epis
 
 
 def _after(day: date, days: int) -> date:
-    return day + timedelta(days=days)
+    return due_after(day, days=days)
 
 
 def _within(day: date, cycle: ProviderCycle) -> bool:
