@@ -149,7 +149,14 @@ class ReportGround(StrEnum):
 
     @property
     def label_da(self) -> str:
-        return {"law": "lovkrav (§5, stk. 3)", "policy": "kommunens tilsynspolitik", "none": "ingen pligt"}[self.value]
+        return _GROUND_LABELS[self]
+
+
+_GROUND_LABELS = {
+    ReportGround.LAW: "lovkrav (dagtilbudsloven §5)",
+    ReportGround.POLICY: "kommunens tilsynspolitik",
+    ReportGround.NONE: "ingen pligt",
+}
 
 
 def report_ground(kind: ProviderKind, policy: SupervisionPolicy) -> ReportGround:
