@@ -252,6 +252,28 @@ def test_a_provider_registered_today_has_one_fixed_date_for_its_next_visit_and_r
         assert tracker == [(last_day, status)], day
 
 
+def test_an_admin_sets_the_cycle_start_and_every_cycle_date_follows_it(client, db: Session, world: World):
+    house = data.registered(db, world.provider, date(2026, 1, 10))
+    admin, url = world.headers(Role.ADMIN), f"/api/v1/providers/{house.id}"
+
+    def announced_due() -> str:
+        items = client.get(DUE, params={"provider_id": str(house.id), "within_days": 730}, headers=admin).json()
+        return next(i["due_on"] for i in items["items"] if i["kind"] == "announced_visit")
+
+    assert announced_due() == "2028-01-09"  # from registration
+    etag = client.get(url, headers=admin).headers["etag"]
+    future = client.patch(url, json={"cycle_start": "2026-06-16"}, headers={**admin, "If-Match": etag})
+    problem(future, 422, "invalid-input")
+    assert future.json()["errors"][0]["location"] == "body.cycle_start"
+    # Before registration is allowed: the supervision may have begun before the provider was registered here.
+    changed = client.patch(url, json={"cycle_start": "2025-09-01"}, headers={**admin, "If-Match": etag})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["cycle_start"] == "2025-09-01"
+    assert announced_due() == "2027-08-31"
+    cleared = client.patch(url, json={"cycle_start": None}, headers={**admin, "If-Match": changed.headers["etag"]})
+    assert (cleared.json()["cycle_start"], announced_due()) == (None, "2028-01-09")
+
+
 def test_a_visit_held_today_counts_for_the_cycle(client, db: Session, world: World):
     house = data.registered(db, world.provider, date(2023, 1, 1), cycle_start=date(2025, 1, 1))
     kids = data.instrument(db, world.municipality)
