@@ -288,3 +288,58 @@ def _problems(cycle: ProviderCycle) -> list[Violation]:
             message = "An action plan cannot be approved before the concern it answers."
             problems.append(Violation(f"concerns[{i}].action_plan_approved_on", message))
     return problems
+
+
+# --- reading the cycle ---------------------------------------------------------------------------------------
+
+
+def required_report_scopes(kind: ProviderKind, unit_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """The report scopes §5 stk. 3 requires to be published at least every second year.
+
+    The law asks for "en tilsynsrapport for hver enkelt enhed" in an institution with several units, so each unit
+    gets its own report in place of one for the institution; the dagpleje gets one combined report however many
+    dagplejere (its units) it has. Everything else, a private pasningsordning included, has one provider report.
+    """
+    if ProviderKind(kind).is_childminding:
+        return (COMBINED_SCOPE,)
+    return tuple(unit_ids) if len(unit_ids) > 1 else (PROVIDER_SCOPE,)
+
+
+def _within(day: date, cycle: ProviderCycle) -> bool:
+    return cycle.cycle_start <= day <= min(cycle.cycle_end, cycle.as_of)
+
+
+def held_visits(cycle: ProviderCycle) -> tuple[VisitFact, ...]:
+    """The visits held in the cycle up to its `as_of`, in the order they were held."""
+    return tuple(sorted((v for v in cycle.visits if _within(v.held_on, cycle)), key=lambda v: (v.held_on, v.id)))
+
+
+def concern_episodes(cycle: ProviderCycle) -> tuple[ConcernEpisode, ...]:
+    """The concerns raised in the cycle up to its `as_of`, oldest first."""
+    # An episode at "no concern" asks nothing of the municipality; it is left out rather than rejected.
+    relevant = (e for e in cycle.concerns if ConcernLevel(e.concern).rank > 0 and _within(e.raised_on, cycle))
+    return tuple(sorted(relevant, key=lambda e: e.raised_on))
+
+
+def counted_visits(visits: tuple[VisitFact, ...]) -> tuple[list[VisitFact], list[VisitFact]]:
+    """The announced and the unannounced visits that count towards what a cycle asks for."""
+    # An announced visit counts only with systematic observation (Kolding: KIDS over a whole day); intensified
+    # visits come on top of the cycle and count as neither.
+    announced = [v for v in visits if v.kind == VisitKind.ANNOUNCED and v.systematic_observation]
+    return announced, [v for v in visits if v.kind == VisitKind.UNANNOUNCED]
+
+
+def publications(cycle: ProviderCycle, visits: tuple[VisitFact, ...], *, this_cycle: bool) -> dict[str, date]:
+    """The latest publication per scope up to as_of: from `visits`, and from the recorded latest publications.
+
+    A visit's own report counts for its scope even when published after the cycle's end; a recorded latest
+    publication counts for `this_cycle` only when it falls inside the cycle.
+    """
+    found: dict[str, date] = {}
+    candidates = [(v.report_scope, v.report_published_on) for v in visits]
+    recorded = cycle.last_published_report_on.items()
+    candidates += [(scope, day) for scope, day in recorded if not this_cycle or _within(day, cycle)]
+    for scope, day in candidates:
+        if day is not None and day <= cycle.as_of and day > found.get(scope, date.min):
+            found[scope] = day
+    return found

@@ -17,8 +17,18 @@ from sqlmodel import Session, select
 
 from api.services.reading import danish_day
 from api.tables import Provider, Report, Unit, Visit
-from domain.compliance import DueItem, DueKind, ProviderCycle, VisitFact, due_dates, required_report_scopes
-from domain.cycle import COMBINED_SCOPE, PROVIDER_SCOPE, Cycle, VisitKind, cycle_on, cycle_origin
+from domain.cycle import (
+    COMBINED_SCOPE,
+    PROVIDER_SCOPE,
+    Cycle,
+    ProviderCycle,
+    VisitFact,
+    VisitKind,
+    cycle_on,
+    cycle_origin,
+    required_report_scopes,
+)
+from domain.due import DueItem, DueKind, due_dates
 from domain.policy import SupervisionPolicy
 from domain.providers import ProviderKind
 

@@ -36,9 +36,9 @@ from api.tables import (
     RequiredAction,
     Visit,
 )
-from domain.compliance import DueKind as CycleDueKind
 from domain.compliance import Minimum
 from domain.cycle import DueStatus, ReportGround, VisitKind, due_after, due_status, report_ground
+from domain.due import DueKind as CycleDueKind
 from domain.escalation import ActionKind, next_intensified_visit_due
 from domain.policy import SupervisionPolicy
 from domain.providers import ProviderKind

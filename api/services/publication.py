@@ -2,7 +2,7 @@
 
 The law asks for a published report at least every second year: one per institution, one per unit where an
 institution has several, one combined for the dagpleje, and one per puljeordning
-(`domain.compliance.required_report_scopes`, `ProviderKind.has_legal_report_duty`). Private pasningsordninger and
+(`domain.cycle.required_report_scopes`, `ProviderKind.has_legal_report_duty`). Private pasningsordninger and
 specialdagtilbud are shown too, due only when the municipality's policy asks for their report
 (`SupervisionPolicy.policy_report_kinds`) and then on that ground, never "by law" (`domain.cycle.report_ground`).
 

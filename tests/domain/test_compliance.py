@@ -10,19 +10,16 @@ import pytest
 
 from domain.compliance import (
     ConcernEpisode,
-    DueItem,
-    DueKind,
     Minimum,
     MinimumStatus,
     ProviderCycle,
     VisitFact,
     VisitKind,
     check_minimums,
-    due_dates,
     is_compliant,
-    required_report_scopes,
 )
-from domain.cycle import DueStatus, ReportGround, add_months, cycle_end, next_cycle_start
+from domain.cycle import DueStatus, ReportGround, add_months, cycle_end, next_cycle_start, required_report_scopes
+from domain.due import DueItem, DueKind, due_dates
 from domain.errors import DomainError
 from domain.policy import ConcernLevel, SupervisionPolicy
 from domain.providers import ProviderKind

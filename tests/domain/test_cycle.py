@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.compliance import DueKind, Minimum, MinimumStatus, ProviderCycle, VisitFact, check_minimums, due_dates
+from domain.compliance import Minimum, MinimumStatus, ProviderCycle, VisitFact, check_minimums
 from domain.cycle import (
     Cycle,
     DueStatus,
@@ -22,6 +22,7 @@ from domain.cycle import (
     report_due,
     report_ground,
 )
+from domain.due import DueKind, due_dates
 from domain.errors import DomainError
 from domain.policy import SupervisionPolicy
 from domain.providers import ProviderKind
