@@ -3,6 +3,15 @@
 FastAPI's defaults are adjusted in one place: every 4xx/5xx is RFC 9457 problem+json (FastAPI would
 otherwise advertise its own `HTTPValidationError` for 422), and the client-credentials flow that the token
 endpoint also serves is declared, so generated clients know both ways to authenticate.
+
+The headers of the HTTP conventions are declared from what the routes declare, not by hand on each route:
+- `If-Match` comes from the route's dependency (api/etag.py); it is marked required where the service answers
+  428 without it, and its 412/428 problems are listed;
+- `ETag` is declared on every success response that carries an object a client can change with If-Match (the
+  same schema as the response of an operation that declares If-Match), and where a route adds it itself;
+- `Idempotency-Key` and `Idempotent-Replayed` on every creating POST (api/idempotency.py), `Location` on every 201;
+- a file response (`file_response`: PDF, CSV, HTML) is that type only, as bytes (`format: binary`) or as text,
+  so a generated client returns the file rather than trying to parse JSON.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api.errors import PROBLEM_MEDIA_TYPE
+from api.etag import ETAG_HEADER, IF_MATCH, IF_MATCH_REQUIRED
 from domain.access import integration_scopes
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -65,6 +75,88 @@ def _idempotent_post(operation: dict[str, Any]) -> None:
     operation["responses"] = dict(sorted(responses.items()))
 
 
+_LOCATION_HEADER = {
+    "description": "The URL of the created object; read it there.",
+    "schema": {"type": "string", "format": "uri"},
+}
+# A new integration client's secret is shown once, in the response; there is no URL to read a client again.
+_CREATED_WITHOUT_LOCATION = frozenset({"clients-create"})
+_IF_MATCH_PROBLEMS = {
+    "412": "The If-Match ETag is stale: someone changed the resource. Re-read and retry.",
+    "428": "An If-Match header with the resource's ETag is required.",
+}
+
+
+def _is_json(media_type: str) -> bool:
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+def _file_schema(media_type: str) -> dict[str, str]:
+    return {"type": "string"} if media_type.startswith("text/") else {"type": "string", "format": "binary"}
+
+
+def file_response(media_type: str, description: str, *, etag: bool = False) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` entry of a route whose 200 is a file, not JSON: a PDF as bytes, CSV or HTML as text."""
+    response: dict[str, Any] = {
+        "description": description,
+        "content": {media_type: {"schema": _file_schema(media_type)}},
+    }
+    if etag:
+        response["headers"] = {"ETag": ETAG_HEADER}
+    return {200: response}
+
+
+def etag_response(description: str = "Successful Response") -> dict[int | str, dict[str, Any]]:
+    """The `responses=` entry of a route that sets an ETag on a 200 whose schema has no If-Match operation."""
+    return {200: {"description": description, "headers": {"ETag": ETAG_HEADER}}}
+
+
+def _files_only(responses: dict[str, Any]) -> None:
+    """A success that declares a file type is that file only, never also JSON."""
+    for status, response in responses.items():
+        content = response.get("content", {})
+        files = [media_type for media_type in content if not _is_json(media_type)]
+        if status[0] == "2" and files:
+            response["content"] = {media_type: {"schema": _file_schema(media_type)} for media_type in files}
+
+
+def _declare_if_match(operation: dict[str, Any]) -> bool:
+    """Shape the If-Match parameter that api/etag.py's dependency put there; whether the operation has one."""
+    declared = False
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "header" and parameter.get("name") == IF_MATCH:
+            declared = True
+            parameter["required"] = parameter.get("description") == IF_MATCH_REQUIRED
+            parameter["schema"] = {"type": "string"}  # not FastAPI's anyOf [string, null]: absent is not null
+    if declared:
+        responses = operation.setdefault("responses", {})
+        for status, description in _IF_MATCH_PROBLEMS.items():
+            responses.setdefault(status, {"description": description})
+        operation["responses"] = dict(sorted(responses.items()))
+    return declared
+
+
+def _success_refs(operation: dict[str, Any]) -> set[str]:
+    refs = set()
+    for status, response in operation.get("responses", {}).items():
+        for media_type, media in response.get("content", {}).items():
+            if status[0] == "2" and _is_json(media_type) and "$ref" in media.get("schema", {}):
+                refs.add(media["schema"]["$ref"])
+    return refs
+
+
+def _declare_etag(operation: dict[str, Any], changeable: set[str]) -> None:
+    for status, response in operation.get("responses", {}).items():
+        if status[0] == "2" and _success_refs({"responses": {status: response}}) & changeable:
+            response.setdefault("headers", {}).setdefault("ETag", ETAG_HEADER)
+
+
+def _declare_location(operation: dict[str, Any]) -> None:
+    created = operation.get("responses", {}).get("201")
+    if created is not None and operation.get("operationId") not in _CREATED_WITHOUT_LOCATION:
+        created.setdefault("headers", {}).setdefault("Location", _LOCATION_HEADER)
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     document = get_openapi(
         title=app.title,
@@ -76,16 +168,24 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         license_info=app.license_info,
         separate_input_output_schemas=True,
     )
-    for operations in document.get("paths", {}).values():
-        for method, operation in operations.items():
-            if method == "post" and "201" in operation.get("responses", {}):
-                _idempotent_post(operation)
-            _problem_only(operation.get("responses", {}))
-            # A route's one-line docstring is its summary ("List the providers you can see"); FastAPI would
-            # otherwise title-case the function name.
-            if operation.get("description"):
-                first_sentence = re.split(r"(?<=[.;])\s", operation["description"].strip(), maxsplit=1)[0]
-                operation["summary"] = first_sentence.rstrip(".;")
+    all_operations = [(m, op) for item in document.get("paths", {}).values() for m, op in item.items()]
+    # The objects a client can change with If-Match: whatever such an operation answers with carries an ETag.
+    changeable: set[str] = set()
+    for _, operation in all_operations:
+        if _declare_if_match(operation):
+            changeable |= _success_refs(operation)
+    for method, operation in all_operations:
+        _declare_etag(operation, changeable)
+        _declare_location(operation)
+        if method == "post" and "201" in operation.get("responses", {}):
+            _idempotent_post(operation)
+        _files_only(operation.get("responses", {}))
+        _problem_only(operation.get("responses", {}))
+        # A route's one-line docstring is its summary ("List the providers you can see"); FastAPI would
+        # otherwise title-case the function name.
+        if operation.get("description"):
+            first_sentence = re.split(r"(?<=[.;])\s", operation["description"].strip(), maxsplit=1)[0]
+            operation["summary"] = first_sentence.rstrip(".;")
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name in _FASTAPI_VALIDATION_SCHEMAS:
         schemas.pop(name, None)

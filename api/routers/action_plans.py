@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from api.clock import TodayDep
 from api.deps import IntensifiedDep, PlanDep, SessionDep, require
 from api.errors import problem_responses
-from api.etag import require_if_match, set_etag
+from api.etag import NEEDS_IF_MATCH, require_if_match, set_etag
 from api.pagination import DEFAULT_LIMIT, link_next
 from api.principal import Principal
 from api.schemas.action_plan import (
@@ -123,6 +123,7 @@ def read_plan(response: Response, plan: PlanDep, session: SessionDep, _: ReadPla
     operation_id="action-plans-update",
     response_model=ActionPlanDetail,
     responses=CHANGE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def update_plan(
     request: Request, response: Response, data: ActionPlanUpdate, plan: PlanDep, session: SessionDep, _: WritePlans
@@ -165,6 +166,7 @@ def read_item(response: Response, item_id: ItemId, plan: PlanDep, session: Sessi
     operation_id="action-plan-items-update",
     response_model=ItemRead,
     responses=CHANGE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def update_item(
     request: Request,
@@ -186,6 +188,7 @@ def update_item(
     operation_id="action-plans-open-for-comments",
     response_model=ActionPlanDetail,
     responses=CHANGE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def open_for_comments(
     request: Request,
@@ -250,6 +253,7 @@ def list_comments(
     operation_id="action-plans-approve",
     response_model=ActionPlanDetail,
     responses=CHANGE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def approve_plan(
     request: Request,
@@ -269,6 +273,7 @@ def approve_plan(
     operation_id="action-plans-follow-up",
     response_model=ActionPlanDetail,
     responses=CHANGE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def follow_up_plan(
     request: Request,
@@ -289,6 +294,7 @@ def follow_up_plan(
     operation_id="action-plans-complete",
     response_model=ActionPlanDetail,
     responses=CHANGE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def complete_plan(
     request: Request, response: Response, plan: PlanDep, session: SessionDep, _: ApprovePlans, today: TodayDep

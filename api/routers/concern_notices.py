@@ -12,7 +12,7 @@ from sqlmodel import Session
 from api.clock import TodayDep
 from api.deps import NoticeDep, SessionDep, require
 from api.errors import problem_responses
-from api.etag import require_if_match, set_etag
+from api.etag import NEEDS_IF_MATCH, require_if_match, set_etag
 from api.pagination import DEFAULT_LIMIT, link_next
 from api.principal import Principal
 from api.schemas.common import Limit
@@ -113,6 +113,7 @@ def read_notice(
     operation_id="concern-notices-triage",
     response_model=ConcernNoticeRead,
     responses=WRITE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def triage_notice(
     request: Request,
@@ -132,6 +133,7 @@ def triage_notice(
     operation_id="concern-notices-link-visit",
     response_model=ConcernNoticeRead,
     responses=WRITE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def link_visit(
     request: Request,

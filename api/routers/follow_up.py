@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from api.clock import TodayDep
 from api.deps import CurrentPrincipal, ProviderDep, RecommendationDep, SessionDep, VisitDep, require
 from api.errors import problem_responses
-from api.etag import require_if_match, set_etag
+from api.etag import IF_MATCH_TO_REPLACE, NEEDS_IF_MATCH, require_if_match, set_etag
 from api.pagination import DEFAULT_LIMIT, link_next
 from api.principal import Principal
 from api.schemas.common import Limit
@@ -48,6 +48,7 @@ READ_ERRORS = problem_responses(401, 403, 404)
         201: {"model": FollowUpDialogueRead, "description": "The dialogue was recorded for the first time."},
         **problem_responses(401, 403, 404, 409, 412, 422, 428),
     },
+    dependencies=[IF_MATCH_TO_REPLACE],
 )
 def record_dialogue(
     request: Request,
@@ -218,6 +219,7 @@ def read_recommendation(
     operation_id="recommendations-update",
     response_model=RecommendationRead,
     responses=problem_responses(401, 403, 404, 412, 422, 428),
+    dependencies=[NEEDS_IF_MATCH],
 )
 def update_recommendation(
     request: Request,

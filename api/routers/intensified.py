@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from api.clock import TodayDep
 from api.deps import IntensifiedDep, SessionDep, require
 from api.errors import problem_responses
-from api.etag import require_if_match, set_etag
+from api.etag import NEEDS_IF_MATCH, require_if_match, set_etag
 from api.pagination import DEFAULT_LIMIT, link_next
 from api.principal import Principal
 from api.schemas.common import Limit
@@ -71,6 +71,7 @@ def read_intensified(
     operation_id="intensified-supervision-end",
     response_model=IntensifiedDetail,
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    dependencies=[NEEDS_IF_MATCH],
 )
 def end_intensified(
     request: Request,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from api.deps import SessionDep, require
 from api.errors import problem_responses
-from api.etag import require_if_match, set_etag
+from api.etag import NEEDS_IF_MATCH, require_if_match, set_etag
 from api.principal import Principal
 from api.schemas.identity import MunicipalityRead, MunicipalityUpdate
 from api.services.common import apply_changes, column_values
@@ -37,6 +37,7 @@ def read_municipality(
     operation_id="municipality-update",
     response_model=MunicipalityRead,
     responses=problem_responses(401, 403, 412, 422, 428),
+    dependencies=[NEEDS_IF_MATCH],
 )
 def update_municipality(
     request: Request,

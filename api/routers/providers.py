@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from api.clock import TodayDep
 from api.deps import ProviderDep, SessionDep, UnitDep, require
 from api.errors import problem_responses
-from api.etag import require_if_match, set_etag
+from api.etag import NEEDS_IF_MATCH, require_if_match, set_etag
 from api.pagination import DEFAULT_LIMIT, link_next
 from api.principal import Principal
 from api.schemas.common import Limit
@@ -103,7 +103,11 @@ def read_provider(response: Response, provider: ProviderDep, _: ReadProviders) -
 
 
 @router.patch(
-    "/providers/{provider_id}", operation_id="providers-update", response_model=ProviderRead, responses=WRITE_ERRORS
+    "/providers/{provider_id}",
+    operation_id="providers-update",
+    response_model=ProviderRead,
+    responses=WRITE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def update_provider(
     request: Request,
@@ -124,6 +128,7 @@ def update_provider(
     operation_id="providers-close",
     response_model=ProviderRead,
     responses=WRITE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def close_provider(
     request: Request, response: Response, data: Closing, provider: ProviderDep, session: SessionDep, _: WriteProviders
@@ -174,7 +179,13 @@ def read_unit(response: Response, unit: UnitDep, _: ReadUnits) -> Unit:
     return _read(response, unit)
 
 
-@router.patch("/units/{unit_id}", operation_id="units-update", response_model=UnitRead, responses=WRITE_ERRORS)
+@router.patch(
+    "/units/{unit_id}",
+    operation_id="units-update",
+    response_model=UnitRead,
+    responses=WRITE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
+)
 def update_unit(
     request: Request, response: Response, data: UnitUpdate, unit: UnitDep, session: SessionDep, _: WriteUnits
 ) -> Unit:
@@ -183,7 +194,13 @@ def update_unit(
     return _read(response, service.update_unit(session, unit, data))
 
 
-@router.post("/units/{unit_id}/close", operation_id="units-close", response_model=UnitRead, responses=WRITE_ERRORS)
+@router.post(
+    "/units/{unit_id}/close",
+    operation_id="units-close",
+    response_model=UnitRead,
+    responses=WRITE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
+)
 def close_unit(
     request: Request, response: Response, data: Closing, unit: UnitDep, session: SessionDep, _: WriteUnits
 ) -> Unit:

@@ -17,6 +17,7 @@ from api.clock import TodayDep
 from api.deps import SessionDep
 from api.errors import problem_responses
 from api.etag import etag_of, set_etag
+from api.openapi import etag_response, file_response
 from api.pagination import DEFAULT_LIMIT, link_next
 from api.schemas.common import Limit
 from api.schemas.policy import PublicPolicy
@@ -48,10 +49,6 @@ CACHE = "public, max-age=300"
 # and it may load nothing (no scripts, no fetches), only its own inline styles and inline images.
 HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors *"
 READ_ERRORS = problem_responses(404, 422)
-
-
-def _binary(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
-    return {200: {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}}
 
 
 @router.get(
@@ -153,7 +150,7 @@ def list_public_provider_reports(
     operation_id="public-reports-read",
     name="public-reports-read",
     response_model=PublicReport,
-    responses=READ_ERRORS,
+    responses={**etag_response("The published report."), **READ_ERRORS},
 )
 def read_public_report(request: Request, response: Response, report_id: ReportId, session: SessionDep) -> PublicReport:
     """Read a published report as JSON, without a token; anything not published is 404."""
@@ -181,7 +178,7 @@ def read_public_report(request: Request, response: Response, report_id: ReportId
     operation_id="public-reports-pdf",
     name="public-reports-pdf",
     response_class=Response,
-    responses={**_binary("application/pdf", "The report as PDF."), **READ_ERRORS},
+    responses={**file_response("application/pdf", "The report as PDF.", etag=True), **READ_ERRORS},
 )
 def read_public_report_pdf(report_id: ReportId, session: SessionDep) -> Response:
     """Download a published report as PDF, without a token."""
@@ -202,7 +199,7 @@ def read_public_report_pdf(report_id: ReportId, session: SessionDep) -> Response
     operation_id="public-reports-html",
     name="public-reports-html",
     response_class=HTMLResponse,
-    responses={**_binary("text/html", "The report as a web page, fit for an iframe."), **READ_ERRORS},
+    responses={**file_response("text/html", "The report as a web page, fit for an iframe.", etag=True), **READ_ERRORS},
 )
 def read_public_report_html(request: Request, report_id: ReportId, session: SessionDep) -> HTMLResponse:
     """Show a published report as a web page to embed or link from the provider's website, without a token."""

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from api.clock import TodayDep
 from api.deps import SessionDep, require
 from api.errors import problem_responses
+from api.openapi import file_response
 from api.principal import Principal
 from api.schemas.publication import PublicationTracker
 from api.services import publication as service
@@ -49,10 +50,9 @@ def read_tracker(
     operation_id="publication-tracker-csv",
     response_class=Response,
     responses={
-        200: {
-            "description": "The tracker as CSV (semicolon-separated, UTF-8 with a byte-order mark), Danish headers.",
-            "content": {"text/csv": {"schema": {"type": "string"}}},
-        },
+        **file_response(
+            "text/csv", "The tracker as CSV (semicolon-separated, UTF-8 with a byte-order mark), Danish headers."
+        ),
         **ERRORS,
     },
 )

@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse
 from api.clock import TodayDep
 from api.deps import CurrentPrincipal, SessionDep, VisitDep, require
 from api.errors import problem_responses
-from api.etag import require_if_match, set_etag
+from api.etag import NEEDS_IF_MATCH, require_if_match, set_etag
+from api.openapi import file_response
 from api.pagination import DEFAULT_LIMIT, link_next
 from api.principal import Principal
 from api.schemas.common import Limit
@@ -108,7 +109,13 @@ def read_report(response: Response, report: ReportDep, session: SessionDep, _: R
     return _read(session, response, report)
 
 
-@router.patch("/reports/{report_id}", operation_id="reports-update", response_model=ReportRead, responses=WRITE_ERRORS)
+@router.patch(
+    "/reports/{report_id}",
+    operation_id="reports-update",
+    response_model=ReportRead,
+    responses=WRITE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
+)
 def update_report(
     request: Request, response: Response, data: ReportUpdate, report: ReportDep, session: SessionDep, _: WriteReports
 ) -> ReportRead:
@@ -118,7 +125,11 @@ def update_report(
 
 
 @router.post(
-    "/reports/{report_id}/send", operation_id="reports-send", response_model=ReportRead, responses=WRITE_ERRORS
+    "/reports/{report_id}/send",
+    operation_id="reports-send",
+    response_model=ReportRead,
+    responses=WRITE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def send_report(
     request: Request, response: Response, report: ReportDep, session: SessionDep, _: WriteReports, today: TodayDep
@@ -133,6 +144,7 @@ def send_report(
     operation_id="reports-comment",
     response_model=ReportRead,
     responses=WRITE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def comment_report(
     request: Request,
@@ -150,7 +162,11 @@ def comment_report(
 
 
 @router.post(
-    "/reports/{report_id}/finalise", operation_id="reports-finalise", response_model=ReportRead, responses=WRITE_ERRORS
+    "/reports/{report_id}/finalise",
+    operation_id="reports-finalise",
+    response_model=ReportRead,
+    responses=WRITE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def finalise_report(
     request: Request, response: Response, report: ReportDep, session: SessionDep, _: WriteReports, today: TodayDep
@@ -161,7 +177,11 @@ def finalise_report(
 
 
 @router.post(
-    "/reports/{report_id}/publish", operation_id="reports-publish", response_model=ReportRead, responses=WRITE_ERRORS
+    "/reports/{report_id}/publish",
+    operation_id="reports-publish",
+    response_model=ReportRead,
+    responses=WRITE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def publish_report(
     request: Request,
@@ -203,6 +223,7 @@ def correct_report(
     operation_id="reports-file",
     response_model=ReportRead,
     responses=WRITE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def file_report(
     request: Request, response: Response, data: CaseReference, report: ReportDep, session: SessionDep, _: FileReports
@@ -218,10 +239,9 @@ def file_report(
     name="reports-pdf",
     response_class=Response,
     responses={
-        200: {
-            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-            "description": "The report as a PDF in Danish, inline, named tilsynsrapport-<provider>-<date>.pdf.",
-        },
+        **file_response(
+            "application/pdf", "The report as a PDF in Danish, inline, named tilsynsrapport-<provider>-<date>.pdf."
+        ),
         **READ_ERRORS,
     },
 )
@@ -242,10 +262,7 @@ def report_pdf(report: ReportDep, session: SessionDep, _: ReadReports) -> Respon
     "/reports/{report_id}/html",
     operation_id="reports-html",
     response_class=HTMLResponse,
-    responses={
-        200: {"content": {"text/html": {}}, "description": "The report as an HTML page in Danish."},
-        **READ_ERRORS,
-    },
+    responses={**file_response("text/html", "The report as an HTML page in Danish."), **READ_ERRORS},
 )
 def report_html(request: Request, report: ReportDep, session: SessionDep, _: ReadReports) -> HTMLResponse:
     """Read the report as an HTML page, rendered from its content (frozen once final)."""

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from api.deps import SessionDep, UserDep, require
 from api.errors import problem_responses
-from api.etag import require_if_match, set_etag
+from api.etag import NEEDS_IF_MATCH, require_if_match, set_etag
 from api.pagination import DEFAULT_LIMIT, link_next
 from api.principal import Principal
 from api.schemas.common import Limit
@@ -92,7 +92,13 @@ def read_user(response: Response, user: UserDep, _: ReadUsers) -> UserAccount:
     return _read(response, user)
 
 
-@router.patch("/users/{user_id}", operation_id="users-update", response_model=UserRead, responses=WRITE_ERRORS)
+@router.patch(
+    "/users/{user_id}",
+    operation_id="users-update",
+    response_model=UserRead,
+    responses=WRITE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
+)
 def update_user(
     request: Request, response: Response, data: UserUpdate, user: UserDep, session: SessionDep, principal: WriteUsers
 ) -> UserAccount:
@@ -102,7 +108,11 @@ def update_user(
 
 
 @router.post(
-    "/users/{user_id}/deactivate", operation_id="users-deactivate", response_model=UserRead, responses=WRITE_ERRORS
+    "/users/{user_id}/deactivate",
+    operation_id="users-deactivate",
+    response_model=UserRead,
+    responses=WRITE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def deactivate_user(
     request: Request, response: Response, user: UserDep, session: SessionDep, principal: WriteUsers

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from api.clock import TodayDep
 from api.deps import CurrentPrincipal, ProviderDep, SessionDep, UserDep, VisitDep, require
 from api.errors import problem_responses
-from api.etag import require_if_match, set_etag
+from api.etag import NEEDS_IF_MATCH, require_if_match, set_etag
 from api.pagination import DEFAULT_LIMIT, link_next
 from api.principal import Principal
 from api.schemas.common import Limit
@@ -118,7 +118,13 @@ def read_visit(response: Response, visit: VisitDep, _: ReadVisits) -> Visit:
     return _read(response, visit)
 
 
-@router.patch("/visits/{visit_id}", operation_id="visits-update", response_model=VisitRead, responses=WRITE_ERRORS)
+@router.patch(
+    "/visits/{visit_id}",
+    operation_id="visits-update",
+    response_model=VisitRead,
+    responses=WRITE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
+)
 def update_visit(
     request: Request, response: Response, data: VisitUpdate, visit: VisitDep, session: SessionDep, _: WriteVisits
 ) -> Visit:
@@ -128,7 +134,11 @@ def update_visit(
 
 
 @router.post(
-    "/visits/{visit_id}/cancel", operation_id="visits-cancel", response_model=VisitRead, responses=WRITE_ERRORS
+    "/visits/{visit_id}/cancel",
+    operation_id="visits-cancel",
+    response_model=VisitRead,
+    responses=WRITE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def cancel_visit(
     request: Request, response: Response, data: Cancellation, visit: VisitDep, session: SessionDep, _: WriteVisits
@@ -188,7 +198,11 @@ def read_observation(
 
 
 @router.put(
-    "/visits/{visit_id}/dialogue", operation_id="visits-dialogue", response_model=VisitRead, responses=WRITE_ERRORS
+    "/visits/{visit_id}/dialogue",
+    operation_id="visits-dialogue",
+    response_model=VisitRead,
+    responses=WRITE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def record_dialogue(
     request: Request, response: Response, data: Dialogue, visit: VisitDep, session: SessionDep, _: WriteVisits
@@ -203,6 +217,7 @@ def record_dialogue(
     operation_id="visits-complete",
     response_model=VisitCompleted,
     responses=WRITE_ERRORS,
+    dependencies=[NEEDS_IF_MATCH],
 )
 def complete_visit(
     request: Request,

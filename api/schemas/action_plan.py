@@ -10,48 +10,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, computed_field
 
 from api.schemas.common import InputModel, Name, ReadModel
-
-
-class PlanStatus(StrEnum):
-    """draft -> comment (the parent board may comment) -> approved -> completed."""
-
-    DRAFT = "draft"
-    COMMENT = "comment"
-    APPROVED = "approved"
-    COMPLETED = "completed"
-
-    @property
-    def label_da(self) -> str:
-        return _PLAN_LABEL[self]
-
-
-_PLAN_LABEL = {
-    PlanStatus.DRAFT: "kladde",
-    PlanStatus.COMMENT: "til kommentering i forældrebestyrelsen",
-    PlanStatus.APPROVED: "godkendt",
-    PlanStatus.COMPLETED: "afsluttet",
-}
-
-
-class ItemStatus(StrEnum):
-    """How far one goal of the plan has come; `done` and `dropped` are final for completing the plan."""
-
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    DROPPED = "dropped"
-
-    @property
-    def label_da(self) -> str:
-        return _ITEM_LABEL[self]
-
-
-_ITEM_LABEL = {
-    ItemStatus.OPEN: "ikke påbegyndt",
-    ItemStatus.IN_PROGRESS: "i gang",
-    ItemStatus.DONE: "gennemført",
-    ItemStatus.DROPPED: "opgivet",
-}
+from domain.states import ItemStatus, PlanStatus
 
 
 class NoticeMethod(StrEnum):

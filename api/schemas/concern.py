@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, computed_field
 
 from api.schemas.common import InputModel, Name, ReadModel
+from domain.states import ConcernStatus, TriageOutcome
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
 Contact = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -36,34 +37,6 @@ _SOURCE_LABELS = {
     ConcernSource.ANONYMOUS: "anonym",
     ConcernSource.OTHER: "anden",
 }
-
-
-class ConcernStatus(StrEnum):
-    """received -> triaged or dismissed; received or triaged -> visit_planned (an unannounced visit linked)."""
-
-    RECEIVED = "received"
-    TRIAGED = "triaged"
-    DISMISSED = "dismissed"
-    VISIT_PLANNED = "visit_planned"
-
-    @property
-    def label_da(self) -> str:
-        return _STATUS_LABELS[self]
-
-
-_STATUS_LABELS = {
-    ConcernStatus.RECEIVED: "modtaget",
-    ConcernStatus.TRIAGED: "vurderet",
-    ConcernStatus.DISMISSED: "afvist",
-    ConcernStatus.VISIT_PLANNED: "tilsynsbesøg planlagt",
-}
-
-
-class TriageOutcome(StrEnum):
-    """The outcome of triage: `triaged` (taken forward) or `dismissed` (no further action)."""
-
-    TRIAGED = "triaged"
-    DISMISSED = "dismissed"
 
 
 _SOURCE = "Who it came from: " + "; ".join(f"`{s.value}` = {s.label_da}" for s in ConcernSource) + "."

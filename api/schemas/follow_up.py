@@ -10,6 +10,8 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, computed_field
 
 from api.schemas.common import InputModel, Name, ReadModel
+from domain.states import STILL_TO_DO as STILL_TO_DO  # re-exported for services until they import from domain
+from domain.states import RecommendationStatus
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
 
@@ -36,27 +38,6 @@ _METHOD_LABELS = {
     NoticeMethod.OTHER: "andet",
 }
 
-
-class RecommendationStatus(StrEnum):
-    """Where a recommendation stands; the provider's leader keeps it up to date."""
-
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    DROPPED = "dropped"
-
-    @property
-    def label_da(self) -> str:
-        return _STATUS_LABELS[self]
-
-
-_STATUS_LABELS = {
-    RecommendationStatus.OPEN: "åben",
-    RecommendationStatus.IN_PROGRESS: "i gang",
-    RecommendationStatus.DONE: "gennemført",
-    RecommendationStatus.DROPPED: "opgivet",
-}
-STILL_TO_DO = (RecommendationStatus.OPEN, RecommendationStatus.IN_PROGRESS)
 
 _METHOD = "How the parent board was informed: " + "; ".join(f"`{m.value}` = {m.label_da}" for m in NoticeMethod) + "."
 _STATUS = "Status: " + "; ".join(f"`{s.value}` = {s.label_da}" for s in RecommendationStatus) + "."

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
 
 from pydantic import Field, HttpUrl, computed_field
 
 from api.schemas.common import Cvr, Dagtilbudsnummer, InputModel, Name, PNumber, PostalCode, ReadModel, Reason
 from domain.providers import AgeGroup, ProviderKind, UnitKind
-
-
-class Status(StrEnum):
-    """Whether a provider or unit is running (`active`) or has closed (`closed`, with a date and reason)."""
-
-    ACTIVE = "active"
-    CLOSED = "closed"
-
+from domain.states import RegisterStatus as Status
 
 _KIND = "Kind of provider: " + "; ".join(f"`{k.value}` = {k.label_da}" for k in ProviderKind) + "."
 _AGE = "Age groups served: " + "; ".join(f"`{a.value}` = {a.label_da}" for a in AgeGroup) + "."

@@ -4,47 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AwareDatetime, Field, HttpUrl, StringConstraints, computed_field
 
 from api.schemas.common import InputModel, ReadModel
+from domain.states import ReportScope, ReportStatus
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 Reference = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
-class ReportScope(StrEnum):
-    """What a report covers (§5 stk. 3): the whole provider, one unit, or the dagpleje as one combined report."""
-
-    PROVIDER = "provider"
-    UNIT = "unit"
-    COMBINED = "combined"
-
-
-class ReportStatus(StrEnum):
-    """Where a report stands: draft -> sent (to the leader for comment) -> final -> published; a published
-    report that a published correction replaces is superseded."""
-
-    DRAFT = "draft"
-    SENT = "sent"
-    FINAL = "final"
-    PUBLISHED = "published"
-    SUPERSEDED = "superseded"
-
-    @property
-    def label_da(self) -> str:
-        return _STATUS_LABELS[self]
-
-
-_STATUS_LABELS = {
-    ReportStatus.DRAFT: "udkast",
-    ReportStatus.SENT: "sendt til kommentering",
-    ReportStatus.FINAL: "endelig",
-    ReportStatus.PUBLISHED: "offentliggjort",
-    ReportStatus.SUPERSEDED: "erstattet af en rettelse",
-}
 _SCOPE = (
     "What the report covers: `provider` = the whole provider; `unit` = one unit of the visit (give `unit_id`); "
     "`combined` = the dagpleje's one combined report (only for a kommunal dagpleje)."

@@ -15,14 +15,7 @@ from api.schemas.common import InputModel, Name, ReadModel, Reason
 from domain.cycle import VisitKind
 from domain.escalation import ActionKind, EscalationState
 from domain.policy import ConcernLevel
-
-
-class VisitStatus(StrEnum):
-    """`planned` until completed (or cancelled); observations and the dialogue are recorded while planned."""
-
-    PLANNED = "planned"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
+from domain.states import VisitStatus
 
 
 class Relation(StrEnum):
