@@ -31,11 +31,9 @@ from domain.cycle import (
 from domain.due import DueItem, DueKind, due_dates
 from domain.policy import SupervisionPolicy
 from domain.providers import ProviderKind
+from domain.states import RegisterStatus, ReportScope, ReportStatus, VisitStatus
 
-ACTIVE = "active"
-COMPLETED = "completed"
-PUBLISHED = "published"
-UNIT_SCOPE = "unit"
+UNIT_SCOPE = ReportScope.UNIT
 ScopeKey = tuple[uuid.UUID, str, uuid.UUID | None]  # (provider id, Report.scope, unit id)
 
 
@@ -83,12 +81,16 @@ def provider_dates(
     if not ids:
         return {}
     held: dict[uuid.UUID, list[Visit]] = defaultdict(list)
-    completed = select(Visit).where(Visit.provider_id.in_(ids), Visit.status == COMPLETED, Visit.held_on.is_not(None))
+    completed = select(Visit).where(
+        Visit.provider_id.in_(ids), Visit.status == VisitStatus.COMPLETED, Visit.held_on.is_not(None)
+    )
     for visit in session.exec(completed.order_by(Visit.held_on, Visit.id)):
         if visit.held_on <= today and visit.kind in set(VisitKind):
             held[visit.provider_id].append(visit)
     units: dict[uuid.UUID, list[Unit]] = defaultdict(list)
-    for unit in session.exec(select(Unit).where(Unit.provider_id.in_(ids), Unit.status == ACTIVE).order_by(Unit.name)):
+    for unit in session.exec(
+        select(Unit).where(Unit.provider_id.in_(ids), Unit.status == RegisterStatus.ACTIVE).order_by(Unit.name)
+    ):
         units[unit.provider_id].append(unit)
     latest = _latest_published(session, ids, today)
     return {p.id: _dates(p, held[p.id], units[p.id], latest, policy, today) for p in providers}
@@ -144,7 +146,7 @@ def _latest_published(session: Session, provider_ids: list[uuid.UUID], today: da
     does not stand in for the unit reports the law asks of an institution with several units.
     """
     statement = select(Report).where(
-        Report.provider_id.in_(provider_ids), Report.status == PUBLISHED, Report.published_on.is_not(None)
+        Report.provider_id.in_(provider_ids), Report.status == ReportStatus.PUBLISHED, Report.published_on.is_not(None)
     )
     reports = [r for r in session.exec(statement) if published_on(r) <= today]
     latest: dict[ScopeKey, Report] = {}

@@ -25,9 +25,9 @@ from domain.access import Permission
 from domain.cycle import VisitKind
 from domain.errors import DomainError, ErrorCode, Violation, invalid
 from domain.escalation import ActionKind
+from domain.states import VisitStatus
 
 SOONEST_DUE = (SortKey(Recommendation.due_on), SortKey(Recommendation.id))
-_COMPLETED = "completed"
 # Who may change which field of a recommendation: the supervision writes it, the leader reports on it.
 _FIELD_PERMISSION = {
     "text": Permission.RECOMMENDATIONS_WRITE,
@@ -39,7 +39,7 @@ _FIELD_PERMISSION = {
 
 
 def _require_completed(visit: Visit, what: str) -> None:
-    if visit.status != _COMPLETED:
+    if visit.status != VisitStatus.COMPLETED:
         raise DomainError(ErrorCode.CONFLICT, f"The visit is {visit.status}; {what} once the visit is completed.")
 
 
@@ -138,7 +138,7 @@ def recommendation_read(row: Recommendation, today: date) -> RecommendationRead:
 
 
 def create_recommendation(session: Session, visit: Visit, data: RecommendationCreate) -> Recommendation:
-    if visit.status == "cancelled" or (visit.status != _COMPLETED and visit.held_on is None):
+    if visit.status == VisitStatus.CANCELLED or (visit.status != VisitStatus.COMPLETED and visit.held_on is None):
         raise DomainError(
             ErrorCode.CONFLICT, f"The visit is {visit.status}; recommendations come from a visit that was held."
         )

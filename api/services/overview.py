@@ -42,9 +42,10 @@ from domain.due import DueKind as CycleDueKind
 from domain.escalation import ActionKind, next_intensified_visit_due
 from domain.policy import SupervisionPolicy
 from domain.providers import ProviderKind
+from domain.states import PlanStatus, RecommendationStatus, RegisterStatus, ReportScope, ReportStatus, VisitStatus
 
-STILL_OPEN_RECOMMENDATION = ("open", "in_progress")
-UNAPPROVED_PLAN = ("draft", "comment")
+STILL_OPEN_RECOMMENDATION = (RecommendationStatus.OPEN, RecommendationStatus.IN_PROGRESS)
+UNAPPROVED_PLAN = (PlanStatus.DRAFT, PlanStatus.COMMENT)
 _DUE_KINDS = frozenset(k.value for k in schema.DueKind)
 _REPORT_LAW = "dagtilbudsloven §5b, stk. 2"  # written documentation with concrete follow-up
 _VISIT_LAW = Minimum.ANNOUNCED_AND_UNANNOUNCED_VISITS.legal_reference
@@ -53,7 +54,7 @@ _INTENSIFIED_LAW = Minimum.INTENSIFIED_ON_CONCERN.legal_reference
 T = TypeVar("T", bound=SQLModel)
 M = TypeVar("M", bound=BaseModel)
 _CYCLE_KINDS = (CycleDueKind.ANNOUNCED_VISIT, CycleDueKind.UNANNOUNCED_VISIT)
-_PUBLISHED = ("published", "superseded")
+_PUBLISHED = (ReportStatus.PUBLISHED, ReportStatus.SUPERSEDED)
 
 
 # --- what is due ----------------------------------------------------------------------------------------------
@@ -97,7 +98,9 @@ def due_items(
     providers = {p.id: p for p in session.exec(statement)}
     _, policy = policy_in_force(session, principal.municipality_id, today)
     ids = list(providers)
-    cycles = provider_dates(session, [p for p in providers.values() if p.status == "active"], policy, today)
+    cycles = provider_dates(
+        session, [p for p in providers.values() if p.status == RegisterStatus.ACTIVE], policy, today
+    )
     candidates = [
         *_required_actions(session, ids),
         *_missing_follow_ups(session, ids, policy),
@@ -133,7 +136,7 @@ def _missing_follow_ups(session: Session, ids: list[uuid.UUID], policy: Supervis
     visits = session.exec(
         select(Visit)
         .outerjoin(FollowUpDialogue, FollowUpDialogue.visit_id == Visit.id)
-        .where(Visit.provider_id.in_(ids), Visit.status == "completed", Visit.held_on.is_not(None))
+        .where(Visit.provider_id.in_(ids), Visit.status == VisitStatus.COMPLETED, Visit.held_on.is_not(None))
         .where(FollowUpDialogue.id.is_(None))
     )
     for v in visits:
@@ -187,7 +190,7 @@ def _cycle_items(cycles: Iterable[ProviderDates]) -> Iterable[_Due]:
                 text, law = f"Publish {what} on the provider's website (at least every second year).", _PUBLICATION_LAW
             else:
                 text, law = f"Publish {what}: the municipality's policy asks it every cycle (not the law).", None
-            reference = ("unit", scope.unit.id) if scope.unit else ("provider", provider.id)
+            reference = (ReportScope.UNIT, scope.unit.id) if scope.unit else ("provider", provider.id)
             yield _Due(schema.DueKind.REPORT_PUBLICATION, provider.id, due.due, *reference, law, text)
 
 
@@ -205,7 +208,7 @@ def _visit_reports(
     days = policy.deadlines
     visits = [
         v
-        for v in rows(session, Visit, Visit.provider_id.in_(list(cycles)), Visit.status == "completed")
+        for v in rows(session, Visit, Visit.provider_id.in_(list(cycles)), Visit.status == VisitStatus.COMPLETED)
         if v.held_on is not None
         and v.held_on >= (cycles[v.provider_id].cycle.previous_start or cycles[v.provider_id].cycle.start)
         and not ProviderKind(providers[v.provider_id].kind).is_childminding
@@ -231,7 +234,7 @@ def _visit_reports(
 def _comment_windows(session: Session, ids: list[uuid.UUID], today: date) -> Iterable[_Due]:
     # The leader's window to comment on a draft report (`leader_comment_days`): shown while it is open. It is an
     # opportunity, not a duty, so a closed window is not overdue; the report's own deadlines take over.
-    for r in rows(session, Report, Report.provider_id.in_(ids), Report.status == "sent"):
+    for r in rows(session, Report, Report.provider_id.in_(ids), Report.status == ReportStatus.SENT):
         if r.comment_window_ends is not None and today <= r.comment_window_ends:
             text = f"The leader may comment on the draft report until {r.comment_window_ends.isoformat()}."
             yield _Due(
@@ -264,7 +267,10 @@ def _intensified_visits(session: Session, ids: list[uuid.UUID], policy: Supervis
     completed = [
         v
         for v in rows(
-            session, Visit, Visit.provider_id.in_([p.provider_id for p in periods]), Visit.status == "completed"
+            session,
+            Visit,
+            Visit.provider_id.in_([p.provider_id for p in periods]),
+            Visit.status == VisitStatus.COMPLETED,
         )
         if v.held_on is not None
     ]
@@ -288,7 +294,11 @@ def _intensified_visits(session: Session, ids: list[uuid.UUID], policy: Supervis
 def _without_planned_unannounced(session: Session, candidates: list[_Due]) -> list[_Due]:
     # Telling a provider's own people about anything tied to a planned unannounced visit would announce it.
     visit_ids = {c.visit_id for c in candidates if c.visit_id}
-    planned_unannounced = (Visit.id.in_(visit_ids), Visit.kind == "unannounced", Visit.status == "planned")
+    planned_unannounced = (
+        Visit.id.in_(visit_ids),
+        Visit.kind == VisitKind.UNANNOUNCED,
+        Visit.status == VisitStatus.PLANNED,
+    )
     secret = {v.id for v in rows(session, Visit, *planned_unannounced)}
     return [c for c in candidates if c.visit_id not in secret]
 
@@ -302,7 +312,7 @@ def _mine(session: Session, principal: Principal, ids: list[uuid.UUID], candidat
         )
     ).all()
     my_visits = {visit_id for visit_id, _, _ in rows}
-    my_providers = {provider_id for _, provider_id, status in rows if status != "cancelled"}
+    my_providers = {provider_id for _, provider_id, status in rows if status != VisitStatus.CANCELLED}
 
     def is_mine(c: _Due) -> bool:
         if c.visit_id is not None:
@@ -324,7 +334,7 @@ def visit_evidence(session: Session, visit: Visit) -> schema.VisitEvidence:
         return column < before if before else true()
 
     pid, read = visit.provider_id, partial(rows, session)
-    completed = (Visit.status == "completed", Visit.held_on.is_not(None))
+    completed = (Visit.status == VisitStatus.COMPLETED, Visit.held_on.is_not(None))
     visits = read(
         Visit, Visit.provider_id == pid, Visit.id != visit.id, *completed, earlier(Visit.held_on), newest=Visit.held_on
     )

@@ -28,8 +28,7 @@ from api.tables import Provider, Report
 from domain.cycle import DueStatus, ReportGround, report_ground
 from domain.policy import SupervisionPolicy
 from domain.providers import ProviderKind
-
-ACTIVE = "active"
+from domain.states import RegisterStatus
 
 
 def tracker(
@@ -42,7 +41,7 @@ def tracker(
 ) -> schema.PublicationTracker:
     """The tracker as of `today`, overdue first, then by the day the next report is due."""
     row, policy = policy_in_force(session, municipality_id, today)
-    conditions = [Provider.municipality_id == municipality_id, Provider.status == ACTIVE]
+    conditions = [Provider.municipality_id == municipality_id, Provider.status == RegisterStatus.ACTIVE]
     if provider_id is not None:
         conditions.append(Provider.id == provider_id)
     providers = list(session.exec(select(Provider).where(*conditions)))
