@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.errors import DomainError, ErrorCode, Violation
-from domain.instruments import shown_percent
+from domain.instruments import shown_percent_text
 from domain.policy import Band, ConcernLevel, SupervisionPolicy
 
 MIN_JUSTIFICATION_LENGTH = 20  # a sentence, not "se notat"
@@ -31,11 +31,6 @@ class Assessment:
     def raised_on_judgement(self) -> bool:
         floor = self.concern_from_score or ConcernLevel.NONE
         return self.concern.rank > floor.rank
-
-
-def _shown(percent: float) -> str:
-    # Truncate, never round: 29.96 % shown as "30.0" would contradict the band it is in.
-    return f"{shown_percent(percent):.1f}"
 
 
 def assess(
@@ -59,7 +54,7 @@ def assess(
         problems.append(
             Violation(
                 "concern",
-                f"A score of {_shown(percent)} % is `{band.label_da}`, which means {floor.label_da}; "
+                f"A score of {shown_percent_text(percent)} % is `{band.label_da}`, which means {floor.label_da}; "
                 "concern can be raised on other grounds, never lowered.",
             )
         )

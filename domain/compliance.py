@@ -29,6 +29,7 @@ from domain.cycle import concern_episodes as _episodes
 from domain.cycle import counted_visits as _counted_visits
 from domain.cycle import held_visits as _held_visits
 from domain.cycle import publications as _publications
+from domain.escalation import intensified_start_due
 from domain.policy import ConcernLevel, SupervisionPolicy
 from domain.providers import ProviderKind
 
@@ -258,12 +259,11 @@ def _intensified(cycle: ProviderCycle, policy: SupervisionPolicy, episodes: Epis
         return MinimumVerdict(Minimum.INTENSIFIED_ON_CONCERN, MinimumStatus.NOT_APPLICABLE, reason)
     found = _Findings()
     for e in episodes:
-        # Serious concern demands intensified supervision "i umiddelbar forlængelse" (§5b stk. 4); the policy's
-        # action-plan window is its reading of "immediately". Plain concern has the window to the first visit.
+        # At once on concern and on serious concern ("i umiddelbar forlængelse"), by the rule escalation uses.
         serious = e.concern == ConcernLevel.SERIOUS
-        days = policy.deadlines.action_plan_days if serious else policy.deadlines.intensified_first_visit_days
         what = f"Intensified supervision after the {'serious ' * serious}concern raised on {e.raised_on.isoformat()}"
-        found.by_deadline(str(e.raised_on), what, e.intensified_started_on, _after(e.raised_on, days), cycle.as_of)
+        due = intensified_start_due(e.raised_on)
+        found.by_deadline(str(e.raised_on), what, e.intensified_started_on, due, cycle.as_of)
     return found.verdict(Minimum.INTENSIFIED_ON_CONCERN, "Intensified supervision was started in time on each concern.")
 
 

@@ -1,11 +1,12 @@
 """What must happen after an assessment, as a decision value: the escalation ladder of dagtilbudsloven §5b.
 
-The control perspective ends here. An assessment's concern level moves a provider along a ladder
+The control perspective ends here. A visit's concern level moves a provider along a ladder
 (normal cycle -> skærpet tilsyn -> skærpet tilsyn med handleplan) and produces the actions the law and the
-municipality's deadlines require, each with a due date and the paragraph it rests on. The ladder only goes up
+municipality's deadlines require, each with a due date and the paragraph it rests on. Every scope assessed at
+the visit counts: a unit is supervised on its own, so its concern escalates the provider it belongs to, and
+the episode names it until a new assessment shows the concern has gone. The ladder only goes up
 on its own: a good score while under intensified supervision is evidence for ending it, not the end itself.
-Ending is a decision of the administration (Kolding's framework), taken with `end_intensified`, which refuses
-with every unmet condition named at once so the caseworker can fix them in one go.
+Ending is a decision of the administration (Kolding's framework), taken with domain.intensified.end_intensified.
 
 Decisions are values, not exceptions (house style): `api/` persists the new state and turns actions into
 deadlines that show as overdue when missed.
@@ -13,22 +14,31 @@ deadlines that show as overdue when missed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
 from domain.assessment import Assessment
-from domain.errors import DomainError, ErrorCode, Violation
+from domain.instruments import shown_percent_text
 from domain.policy import ConcernLevel, SupervisionPolicy
 
-MIN_GROUNDS_LENGTH = 20  # the administration's reasons are recorded: a sentence, not "ok"
-
-_LAW = "dagtilbudsloven §5b"
+LAW = "dagtilbudsloven §5b"  # what escalation rests on; each action adds its stk.
 _INFORM_ASSESSMENT = "The parent board is informed of the assessment, as after every visit."
 
 
+def intensified_start_due(concern_raised_on: date) -> date:
+    """The last day in time to start intensified supervision on a concern: the day the concern is raised.
+
+    §5b stk. 3-4: concern starts intensified supervision, and serious concern starts it "i umiddelbar
+    forlængelse" (straks). The law gives no window, so no policy deadline widens it. Escalation dates its
+    start action by this rule and compliance judges the start by it.
+    """
+    return concern_raised_on
+
+
 class EscalationState(StrEnum):
-    """Where a provider stands on the §5b ladder. Ordered by `rank`; only `end_intensified` lowers it."""
+    """Where a provider stands on the §5b ladder. Ordered by `rank`; only ending it (domain.intensified) lowers it."""
 
     NORMAL = "normal"  # ingen bekymring: the normal supervision cycle
     INTENSIFIED = "intensified"  # skærpet tilsyn (§5b stk. 3)
@@ -104,6 +114,19 @@ class RequiredAction:
 
 
 @dataclass(frozen=True)
+class UnitAssessment:
+    """A unit's own assessment at a visit, named for the caseworker.
+
+    The name is internal text: it goes into required actions, which are never published, so a dagplejer's name
+    may stand beside their concern there and nowhere public.
+    """
+
+    unit_id: str
+    name: str
+    assessment: Assessment
+
+
+@dataclass(frozen=True)
 class EscalationDecision:
     """The state before and after, the concern that drove it, and what must now be done (in `ActionKind` order)."""
 
@@ -112,6 +135,7 @@ class EscalationDecision:
     concern: ConcernLevel
     actions: tuple[RequiredAction, ...]
     grounds: str | None = None  # the administration's written reasons; set only when intensified supervision ends
+    cause_unit_ids: tuple[str, ...] = ()  # the units whose own assessment showed concern, in the visit's order
 
     @property
     def changed(self) -> bool:
@@ -122,187 +146,142 @@ class EscalationDecision:
         return next((a for a in self.actions if a.kind is kind), None)
 
 
+def episode_cause_units(recorded: Sequence[str], decision: EscalationDecision) -> tuple[str, ...]:
+    """The units an episode of intensified supervision names after `decision`: every unit that showed concern
+    while it ran, the earlier ones first. A unit is never dropped; domain.intensified judges when it has cleared."""
+    return tuple(dict.fromkeys((*recorded, *decision.cause_unit_ids)))
+
+
 def decide(
     current: EscalationState,
     assessment: Assessment,
     assessed_on: date,
     policy: SupervisionPolicy,
     *,
+    units: Sequence[UnitAssessment] = (),
     action_plan_completed: bool = False,
 ) -> EscalationDecision:
-    """Decide what follows from `assessment`, made on `assessed_on`, for a provider now in state `current`.
+    """Decide what follows from a visit assessed on `assessed_on`, for a provider now in state `current`.
 
+    Every scope assessed at the visit counts: the provider as a whole (`assessment`) and each of `units`, its
+    units' own assessments. The most serious concern at any scope drives the provider's ladder (a unit at ringe
+    starts intensified supervision with an action plan however well the provider scores pooled), and the
+    decision names the units that showed concern, in `cause_unit_ids` and in the actions' reasons.
     The state becomes the higher of `current` and what the concern demands; it never goes down here.
     `action_plan_completed` is read only when `current` has an action plan: a serious concern that recurs after
     the plan was completed needs a new plan, while one that recurs during an unfinished plan does not.
     """
-    concern = assessment.concern
+    causes = tuple(u for u in units if u.assessment.concern is not ConcernLevel.NONE)
+    concern = max((assessment.concern, *(u.assessment.concern for u in causes)), key=lambda c: c.rank)
     target = _STATE_FOR_CONCERN[concern]
     state = target if target.rank > current.rank else current
     days = policy.deadlines
     actions: list[RequiredAction] = []
 
-    def add(kind: ActionKind, after_days: int, paragraph: str, reason: str) -> None:
-        actions.append(RequiredAction(kind, assessed_on + timedelta(days=after_days), f"{_LAW}, {paragraph}", reason))
+    def add(kind: ActionKind, due: date, paragraph: str, reason: str) -> None:
+        actions.append(RequiredAction(kind, due, f"{LAW}, {paragraph}", reason))
 
-    score = _describe(assessment)
+    def after(days: int) -> date:
+        return assessed_on + timedelta(days=days)
+
     if concern is ConcernLevel.NONE:
         add(
             ActionKind.FEED_DEVELOPMENT_PLAN,
-            days.follow_up_dialogue_days,
+            after(days.follow_up_dialogue_days),
             "stk. 1-2",
-            f"{score} The results and recommendations feed the provider's development plan, "
+            f"{_describe(assessment)} The results and recommendations feed the provider's development plan, "
             "agreed in the follow-up dialogue with the leader.",
         )
         if current.is_intensified:
             # Kolding: only the administration ends intensified supervision, so a good result is recorded, not acted on.
             add(
                 ActionKind.INFORM_PARENT_BOARD,
-                days.follow_up_dialogue_days,
+                after(days.follow_up_dialogue_days),
                 "stk. 1",
                 f"The parent board is informed of the assessment. The provider stays under {current.label_da} "
                 "until the administration decides to end it.",
             )
         else:
-            add(ActionKind.INFORM_PARENT_BOARD, days.follow_up_dialogue_days, "stk. 1", _INFORM_ASSESSMENT)
+            add(ActionKind.INFORM_PARENT_BOARD, after(days.follow_up_dialogue_days), "stk. 1", _INFORM_ASSESSMENT)
     else:
         paragraph = "stk. 3" if concern is ConcernLevel.CONCERN else "stk. 4"
+        why = _why(assessment, causes, ConcernLevel.CONCERN)
         if not current.is_intensified:
-            # §5b stk. 3-4: intensified supervision starts at once; on serious concern the law says "straks".
             add(
                 ActionKind.START_INTENSIFIED_SUPERVISION,
-                0,
+                intensified_start_due(assessed_on),
                 paragraph,
-                f"{score} Intensified supervision (skærpet tilsyn) starts now.",
+                f"{why} Intensified supervision (skærpet tilsyn) starts now.",
             )
         plan_needed = concern is ConcernLevel.SERIOUS and (not current.has_action_plan or action_plan_completed)
         if plan_needed:
             again = " The earlier plan is completed, so a new one is needed." if current.has_action_plan else ""
             add(
                 ActionKind.MAKE_ACTION_PLAN,
-                days.action_plan_days,
+                after(days.action_plan_days),
                 "stk. 4-5",
-                f"{score} An action plan (handleplan) is made with the leader: how quality will be strengthened "
-                f"and how it is followed up.{again}",
+                f"{_why(assessment, causes, ConcernLevel.SERIOUS)} An action plan (handleplan) is made with the "
+                f"leader: how quality will be strengthened and how it is followed up.{again}",
             )
         # The policy's first-visit deadline (not the longer interval) even when already intensified: a fresh
         # concern is followed up as soon as a new one would be.
         add(
             ActionKind.SCHEDULE_FOLLOW_UP_VISIT,
-            days.intensified_first_visit_days,
+            after(days.intensified_first_visit_days),
             paragraph,
-            f"{score} A follow-up visit under intensified supervision is scheduled.",
+            f"{why} A follow-up visit under intensified supervision is scheduled.",
         )
         if plan_needed:
             add(
                 ActionKind.INFORM_PARENT_BOARD,
-                days.follow_up_dialogue_days,
+                after(days.follow_up_dialogue_days),
                 "stk. 1 og 5",
                 "The parent board is informed of the assessment and of the action plan, which it may comment on "
                 "before the plan is final.",
             )
         else:
-            add(ActionKind.INFORM_PARENT_BOARD, days.follow_up_dialogue_days, "stk. 1", _INFORM_ASSESSMENT)
+            add(ActionKind.INFORM_PARENT_BOARD, after(days.follow_up_dialogue_days), "stk. 1", _INFORM_ASSESSMENT)
 
     actions.sort(key=lambda a: _ACTION_ORDER[a.kind])
-    return EscalationDecision(current, state, concern, tuple(actions))
+    causing = tuple(u.unit_id for u in causes)
+    return EscalationDecision(current, state, concern, tuple(actions), cause_unit_ids=causing)
 
 
-def _describe(assessment: Assessment) -> str:
-    """One sentence on why the concern level is what it is, for an action's reason."""
+def _why(provider: Assessment, units: Sequence[UnitAssessment], at_least: ConcernLevel) -> str:
+    """Why an action is required: each scope at `at_least` or above, the provider first, then units by concern."""
+    sentences = []
+    if provider.concern.rank >= at_least.rank:
+        sentences.append(_describe(provider, "the provider as a whole" if units else None))
+    for level in sorted(ConcernLevel, key=lambda c: c.rank, reverse=True):
+        named = [u for u in units if u.assessment.concern is level and level.rank >= at_least.rank]
+        if named:
+            results = [_unit_result(u) for u in named]
+            which = results[0] if len(results) == 1 else ", ".join(results[:-1]) + " and " + results[-1]
+            sentences.append(
+                f"The unit{'s' * (len(named) > 1)} {which} show{'s' * (len(named) == 1)} {level.label_da}."
+            )
+    return " ".join(sentences)
+
+
+def _unit_result(unit: UnitAssessment) -> str:
+    """A unit's name with its result, compact enough for several in one reason: "Vest (25.0 %, ringe)"."""
+    a = unit.assessment
+    if a.raised_on_judgement:
+        return f"{unit.name} (raised on other grounds than the score)"
+    if a.percent is None or a.band is None:
+        return unit.name
+    return f"{unit.name} ({shown_percent_text(a.percent)} %, {a.band.label_da})"
+
+
+def _describe(assessment: Assessment, scope: str | None = None) -> str:
+    """One sentence on why the concern level is what it is, for an action's reason; `scope` names whose it is."""
     level = assessment.concern.label_da
     if assessment.raised_on_judgement:
-        return f"The supervisor raised the concern to {level} on other grounds than the score."
-    if assessment.percent is None or assessment.band is None:
-        return f"The assessment shows {level}."
-    return f"A score of {assessment.percent:.1f} % is {assessment.band.label_da}, which means {level}."
-
-
-def end_intensified(
-    current: EscalationState,
-    *,
-    intensified_since: date,
-    latest: Assessment | None,
-    latest_assessed_on: date | None,
-    action_plan_completed: bool,
-    grounds: str | None,
-    decided_on: date,
-    policy: SupervisionPolicy,
-) -> EscalationDecision:
-    """End intensified supervision by the administration's decision on `decided_on`, or refuse.
-
-    The conditions (domain.md, "Escalation"): the provider is under intensified supervision; `latest` is an
-    assessment made after the day it started (`intensified_since`), on or before `decided_on`, showing no
-    concern; any action plan is completed; and `grounds`, the written reasons, are at least
-    `MIN_GROUNDS_LENGTH` characters. Raises DomainError(CONFLICT) with one Violation per failing condition.
-    On success the state is NORMAL, the parent board is to be informed, and the stripped grounds travel with
-    the decision so they are recorded with it.
-    """
-    problems: list[Violation] = []
-    if not current.is_intensified:
-        problems.append(Violation("state", f"The provider is under {current.label_da}, not intensified supervision."))
-    if latest is None:
-        problems.append(
-            Violation("latest_assessment", "There is no assessment to show that the concern has gone; assess first.")
+        text = f"the supervisor raised the concern to {level} on other grounds than the score."
+    elif assessment.percent is None or assessment.band is None:
+        text = f"the assessment shows {level}."
+    else:
+        text = (
+            f"a score of {shown_percent_text(assessment.percent)} % is {assessment.band.label_da}, which means {level}."
         )
-    elif latest.concern is not ConcernLevel.NONE:
-        problems.append(
-            Violation(
-                "latest_assessment",
-                f"The latest assessment shows {latest.concern.label_da}; ending needs one that shows ingen bekymring.",
-            )
-        )
-    # A new assessment: one from the day intensified supervision started was the reason for it, not its outcome.
-    if latest_assessed_on is None or latest_assessed_on <= intensified_since:
-        problems.append(
-            Violation(
-                "latest_assessed_on",
-                f"No assessment has been made since intensified supervision started on {intensified_since:%Y-%m-%d}; "
-                "the one that started it does not count.",
-            )
-        )
-    elif latest_assessed_on > decided_on:
-        problems.append(
-            Violation(
-                "decided_on",
-                f"The decision ({decided_on.isoformat()}) cannot come before the assessment it rests on "
-                f"({latest_assessed_on.isoformat()}).",
-            )
-        )
-    if current.has_action_plan and not action_plan_completed:
-        problems.append(Violation("action_plan", "The action plan (handleplan) is not completed."))
-    text = (grounds or "").strip()
-    if len(text) < MIN_GROUNDS_LENGTH:
-        problems.append(
-            Violation(
-                "grounds",
-                f"The administration's written grounds are needed (at least {MIN_GROUNDS_LENGTH} characters); "
-                "they are recorded with the decision.",
-            )
-        )
-    if problems:
-        raise DomainError(
-            ErrorCode.CONFLICT,
-            "Intensified supervision cannot end yet: " + " ".join(p.message for p in problems),
-            problems,
-        )
-    inform = RequiredAction(
-        ActionKind.INFORM_PARENT_BOARD,
-        decided_on + timedelta(days=policy.deadlines.follow_up_dialogue_days),
-        _LAW,
-        "The parent board is informed that intensified supervision has ended and why.",
-    )
-    return EscalationDecision(current, EscalationState.NORMAL, ConcernLevel.NONE, (inform,), grounds=text)
-
-
-def next_intensified_visit_due(last_visit_on: date | None, intensified_since: date, policy: SupervisionPolicy) -> date:
-    """When the next visit under intensified supervision is due.
-
-    The first visit is due `intensified_first_visit_days` after the start; after that, each visit is due
-    `intensified_interval_days` after the last one. A visit on or before the start day (the one that caused
-    it) is not a visit under intensified supervision.
-    """
-    days = policy.deadlines
-    if last_visit_on is None or last_visit_on <= intensified_since:
-        return intensified_since + timedelta(days=days.intensified_first_visit_days)
-    return last_visit_on + timedelta(days=days.intensified_interval_days)
+    return f"For {scope}, {text}" if scope else text[0].upper() + text[1:]

@@ -9,7 +9,7 @@ item with a scale. Item texts of the published instruments are licensed, so the 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -233,22 +233,41 @@ def shown_percent(exact: Fraction | float | None) -> float | None:
     return None if exact is None else math.floor(exact * 10) / 10
 
 
+def shown_percent_text(exact: Fraction | float) -> str:
+    """`shown_percent` as text with its one decimal, for a sentence: 29.96 gives "29.9", never "30.0"."""
+    return f"{shown_percent(exact):.1f}"
+
+
 def score(instrument: Instrument, scores: Mapping[str, int | None], coverage_threshold: float) -> ScoreResult:
     """Percent = sum(score - min) / sum(max - min) x 100 over the scored items, per theme, area and in total.
 
     An area pools the items of its themes rather than averaging the theme percents, so a theme with few scored
     items weighs no more than its items. `None` in `scores` is "not observed"; a missing key is unscored too.
     """
+    return pool(instrument, (scores,), coverage_threshold)
+
+
+def pool(
+    instrument: Instrument, score_sets: Sequence[Mapping[str, int | None]], coverage_threshold: float
+) -> ScoreResult:
+    """The score of several observations of one instrument together (units, observers), by the formula of `score`.
+
+    Every scored (observation, item) pair counts, so an observation with more scored items weighs more, as an
+    item does within one. An item is covered when at least one observation scored it; `unscored` lists the
+    items none did. A part's `scored` counts pairs. One score set gives exactly `score`.
+    """
     instrument.validated()
     threshold = _threshold(coverage_threshold)
-    _refuse_bad_scores(instrument, scores)
-    area_scores = tuple(_part(a.key, a.name, [i for t in a.themes for i in t.items], scores) for a in instrument.areas)
-    theme_scores = tuple(_part(t.key, t.name, t.items, scores) for t in instrument.themes())
+    sets = tuple(score_sets)
+    for index, scores in enumerate(sets):
+        _refuse_bad_scores(instrument, scores, "scores" if len(sets) == 1 else f"score_sets[{index}]")
+    area_scores = tuple(_part(a.key, a.name, [i for t in a.themes for i in t.items], sets) for a in instrument.areas)
+    theme_scores = tuple(_part(t.key, t.name, t.items, sets) for t in instrument.themes())
     items = list(instrument.items())
-    unscored = tuple(item.key for item in items if scores.get(item.key) is None)
+    unscored = tuple(item.key for item in items if all(s.get(item.key) is None for s in sets))
     coverage = Fraction(len(items) - len(unscored), len(items))
     insufficient = coverage < threshold
-    total = None if insufficient else _part(instrument.key, instrument.name, items, scores).exact
+    total = None if insufficient else _part(instrument.key, instrument.name, items, sets).exact
     return ScoreResult(
         total_percent=None if total is None else float(total),
         coverage=float(coverage),
@@ -268,11 +287,11 @@ def _threshold(value: float) -> Fraction:
     return Fraction(str(value))
 
 
-def _refuse_bad_scores(instrument: Instrument, scores: Mapping[str, int | None]) -> None:
+def _refuse_bad_scores(instrument: Instrument, scores: Mapping[str, int | None], where: str) -> None:
     by_key = {item.key: item for item in instrument.items()}
     bad: list[Violation] = []
     for key, value in scores.items():
-        location, item = f"scores.{key}", by_key.get(key)
+        location, item = f"{where}.{key}", by_key.get(key)
         if item is None:
             bad.append(Violation(location, f"`{instrument.key}` version {instrument.version} has no item `{key}`."))
         elif value is None:
@@ -287,9 +306,9 @@ def _refuse_bad_scores(instrument: Instrument, scores: Mapping[str, int | None])
         raise DomainError(ErrorCode.INVALID_INPUT, f"{len(bad)} score(s) cannot be used.", bad)
 
 
-def _part(key: str, name: str, items: Iterable[Item], scores: Mapping[str, int | None]) -> PartScore:
+def _part(key: str, name: str, items: Iterable[Item], score_sets: Sequence[Mapping[str, int | None]]) -> PartScore:
     part = list(items)
-    scored = [(scores[item.key], item.scale) for item in part if scores.get(item.key) is not None]
+    scored = [(s[item.key], item.scale) for s in score_sets for item in part if s.get(item.key) is not None]
     exact = None
     if scored:
         exact = 100 * Fraction(sum(v - s.min for v, s in scored), sum(s.max - s.min for _, s in scored))

@@ -17,7 +17,6 @@ from api.schemas.action_plan import (
     ActionPlanCreate,
     ActionPlanDetail,
     ActionPlanPage,
-    ActionPlanRead,
     ActionPlanUpdate,
     CommentCreate,
     CommentPage,
@@ -103,7 +102,7 @@ def list_plans(
         limit=limit,
     )
     link_next(request, response, page.next_cursor)
-    return ActionPlanPage(items=[ActionPlanRead.model_validate(p) for p in page.items], next_cursor=page.next_cursor)
+    return ActionPlanPage(items=service.reads(session, page.items), next_cursor=page.next_cursor)
 
 
 @router.get(
@@ -263,7 +262,7 @@ def approve_plan(
     principal: ApprovePlans,
     today: TodayDep,
 ) -> ActionPlanDetail:
-    """Approve a plan once the parent board has commented or its window has ended. Send the ETag in If-Match."""
+    """Approve a plan after the parent board's comment window, or at once without a board. Send If-Match."""
     require_if_match(request, plan.version)
     return _detail(response, session, service.approve(session, principal, plan, today))
 

@@ -165,6 +165,12 @@ class ActionPlanRead(ReadModel):
     followed_up_on: date | None = Field(description="The day it was last followed up.")
     follow_up_note: str | None = Field(description="What the last follow-up showed.")
     completed_on: date | None = Field(description="The day it was completed.")
+    no_parent_board_reason: str | None = Field(
+        None,
+        description="Why the plan is approved without the parent board's comments, in Danish: the provider has no "
+        "parent board (`has_parent_board` is false), so there is no comment window (dagtilbudsloven §5b stk. 5). "
+        "Null when the provider has a parent board and the plan goes out for its comments.",
+    )
     created_at: datetime = Field(description="When it was created.")
     updated_at: datetime = Field(description="When it last changed.")
     version: int = Field(description="Changes with every update; the same value as the ETag header.")

@@ -74,6 +74,11 @@ class IntensifiedRead(ReadModel):
     concern: ConcernLevel = Field(description=_CONCERN)
     started_on: date = Field(description="The day it started.")
     started_by_visit_id: uuid.UUID | None = Field(description="The visit whose assessment started it, if any.")
+    cause_unit_ids: list[uuid.UUID] = Field(
+        description="The units (afdelinger, dagplejere) whose own assessment showed concern while it ran, first "
+        "the ones that started it; empty when only the provider as a whole did. Ending it needs a new scored "
+        "assessment of each of them without concern."
+    )
     ended_on: date | None = Field(description="The day the administration ended it; null while it runs.")
     end_grounds: str | None = Field(description="The administration's written grounds for ending it.")
     ended_by: str | None = Field(description="Who in the administration decided to end it.")
@@ -97,9 +102,19 @@ class IntensifiedRead(ReadModel):
         return self.ended_on is None
 
 
+class CauseUnit(ReadModel):
+    """A unit whose own assessment caused (or raised) the intensified supervision. Internal: never published."""
+
+    id: uuid.UUID = Field(description="The unit's id.")
+    name: str = Field(description="The unit's name.")
+
+
 class IntensifiedDetail(IntensifiedRead):
     """An intensified supervision with what it requires, the visits since it started and its action plans."""
 
+    cause_units: list[CauseUnit] = Field(
+        description="The units in `cause_unit_ids`, with their names, in the same order."
+    )
     required_actions: list[RequiredActionRead] = Field(
         description="Everything its decisions require, open and done, by due date."
     )

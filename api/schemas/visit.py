@@ -243,7 +243,9 @@ class EscalationRead(ReadModel):
     previous_state: EscalationState = Field(description=_STATE + " Before this visit.")
     state: EscalationState = Field(description=_STATE + " After this visit.")
     state_label: str = Field(description="The state after this visit, in Danish.")
-    concern: ConcernLevel = Field(description=_CONCERN + " The provider-level assessment's.")
+    concern: ConcernLevel = Field(
+        description=_CONCERN + " The most serious at any scope of the visit: the provider as a whole or a unit."
+    )
     actions: list[ActionRead] = Field(description="What must be done, and by when.")
     intensified_supervision_id: uuid.UUID | None = Field(
         description="The open intensified supervision of the provider, if there is one."

@@ -1,7 +1,10 @@
 """Action plans (handleplaner): written with the leader, out for the parent board's comments, approved, completed.
 
 dagtilbudsloven §5b stk. 4-5: on serious concern a plan is made with the leader, saying how quality is
-strengthened and followed up; the parent board is informed and may comment before the plan is final.
+strengthened and followed up; the parent board is informed and may comment before the plan is final. A provider
+without a parent board skips the comment window and says why (domain.action_plans). Every act on a plan by a
+supervisor or the administration needs them impartial towards the provider (domain.impartiality); the leader
+co-writes as the supervised and is not held to it.
 """
 
 from __future__ import annotations
@@ -23,12 +26,11 @@ from api.schemas.action_plan import (
     FollowUp,
     ItemCreate,
     ItemRead,
-    ItemStatus,
     ItemUpdate,
     NoticeRead,
     OpenForComments,
-    PlanStatus,
 )
+from api.services import impartiality
 from api.services.common import apply_changes, refuse_nulls
 from api.services.policy import policy_in_force
 from api.tables import (
@@ -37,12 +39,17 @@ from api.tables import (
     ActionPlanItem,
     IntensifiedSupervision,
     ParentBoardNotice,
+    Provider,
     RequiredAction,
+    UserAccount,
     Visit,
 )
+from domain import action_plans as rules
 from domain.access import Role
 from domain.errors import DomainError, ErrorCode, Violation, invalid, not_found
 from domain.escalation import ActionKind, EscalationState
+from domain.impartiality import Act
+from domain.states import ItemStatus, PlanStatus
 
 PLAN_ORDER = (SortKey(ActionPlan.created_at, descending=True), SortKey(ActionPlan.id, descending=True))
 COMMENT_ORDER = (SortKey(ActionPlanComment.created_at), SortKey(ActionPlanComment.id))
@@ -93,6 +100,7 @@ def _supervisor_for(session: Session, principal: Principal, episode: Intensified
 def create_plan(
     session: Session, principal: Principal, episode: IntensifiedSupervision, data: ActionPlanCreate
 ) -> ActionPlan:
+    impartiality.require_impartial(session, Act.WRITE_ACTION_PLAN, episode.provider_id)
     if episode.ended_on is not None:
         raise _conflict("ended_on", f"This intensified supervision ended on {episode.ended_on.isoformat()}.")
     if episode.state != EscalationState.INTENSIFIED_WITH_ACTION_PLAN:
@@ -118,13 +126,24 @@ def create_plan(
         else:
             _, policy = policy_in_force(session, episode.municipality_id, episode.started_on)
             due_on = episode.started_on + timedelta(days=policy.deadlines.action_plan_days)
+    supervisor_id = _supervisor_for(session, principal, episode)
+    if str(supervisor_id) != principal.subject:
+        # A leader starts the plan with the supervisor of the visit behind it, who must be impartial too.
+        impartiality.require_impartial(
+            session,
+            Act.WRITE_ACTION_PLAN,
+            episode.provider_id,
+            person=session.get(UserAccount, supervisor_id),
+            role_in_act="the plan's supervisor",
+            location="started_by_visit_id",
+        )
     plan = ActionPlan(
         municipality_id=episode.municipality_id,
         provider_id=episode.provider_id,
         intensified_id=episode.id,
         status=PlanStatus.DRAFT.value,
         due_on=due_on,
-        supervisor_id=_supervisor_for(session, principal, episode),
+        supervisor_id=supervisor_id,
         leader_name=data.leader_name,
         summary=data.summary,
     )
@@ -171,6 +190,21 @@ def _comment_count(session: Session, plan: ActionPlan) -> int:
     ).one()
 
 
+def _read_values(plan: ActionPlan, has_parent_board: bool) -> dict:
+    fields = (name for name in ActionPlanRead.model_fields if name != "no_parent_board_reason")
+    reason = rules.no_parent_board_reason(
+        has_parent_board, approved_on=plan.approved_on, comment_window_ends=plan.comment_window_ends
+    )
+    return {name: getattr(plan, name) for name in fields} | {"no_parent_board_reason": reason}
+
+
+def reads(session: Session, plans: list[ActionPlan]) -> list[ActionPlanRead]:
+    """The plans as the API shows them, with why a plan is approved without the parent board (one query)."""
+    ids = {p.provider_id for p in plans}
+    boards = dict(session.exec(select(Provider.id, Provider.has_parent_board).where(Provider.id.in_(ids))).all())
+    return [ActionPlanRead(**_read_values(p, boards[p.provider_id])) for p in plans]
+
+
 def detail(session: Session, plan: ActionPlan) -> ActionPlanDetail:
     comments = session.exec(
         select(ActionPlanComment)
@@ -183,14 +217,19 @@ def detail(session: Session, plan: ActionPlan) -> ActionPlanDetail:
         .order_by(ParentBoardNotice.informed_on, ParentBoardNotice.created_at)
     ).all()
     return ActionPlanDetail(
-        **{name: getattr(plan, name) for name in ActionPlanRead.model_fields},
+        **_read_values(plan, session.get(Provider, plan.provider_id).has_parent_board),
         items=[ItemRead.model_validate(i) for i in _items(session, plan)],
         comments=[CommentRead.model_validate(c) for c in comments],
         parent_board_notices=[NoticeRead.model_validate(n) for n in notices],
     )
 
 
+def _require_impartial(session: Session, act: Act, plan: ActionPlan) -> None:
+    impartiality.require_impartial(session, act, plan.provider_id, begun_at=plan.created_at)
+
+
 def update_plan(session: Session, plan: ActionPlan, data: ActionPlanUpdate) -> ActionPlan:
+    _require_impartial(session, Act.WRITE_ACTION_PLAN, plan)
     values = data.model_dump(exclude_unset=True)
     refuse_nulls(values, ("leader_name", "due_on"))
     _require_status(plan, _EDITABLE, "changing the plan")
@@ -207,6 +246,7 @@ def get_item(session: Session, plan: ActionPlan, item_id: uuid.UUID) -> ActionPl
 
 
 def add_item(session: Session, plan: ActionPlan, data: ItemCreate) -> ActionPlanItem:
+    _require_impartial(session, Act.WRITE_ACTION_PLAN, plan)
     _require_status(plan, _EDITABLE, "adding a goal")
     item = ActionPlanItem(plan_id=plan.id, **data.model_dump(), status=ItemStatus.OPEN.value)
     session.add(item)
@@ -215,6 +255,7 @@ def add_item(session: Session, plan: ActionPlan, data: ItemCreate) -> ActionPlan
 
 
 def update_item(session: Session, plan: ActionPlan, item: ActionPlanItem, data: ItemUpdate) -> ActionPlanItem:
+    _require_impartial(session, Act.WRITE_ACTION_PLAN, plan)
     values = data.model_dump(exclude_unset=True)
     refuse_nulls(values, ("goal", "actions", "owner", "deadline", "success_criterion", "status"))
     if plan.status == PlanStatus.COMPLETED:
@@ -236,6 +277,8 @@ def update_item(session: Session, plan: ActionPlan, item: ActionPlanItem, data: 
 
 def open_for_comments(session: Session, plan: ActionPlan, data: OpenForComments, today: date) -> ActionPlan:
     """Record that the parent board was informed (§5b stk. 5) and open its comment window."""
+    _require_impartial(session, Act.WRITE_ACTION_PLAN, plan)
+    rules.require_board_to_inform(session.get(Provider, plan.provider_id).has_parent_board)
     if data.informed_on > today:
         raise invalid("body.informed_on", "The parent board cannot have been informed on a day still to come.")
     _require_status(plan, (PlanStatus.DRAFT,), "sending it to the parent board")
@@ -284,15 +327,17 @@ def list_comments(session: Session, plan: ActionPlan, cursor: str | None, limit:
 
 
 def approve(session: Session, principal: Principal, plan: ActionPlan, today: date) -> ActionPlan:
-    """Approve once the parent board has had its say: it has commented, or its window has ended."""
-    _require_status(plan, (PlanStatus.COMMENT,), "approving it")
-    if today <= plan.comment_window_ends and _comment_count(session, plan) == 0:
-        opens = plan.comment_window_ends + timedelta(days=1)
-        raise _conflict(
-            "comment_window_ends",
-            f"The parent board may comment until {plan.comment_window_ends.isoformat()}; the plan can be approved "
-            f"from {opens.isoformat()}, or as soon as the board has commented.",
-        )
+    """Approve once the parent board has had its say (it has commented, or its window has ended), or at once
+    where the provider has no parent board (domain.action_plans)."""
+    _require_impartial(session, Act.APPROVE_ACTION_PLAN, plan)
+    rules.require_approvable(
+        PlanStatus(plan.status),
+        has_parent_board=session.get(Provider, plan.provider_id).has_parent_board,
+        has_goals=bool(_items(session, plan)),
+        comment_window_ends=plan.comment_window_ends,
+        has_comments=_comment_count(session, plan) > 0,
+        today=today,
+    )
     plan.status = PlanStatus.APPROVED.value
     plan.approved_on, plan.approved_by = today, principal.name
     for action in _make_action_plan_actions(session, plan.intensified_id):
@@ -303,6 +348,7 @@ def approve(session: Session, principal: Principal, plan: ActionPlan, today: dat
 
 
 def follow_up(session: Session, plan: ActionPlan, data: FollowUp, today: date) -> ActionPlan:
+    _require_impartial(session, Act.FOLLOW_UP_ACTION_PLAN, plan)
     if data.followed_up_on > today:
         raise invalid("body.followed_up_on", "A follow-up cannot be recorded for a day still to come.")
     _require_status(plan, (PlanStatus.APPROVED,), "following it up")
@@ -312,6 +358,7 @@ def follow_up(session: Session, plan: ActionPlan, data: FollowUp, today: date) -
 
 
 def complete(session: Session, plan: ActionPlan, today: date) -> ActionPlan:
+    _require_impartial(session, Act.COMPLETE_ACTION_PLAN, plan)
     _require_status(plan, (PlanStatus.APPROVED,), "completing it")
     unfinished = [item for item in _items(session, plan) if item.status not in _FINISHED_ITEM]
     if unfinished:

@@ -1,17 +1,15 @@
 """Completing a visit: the assessments it gives, for the provider and each observed unit, and the escalation.
 
-A visit may hold several observations (units, observers). Their scores are pooled: every scored
-(observation, item) pair counts, percent = sum(score - min) / sum(max - min) x 100, the formula of
-domain.instruments.score applied to the pool. Coverage is the share of the instrument's items that at least
+A visit may hold several observations (units, observers). Their scores are pooled by domain.instruments.pool:
+every scored (observation, item) pair counts. Coverage is the share of the instrument's items that at least
 one observation scored; below the policy's threshold there is no percent (insufficient observation).
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from fractions import Fraction
 from typing import Any
 
 from sqlmodel import Session, select
@@ -22,13 +20,15 @@ from api.services.escalation import AppliedEscalation, apply_escalation
 from api.services.instruments import domain_instrument
 from api.services.policy import policy_in_force
 from api.services.visits import observations_of, require_impartial_now, require_planned
-from api.tables import Assessment, InstrumentVersion, Observation, Provider, Visit
+from api.tables import Assessment, InstrumentVersion, Observation, Provider, Unit, Visit
 from api.tables.base import utcnow
 from domain.assessment import Assessment as Judgement
 from domain.assessment import assess
 from domain.cycle import VisitKind
 from domain.errors import DomainError, ErrorCode, Violation, invalid
-from domain.instruments import Instrument, Item, shown_percent
+from domain.escalation import UnitAssessment
+from domain.instruments import Instrument, PartScore, ScoreResult
+from domain.instruments import pool as pool_scores
 from domain.policy import SupervisionPolicy
 from domain.privacy import refuse_personal_data
 
@@ -40,71 +40,49 @@ PROVIDER_ASSESSMENT_ORDER = (
 
 
 @dataclass(frozen=True)
-class Pooled:
-    """The pooled score of some observations; `exact` is None without an instrument or with too few items."""
-
-    exact: Fraction | None = None
-    coverage: float | None = None
-    insufficient: bool = False
-    parts: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def percent(self) -> float | None:
-        return None if self.exact is None else float(self.exact)
-
-
-@dataclass(frozen=True)
 class Completed:
     visit: Visit
     assessments: list[Assessment]
     escalation: AppliedEscalation
 
 
-def _exact(items: list[Item], score_sets: list[dict[str, Any]]) -> tuple[Fraction | None, int]:
-    pairs = [(s[i.key], i.scale) for s in score_sets for i in items if s.get(i.key) is not None]
-    if not pairs:
-        return None, 0
-    return 100 * Fraction(sum(v - sc.min for v, sc in pairs), sum(sc.max - sc.min for _, sc in pairs)), len(pairs)
+def _pool(instrument: Instrument | None, score_sets: list[dict[str, Any]], threshold: float) -> ScoreResult | None:
+    """The pooled score of `score_sets` (item key -> score or None) under `instrument`; None without one."""
+    return None if instrument is None else pool_scores(instrument, score_sets, threshold)
 
 
-def _part(key: str, name: str, items: list[Item], score_sets: list[dict[str, Any]]) -> dict[str, Any]:
-    exact, scored = _exact(items, score_sets)
-    return {"key": key, "name": name, "percent": shown_percent(exact), "scored": scored, "total": len(items)}
+def _parts(pooled: ScoreResult | None) -> dict[str, Any]:
+    """The areas, themes and unscored items as stored with the assessment (percents as shown)."""
+    if pooled is None:
+        return {}
 
+    def part(p: PartScore) -> dict[str, Any]:
+        return {"key": p.key, "name": p.name, "percent": p.display_percent, "scored": p.scored, "total": p.total}
 
-def pool(instrument: Instrument | None, score_sets: list[dict[str, Any]], threshold: float) -> Pooled:
-    """The pooled score of `score_sets` (item key -> score or None) under `instrument`."""
-    if instrument is None:
-        return Pooled()
-    items = list(instrument.items())
-    unscored = [i.key for i in items if all(s.get(i.key) is None for s in score_sets)]
-    coverage = Fraction(len(items) - len(unscored), len(items))
-    # Through the decimal text, as the domain does: Fraction(0.8) is a hair above 4/5.
-    insufficient = coverage < Fraction(str(threshold))
-    parts = {
-        "areas": [_part(a.key, a.name, [i for t in a.themes for i in t.items], score_sets) for a in instrument.areas],
-        "themes": [_part(t.key, t.name, list(t.items), score_sets) for t in instrument.themes()],
-        "unscored": unscored,
+    return {
+        "areas": [part(a) for a in pooled.areas],
+        "themes": [part(t) for t in pooled.themes],
+        "unscored": list(pooled.unscored),
     }
-    exact = None if insufficient else _exact(items, score_sets)[0]
-    return Pooled(exact, float(coverage), insufficient, parts)
 
 
-def _row(visit: Visit, unit_id: uuid.UUID | None, pooled: Pooled, judgement: Judgement, number: int) -> Assessment:
+def _row(
+    visit: Visit, unit_id: uuid.UUID | None, pooled: ScoreResult | None, judgement: Judgement, number: int
+) -> Assessment:
     return Assessment(
         visit_id=visit.id,
         provider_id=visit.provider_id,
         unit_id=unit_id,
         assessed_on=visit.held_on,
-        percent=shown_percent(pooled.exact),
-        coverage=pooled.coverage,
-        insufficient_observation=pooled.insufficient,
+        percent=pooled.display_total_percent if pooled else None,
+        coverage=pooled.coverage if pooled else None,
+        insufficient_observation=pooled.insufficient_observation if pooled else False,
         band_key=judgement.band.key if judgement.band else None,
         band_label=judgement.band.label_da if judgement.band else None,
         concern_from_score=judgement.concern_from_score,
         concern=judgement.concern,
         justification=judgement.justification,
-        parts=pooled.parts,
+        parts=_parts(pooled),
         policy_version_number=number,
     )
 
@@ -131,9 +109,13 @@ def _refuse_incomplete(visit: Visit, observations: list[Observation]) -> None:
         )
 
 
-def _judge(policy: SupervisionPolicy, pooled: Pooled, data: Completion) -> Judgement:
+def _percent(pooled: ScoreResult | None) -> float | None:
+    return pooled.total_percent if pooled else None
+
+
+def _judge(policy: SupervisionPolicy, pooled: ScoreResult | None, data: Completion) -> Judgement:
     try:
-        return assess(policy, pooled.percent, concern=data.concern, justification=data.justification)
+        return assess(policy, _percent(pooled), concern=data.concern, justification=data.justification)
     except DomainError as exc:
         violations = [Violation(f"body.{v.location}", v.message) for v in exc.violations]
         raise DomainError(ErrorCode.INVALID_INPUT, exc.detail, violations) from exc
@@ -157,7 +139,7 @@ def complete_visit(session: Session, visit: Visit, data: Completion, today: date
     number = policy_row.number if policy_row else 0
     instrument = domain_instrument(session.get(InstrumentVersion, visit.instrument_id)) if visit.instrument_id else None
     threshold = policy.observation_coverage_threshold
-    pooled = pool(instrument, [o.scores for o in observations], threshold)
+    pooled = _pool(instrument, [o.scores for o in observations], threshold)
     judgement = _judge(policy, pooled, data)
 
     visit.status, visit.held_on, visit.completed_at = VisitStatus.COMPLETED, data.held_on, utcnow()
@@ -167,14 +149,25 @@ def complete_visit(session: Session, visit: Visit, data: Completion, today: date
         visit.strengths = list(data.strengths)
     rows = [_row(visit, None, pooled, judgement, number)]
     unit_ids = list(dict.fromkeys(o.unit_id for o in observations if o.unit_id is not None))
+    names = _unit_names(session, unit_ids)
+    units: list[UnitAssessment] = []
     for unit_id in unit_ids:
         # A unit is assessed from its own score only; the supervisor's judgement is about the provider.
-        unit_pool = pool(instrument, [o.scores for o in observations if o.unit_id == unit_id], threshold)
-        rows.append(_row(visit, unit_id, unit_pool, assess(policy, unit_pool.percent), number))
+        unit_pool = _pool(instrument, [o.scores for o in observations if o.unit_id == unit_id], threshold)
+        unit_judgement = assess(policy, _percent(unit_pool))
+        rows.append(_row(visit, unit_id, unit_pool, unit_judgement, number))
+        units.append(UnitAssessment(str(unit_id), names.get(unit_id, str(unit_id)), unit_judgement))
     session.add_all(rows)
     session.flush()
-    escalation = apply_escalation(session, visit, judgement, data.held_on, policy)
+    # Every scope counts: a unit's own concern escalates the provider as its pooled result would.
+    escalation = apply_escalation(session, visit, judgement, data.held_on, policy, units)
     return Completed(visit, rows, escalation)
+
+
+def _unit_names(session: Session, unit_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not unit_ids:
+        return {}
+    return dict(session.exec(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids))).all())
 
 
 def visit_assessments(session: Session, visit: Visit) -> list[Assessment]:

@@ -4,6 +4,9 @@ Two things are withheld from callers who may not see them:
 - who reported (`reporter_*`): personal data, for the administration and supervisors only;
 - the unannounced visit a notice led to, while it is still planned: the provider's own people would otherwise
   learn that a visit is coming. For them the notice looks as it did after triage until the visit is held.
+
+Triaging a notice and linking a visit to it are acts of supervision: a supervisor or admin with a tie to the provider
+is refused (domain.impartiality). Registering a notice as it was received is not, nor is an integration client.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ from api.schemas.concern import (
     LinkVisit,
     Triage,
 )
+from api.services import impartiality
 from api.tables import ConcernNotice, Provider, Visit
 from domain.access import Permission
 from domain.errors import DomainError, ErrorCode, Violation, invalid
+from domain.impartiality import Act
 
 NEWEST_FIRST = (SortKey(ConcernNotice.received_on, descending=True), SortKey(ConcernNotice.id, descending=True))
 _PLANNED = "planned"
@@ -100,6 +105,7 @@ def _status_filter(principal: Principal, status: ConcernStatus):  # type: ignore
 
 
 def triage(session: Session, notice: ConcernNotice, data: Triage) -> ConcernNotice:
+    impartiality.require_impartial(session, Act.TRIAGE_CONCERN, notice.provider_id, begun_at=notice.created_at)
     if notice.status != ConcernStatus.RECEIVED:
         raise _conflict(f"The notice is already {notice.status}; only a received notice can be triaged.")
     notice.status, notice.triage_note = data.status.value, data.note
@@ -109,6 +115,7 @@ def triage(session: Session, notice: ConcernNotice, data: Triage) -> ConcernNoti
 
 def link_visit(session: Session, notice: ConcernNotice, data: LinkVisit) -> ConcernNotice:
     """Link the unannounced visit planned because of the notice; a cancelled one may be replaced."""
+    impartiality.require_impartial(session, Act.LINK_CONCERN_VISIT, notice.provider_id, begun_at=notice.created_at)
     current = session.get(Visit, notice.visit_id) if notice.visit_id else None
     replaceable = notice.status == ConcernStatus.VISIT_PLANNED and current is not None and current.status == "cancelled"
     if notice.status not in (ConcernStatus.RECEIVED, ConcernStatus.TRIAGED) and not replaceable:

@@ -1,13 +1,14 @@
 """Applying an escalation decision (dagtilbudsloven §5b): the provider's intensified supervision and the actions due.
 
 domain.escalation decides; this module reads the provider's current state from its open episode, persists
-the new state (which only goes up here: ending is the administration's decision, elsewhere) and stores every
-required action with its deadline, so overdue ones can be shown.
+the new state (which only goes up here: ending is the administration's decision, elsewhere) with the units that
+caused it, and stores every required action with its deadline, so overdue ones can be shown.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +16,15 @@ from sqlmodel import Session, select
 
 from api.tables import ActionPlan, IntensifiedSupervision, Provider, RequiredAction, Visit
 from domain.assessment import Assessment
-from domain.escalation import ActionKind, EscalationDecision, EscalationState, decide
+from domain.escalation import (
+    ActionKind,
+    EscalationDecision,
+    EscalationState,
+    UnitAssessment,
+    decide,
+    episode_cause_units,
+)
+from domain.escalation import RequiredAction as Required
 from domain.policy import ConcernLevel, SupervisionPolicy
 
 PLAN_COMPLETED = "completed"  # ActionPlan.status once the plan has been followed through
@@ -74,18 +83,64 @@ def _raise(episode: IntensifiedSupervision, decision: EscalationDecision) -> Non
         episode.concern = decision.concern
 
 
+def _fit(text: str, column: str) -> str:
+    limit = RequiredAction.__table__.c[column].type.length  # type: ignore[attr-defined]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def add_required_actions(
+    session: Session,
+    provider: Provider,
+    actions: Iterable[Required],
+    *,
+    intensified_id: uuid.UUID | None,
+    visit_id: uuid.UUID | None,
+    done_on: Mapping[ActionKind, date] | None = None,
+) -> tuple[RequiredAction, ...]:
+    """Store what a decision requires as rows, each open until done (`done_on` marks those done already).
+
+    The one place a domain RequiredAction becomes a row. §5b stk. 1 informs the parent board where there is
+    one, so a provider without one (private childminding) gets no such action.
+    """
+    done = done_on or {}
+    rows = tuple(
+        RequiredAction(
+            provider_id=provider.id,
+            intensified_id=intensified_id,
+            visit_id=visit_id,
+            kind=action.kind,
+            due_on=action.due,
+            legal_reference=_fit(action.legal_reference, "legal_reference"),
+            reason=_fit(action.reason, "reason"),
+            done_on=done.get(action.kind),
+        )
+        for action in actions
+        if provider.has_parent_board or action.kind is not ActionKind.INFORM_PARENT_BOARD
+    )
+    session.add_all(rows)
+    return rows
+
+
 def apply_escalation(
-    session: Session, visit: Visit, assessment: Assessment, held_on: date, policy: SupervisionPolicy
+    session: Session,
+    visit: Visit,
+    assessment: Assessment,
+    held_on: date,
+    policy: SupervisionPolicy,
+    units: Sequence[UnitAssessment] = (),
 ) -> AppliedEscalation:
-    """Decide what the visit's provider-level assessment means for the provider, and persist it."""
+    """Decide what the visit's assessments (the provider's and its units') mean for the provider, and persist it."""
     episode = open_intensified(session, visit.provider_id)
     previous = current_state(episode)
     plan_completed = latest_plan_completed(session, episode) if episode else False
-    decision = decide(previous, assessment, held_on, policy, action_plan_completed=plan_completed)
+    decision = decide(previous, assessment, held_on, policy, units=units, action_plan_completed=plan_completed)
     if episode is not None:
         # Before this decision's own actions are stored, so its new follow-up visit stays open.
         _follow_up_visits_done(session, episode, held_on)
         _raise(episode, decision)
+        causes = list(episode_cause_units(episode.cause_unit_ids, decision))
+        if causes != episode.cause_unit_ids:
+            episode.cause_unit_ids = causes
     elif decision.state.is_intensified:
         episode = IntensifiedSupervision(
             municipality_id=visit.municipality_id,
@@ -94,26 +149,18 @@ def apply_escalation(
             concern=decision.concern,
             started_on=held_on,
             started_by_visit_id=visit.id,
+            cause_unit_ids=list(decision.cause_unit_ids),
         )
         session.add(episode)
     session.flush()
-    has_board = session.get(Provider, visit.provider_id).has_parent_board
-    actions = tuple(
-        RequiredAction(
-            provider_id=visit.provider_id,
-            intensified_id=episode.id if episode else None,
-            visit_id=visit.id,
-            kind=action.kind,
-            due_on=action.due,
-            legal_reference=action.legal_reference[:100],
-            reason=action.reason[:500],
-            # Starting intensified supervision is what this very call just did.
-            done_on=held_on if action.kind is ActionKind.START_INTENSIFIED_SUPERVISION else None,
-        )
-        for action in decision.actions
-        # §5b stk. 1 informs the parent board where there is one; private childminding has none.
-        if has_board or action.kind is not ActionKind.INFORM_PARENT_BOARD
+    actions = add_required_actions(
+        session,
+        session.get(Provider, visit.provider_id),
+        decision.actions,
+        intensified_id=episode.id if episode else None,
+        visit_id=visit.id,
+        # Starting intensified supervision is what this very call just did.
+        done_on={ActionKind.START_INTENSIFIED_SUPERVISION: held_on},
     )
-    session.add_all(actions)
     session.flush()
     return AppliedEscalation(decision, episode, actions)

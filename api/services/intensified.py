@@ -12,17 +12,22 @@ from api.principal import Principal
 from api.schemas.action_plan import PlanStatus
 from api.schemas.intensified import (
     ActionPlanRef,
+    CauseUnit,
     CompletedVisit,
     IntensifiedDetail,
     IntensifiedEnd,
     IntensifiedRead,
     RequiredActionRead,
 )
+from api.services import impartiality
+from api.services.escalation import add_required_actions
 from api.services.policy import policy_in_force
-from api.tables import ActionPlan, Assessment, IntensifiedSupervision, Provider, RequiredAction, Visit
+from api.tables import ActionPlan, Assessment, IntensifiedSupervision, Provider, RequiredAction, Unit, Visit
 from domain import assessment as domain_assessment
+from domain import intensified as rule
 from domain.errors import DomainError, ErrorCode, Violation
-from domain.escalation import ActionKind, EscalationState, end_intensified, next_intensified_visit_due
+from domain.escalation import EscalationState
+from domain.intensified import end_intensified, next_intensified_visit_due
 from domain.policy import ConcernLevel
 
 # The domain names the conditions; the one that is an input value is pointed at in the request body.
@@ -88,8 +93,10 @@ def detail(session: Session, row: IntensifiedSupervision, today: date) -> Intens
     if row.ended_on is None:
         _, policy = policy_in_force(session, row.municipality_id, today)
         next_due = next_intensified_visit_due(visits[-1].held_on if visits else None, row.started_on, policy)
+    names = _unit_names(session, row)
     return IntensifiedDetail(
         **{name: getattr(row, name) for name in IntensifiedRead.model_fields},
+        cause_units=[CauseUnit(id=unit_id, name=name) for unit_id, name in names.items()],
         required_actions=[RequiredActionRead.model_validate(a) for a in actions],
         visits_since_start=[CompletedVisit.model_validate(v) for v in visits],
         next_visit_due=next_due,
@@ -106,10 +113,47 @@ def _latest_provider_assessment(session: Session, provider_id: uuid.UUID) -> Ass
     ).first()
 
 
+def _unit_names(session: Session, row: IntensifiedSupervision) -> dict[uuid.UUID, str]:
+    """The units that caused the period, id -> name, in the order it names them."""
+    ids = [uuid.UUID(u) for u in row.cause_unit_ids]
+    if not ids:
+        return {}
+    names = dict(session.exec(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all())
+    return {unit_id: names.get(unit_id, str(unit_id)) for unit_id in ids}
+
+
+def _cause_units(session: Session, row: IntensifiedSupervision) -> list[rule.CauseUnit]:
+    """Each unit that caused the period with its latest assessment since the start (the domain judges it)."""
+    names = _unit_names(session, row)
+    if not names:
+        return []
+    since_start = session.exec(
+        select(Assessment)
+        .where(
+            Assessment.provider_id == row.provider_id,
+            Assessment.unit_id.in_(list(names)),
+            Assessment.assessed_on > row.started_on,
+        )
+        .order_by(Assessment.assessed_on.desc(), Assessment.created_at.desc())
+    ).all()
+    latest: dict[uuid.UUID, Assessment] = {}
+    for assessment in since_start:
+        latest.setdefault(assessment.unit_id, assessment)
+    return [
+        rule.CauseUnit(
+            str(unit_id),
+            name,
+            _as_domain(latest.get(unit_id)),
+            latest[unit_id].assessed_on if unit_id in latest else None,
+        )
+        for unit_id, name in names.items()
+    ]
+
+
 def _as_domain(row: Assessment | None) -> domain_assessment.Assessment | None:
     if row is None:
         return None
-    # Ending reads only the concern level, so the band is not rebuilt from the stored key.
+    # Ending reads only the concern level and whether there is a percent, so the band is not rebuilt.
     return domain_assessment.Assessment(
         percent=row.percent,
         band=None,
@@ -123,6 +167,7 @@ def end(
     session: Session, principal: Principal, row: IntensifiedSupervision, data: IntensifiedEnd, today: date
 ) -> IntensifiedSupervision:
     """End the period by the administration's decision, or refuse naming every unmet condition at once."""
+    impartiality.require_impartial(session, impartiality.Act.END_INTENSIFIED, row.provider_id, begun_at=row.created_at)
     if row.ended_on is not None:
         message = f"This intensified supervision already ended on {row.ended_on.isoformat()}."
         raise DomainError(ErrorCode.CONFLICT, message, [Violation("ended_on", message)])
@@ -139,24 +184,14 @@ def end(
             grounds=data.grounds,
             decided_on=today,
             policy=policy,
+            cause_units=_cause_units(session, row),
         )
     except DomainError as exc:
         violations = [Violation(_API_LOCATION.get(v.location, v.location), v.message) for v in exc.violations]
         raise DomainError(exc.code, exc.detail, violations) from exc
     row.ended_on, row.end_grounds, row.ended_by = today, decision.grounds, principal.name
-    inform = decision.action(ActionKind.INFORM_PARENT_BOARD)
-    if inform is not None and session.get(Provider, row.provider_id).has_parent_board:
-        session.add(
-            RequiredAction(
-                provider_id=row.provider_id,
-                intensified_id=row.id,
-                # Tied to the assessment that allowed the end, so informing the board of it closes this too.
-                visit_id=latest.visit_id,
-                kind=inform.kind.value,
-                due_on=inform.due,
-                legal_reference=inform.legal_reference,
-                reason=inform.reason,
-            )
-        )
+    # Tied to the assessment that allowed the end, so informing the board of it closes this too.
+    provider = session.get(Provider, row.provider_id)
+    add_required_actions(session, provider, decision.actions, intensified_id=row.id, visit_id=latest.visit_id)
     session.flush()
     return row

@@ -39,7 +39,8 @@ from api.tables import (
 from domain.compliance import Minimum
 from domain.cycle import DueStatus, ReportGround, VisitKind, due_after, due_status, report_ground
 from domain.due import DueKind as CycleDueKind
-from domain.escalation import ActionKind, next_intensified_visit_due
+from domain.escalation import ActionKind
+from domain.intensified import next_intensified_visit_due
 from domain.policy import SupervisionPolicy
 from domain.providers import ProviderKind
 from domain.states import PlanStatus, RecommendationStatus, RegisterStatus, ReportScope, ReportStatus, VisitStatus

@@ -24,6 +24,7 @@ from api.schemas.report import (
     ReportStatus,
     ReportUpdate,
 )
+from api.services import impartiality
 from api.services.policy import policy_in_force
 from api.services.report_content import assemble
 from api.tables import Provider, Report, Unit, Visit
@@ -210,6 +211,9 @@ def comment_report(session: Session, report: Report, data: LeaderComment, today:
 
 def finalise_report(session: Session, report: Report, today: date) -> Report:
     """Freeze the content once the leader had their say; refuse personal data in any published text."""
+    impartiality.require_impartial(
+        session, impartiality.Act.FINALISE_REPORT, report.provider_id, begun_at=report.created_at
+    )
     _require_status(report, (ReportStatus.SENT,), "finalising")
     window_open = report.comment_window_ends is not None and today <= report.comment_window_ends
     if window_open and report.leader_comment is None:

@@ -21,6 +21,7 @@ from api.tables import InstrumentVersion, Observation, Provider, Unit, Visit
 from domain.access import Role
 from domain.cycle import VisitKind
 from domain.errors import DomainError, ErrorCode, Violation, invalid, not_found
+from domain.impartiality import Act
 from domain.instruments import score
 
 VISIT_ORDER = (SortKey(Visit.planned_on), SortKey(Visit.id))
@@ -92,7 +93,9 @@ def _supervisor(session: Session, provider: Provider, user_id: uuid.UUID) -> Non
     user = impartiality.active_user(session, provider.municipality_id, user_id, "body.supervisor_id")
     if user.role not in SUPERVISING_ROLES:
         raise invalid("body.supervisor_id", f"{user.full_name} is {user.role}; a supervisor or admin leads a visit.")
-    impartiality.check_impartial(session, user, provider, "body.supervisor_id")
+    impartiality.require_impartial(
+        session, Act.CONDUCT_VISIT, provider.id, person=user, role_in_act="supervisor", location="body.supervisor_id"
+    )
 
 
 def _co_observer(session: Session, provider: Provider, user_id: uuid.UUID | None, supervisor_id: uuid.UUID) -> None:
@@ -101,7 +104,9 @@ def _co_observer(session: Session, provider: Provider, user_id: uuid.UUID | None
     if user_id == supervisor_id:
         raise invalid("body.co_observer_id", "The co-observer must be another person than the supervisor.")
     user = impartiality.active_user(session, provider.municipality_id, user_id, "body.co_observer_id")
-    impartiality.check_impartial(session, user, provider, "body.co_observer_id", "co-observer")
+    impartiality.require_impartial(
+        session, Act.CONDUCT_VISIT, provider.id, person=user, role_in_act="co-observer", location="body.co_observer_id"
+    )
 
 
 def _check_people(problems: _Problems, session: Session, provider: Provider, values: dict[str, Any]) -> None:
@@ -110,7 +115,12 @@ def _check_people(problems: _Problems, session: Session, provider: Provider, val
 
 
 def require_impartial_now(session: Session, visit: Visit) -> None:
-    """Ties declared after planning count too: a partial supervisor cannot complete the visit (409)."""
+    """Whoever completes the visit, and everyone on it, must be impartial now (domain.impartiality).
+
+    The people on the visit were checked when they were assigned, so a tie found now was recorded after that:
+    a 409 (assign someone else first), as for any tie that appears after the thing acted on was begun.
+    """
+    impartiality.require_impartial(session, Act.COMPLETE_VISIT, visit.provider_id, begun_at=visit.created_at)
     provider = session.get(Provider, visit.provider_id)
     problems = _Problems()
     _check_people(
@@ -124,6 +134,7 @@ def require_impartial_now(session: Session, visit: Visit) -> None:
 def create_visit(session: Session, principal: Principal, data: VisitCreate) -> Visit:
     provider = _active_provider(session, principal, data.provider_id)
     problems = _Problems()
+    problems.check(impartiality.require_impartial, session, Act.PLAN_VISIT, provider.id)
     unit_ids = problems.check(_unit_ids, session, provider, data.unit_ids)
     problems.check(_instrument, session, principal.municipality_id, data.kind, data.instrument_id)
     _check_people(problems, session, provider, data.model_dump())
@@ -185,6 +196,7 @@ def observations_of(session: Session, visit: Visit) -> list[Observation]:
 
 
 def update_visit(session: Session, visit: Visit, data: VisitUpdate) -> Visit:
+    impartiality.require_impartial(session, Act.PLAN_VISIT, visit.provider_id, begun_at=visit.created_at)
     require_planned(visit, "changed")
     values = data.model_dump(exclude_unset=True)
     refuse_nulls(values, ("planned_on", "unit_ids", "supervisor_id", "strengths"))
@@ -214,6 +226,7 @@ def update_visit(session: Session, visit: Visit, data: VisitUpdate) -> Visit:
 
 
 def cancel_visit(session: Session, visit: Visit, data: Cancellation) -> Visit:
+    impartiality.require_impartial(session, Act.CANCEL_VISIT, visit.provider_id, begun_at=visit.created_at)
     require_planned(visit, "cancelled")
     visit.status, visit.cancelled_reason = VisitStatus.CANCELLED, data.reason
     session.flush()
@@ -231,6 +244,7 @@ def _check_scores(instrument_row: InstrumentVersion, scores: dict[str, int | Non
 
 
 def record_observation(session: Session, principal: Principal, visit: Visit, data: ObservationCreate) -> Observation:
+    impartiality.require_impartial(session, Act.RECORD_OBSERVATION, visit.provider_id, begun_at=visit.created_at)
     require_planned(visit, "observed")
     problems = _Problems()
     if data.unit_id is not None and str(data.unit_id) not in visit.unit_ids:
@@ -258,6 +272,7 @@ def get_observation(session: Session, visit: Visit, observation_id: uuid.UUID) -
 
 
 def record_dialogue(session: Session, visit: Visit, data: Dialogue) -> Visit:
+    impartiality.require_impartial(session, Act.RECORD_DIALOGUE, visit.provider_id, begun_at=visit.created_at)
     require_planned(visit, "given its dialogue record")
     visit.dialogue_held_on = data.held_on
     visit.dialogue_participants = list(data.participants)

@@ -12,6 +12,7 @@ from api.tables import ActionPlan, ActionPlanComment, RequiredAction
 from domain.access import Role
 from domain.escalation import EscalationState
 from domain.policy import ConcernLevel
+from domain.providers import ProviderKind
 from tests.api.conftest import World
 from tests.support import escalation_data as data
 from tests.support import factories
@@ -355,3 +356,65 @@ def create_plan_as(client, headers: dict, episode):
     return client.post(
         f"/api/v1/intensified-supervision/{episode.id}/action-plans", json={"leader_name": "N"}, headers=headers
     )
+
+
+NO_BOARD = (
+    "Dagtilbuddet har ingen forældrebestyrelse; handleplanen godkendes uden kommentering (dagtilbudsloven §5b stk. 5)."
+)
+
+
+def test_a_plan_for_a_provider_without_a_parent_board_is_approved_without_a_comment_window(
+    client, world: World, db: Session, set_today
+):
+    childminding = factories.provider(
+        db, world.municipality, kind=ProviderKind.PRIVATE_CHILDMINDING, has_parent_board=False
+    )
+    period, _ = data.serious_concern(db, childminding, world.users[Role.SUPERVISOR], START, START + timedelta(days=21))
+    supervisor = world.headers(Role.SUPERVISOR)
+
+    created = create_plan(client, world, period)
+    assert created.status_code == 201, created.text
+    assert created.json()["no_parent_board_reason"] == NO_BOARD
+    url = created.headers["location"]
+    no_goals = client.post(f"{url}/approve", headers=with_etag(supervisor, created))
+    assert no_goals.status_code == 409 and [e["location"] for e in no_goals.json()["errors"]] == ["items"]
+    assert client.post(f"{url}/items", json=new_item(), headers=supervisor).status_code == 201
+    # There is no board to inform, so no window to open.
+    current = client.get(url, headers=supervisor)
+    sent = client.post(
+        f"{url}/open-for-comments",
+        json={"informed_on": START.isoformat(), "method": "meeting"},
+        headers=with_etag(supervisor, current),
+    )
+    assert sent.status_code == 409 and NO_BOARD in sent.json()["detail"]
+
+    approved = client.post(f"{url}/approve", headers=with_etag(supervisor, current))
+
+    assert approved.status_code == 200, approved.text
+    plan = approved.json()
+    assert plan["status"] == "approved" and plan["approved_on"] == START.isoformat()
+    assert plan["comment_window_ends"] is None and plan["parent_board_notices"] == []
+    assert plan["no_parent_board_reason"] == NO_BOARD
+    listed = client.get(PLANS, params={"provider_id": str(childminding.id)}, headers=supervisor).json()["items"]
+    assert [p["no_parent_board_reason"] for p in listed] == [NO_BOARD]
+    # The required plan is made, as for any approved plan.
+    action = db.exec(select(RequiredAction).where(RequiredAction.intensified_id == period.id)).one()
+    db.refresh(action)
+    assert action.done_on == START
+
+
+def test_a_plan_for_a_provider_with_a_parent_board_still_waits_for_its_comments(
+    client, world: World, episode, set_today
+):
+    supervisor = world.headers(Role.SUPERVISOR)
+    created = create_plan(client, world, episode)
+    url = created.headers["location"]
+    assert created.json()["no_parent_board_reason"] is None
+    assert client.post(f"{url}/items", json=new_item(), headers=supervisor).status_code == 201
+
+    direct = client.post(f"{url}/approve", headers=with_etag(supervisor, client.get(url, headers=supervisor)))
+
+    assert direct.status_code == 409
+    assert [e["location"] for e in direct.json()["errors"]] == ["status"]
+    assert "parent board is informed and may comment first" in direct.json()["detail"]
+    assert client.get(url, headers=supervisor).json()["status"] == "draft"

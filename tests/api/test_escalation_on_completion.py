@@ -210,9 +210,99 @@ def test_each_observed_unit_is_assessed_from_its_own_score_and_the_provider_from
         (str(east.id), 75.0, "good", "none"),
         (str(west.id), 25.0, "poor", "serious_concern"),
     ]
-    assert body["escalation"]["state"] == "normal"  # the provider-level assessment drives escalation
     listed = client.get(f"{VISITS}/{visit['id']}/assessments", headers=world.headers(Role.STAFF)).json()["items"]
     assert [a["unit_id"] for a in listed] == [None, str(east.id), str(west.id)]
+
+
+def scores_on(items: int, points: int) -> dict[str, int | None]:
+    """Demo-instrument scores (1-5) on the first `items` items adding up to `points` above the minimum."""
+    keys, scores = [i.key for i in DEMO_INSTRUMENT.items()], {}
+    for key in keys[:items]:
+        scores[key], points = 1 + min(points, 4), points - min(points, 4)
+    return {**scores, **dict.fromkeys(keys[items:])}
+
+
+def complete_with_units(client, db, world: World, units: list, held_on: str = HELD_ON):
+    """Plan, observe each unit ((unit, scores) pairs), hold the dialogue and complete one visit; returns the body."""
+    headers = world.headers(Role.SUPERVISOR)
+    visit = plan_visit(
+        client,
+        headers,
+        provider_id=world.provider.id,
+        supervisor_id=world.users[Role.SUPERVISOR].id,
+        instrument_id=demo_instrument_id(db, world.municipality.id),
+        unit_ids=[u.id for u, _ in units],
+        planned_on=held_on,
+    )
+    for unit, scores in units:
+        observe(client, headers, visit["id"], scores, unit_id=unit.id)
+    hold_dialogue(client, headers, visit["id"], held_on)
+    response = complete(client, headers, visit["id"], held_on)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_unit_at_ringe_in_a_provider_pooled_at_55_percent_starts_intensified_supervision_with_an_action_plan(
+    client, db, world
+):
+    east = factories.unit(db, world.provider, name="Afdeling Øst")
+    west = factories.unit(db, world.provider, name="Afdeling Vest")
+    # 15 of 18 items each: east 51/60 = 85 %, west 15/60 = 25 %, pooled 66/120 = 55 %.
+    body = complete_with_units(client, db, world, [(east, scores_on(15, 51)), (west, scores_on(15, 15))])
+
+    results = [(a["unit_id"], a["percent"], a["band_label"], a["concern"]) for a in body["assessments"]]
+    assert results == [
+        (None, 55.0, "tilstrækkelig", "none"),
+        (str(east.id), 85.0, "god", "none"),
+        (str(west.id), 25.0, "ringe", "serious_concern"),
+    ]
+    escalation = body["escalation"]
+    assert (escalation["previous_state"], escalation["state"], escalation["concern"]) == (
+        "normal",
+        "intensified_with_action_plan",
+        "serious_concern",
+    )
+    actions = actions_by_kind(body)
+    assert actions["start_intensified_supervision"]["due_on"] == HELD_ON
+    plan = actions["make_action_plan"]
+    assert plan["due_on"] == (HELD + timedelta(days=DAYS.action_plan_days)).isoformat()
+    assert "The unit Afdeling Vest (25.0 %, ringe) shows alvorlig bekymring." in plan["reason"]
+    assert "Afdeling Øst" not in plan["reason"]
+    assert "Afdeling Vest" in actions["start_intensified_supervision"]["reason"]
+
+    period = client.get(
+        f"/api/v1/intensified-supervision/{escalation['intensified_supervision_id']}",
+        headers=world.headers(Role.SUPERVISOR),
+    ).json()
+    assert period["cause_unit_ids"] == [str(west.id)]
+    assert period["cause_units"] == [{"id": str(west.id), "name": "Afdeling Vest"}]
+    assert {a["kind"] for a in period["required_actions"] if not a["done"]} == {
+        "inform_parent_board",
+        "make_action_plan",
+        "schedule_follow_up_visit",
+    }
+
+
+def test_a_later_visit_adds_each_unit_it_finds_at_concern_to_the_same_episode(client, db, world):
+    east = factories.unit(db, world.provider, name="Afdeling Øst")
+    west = factories.unit(db, world.provider, name="Afdeling Vest")
+    first = complete_with_units(client, db, world, [(east, scores_on(15, 51)), (west, scores_on(15, 15))])
+    # East now at 45 % (utilstrækkelig: bekymring), west at 75 %: the provider pooled at 60 % shows no concern.
+    second = complete_with_units(
+        client, db, world, [(east, scores_on(15, 27)), (west, scores_on(15, 45))], held_on="2026-11-21"
+    )
+
+    escalation = second["escalation"]
+    assert escalation["intensified_supervision_id"] == first["escalation"]["intensified_supervision_id"]
+    assert (escalation["state"], escalation["concern"]) == ("intensified_with_action_plan", "concern")
+    assert (
+        "The unit Afdeling Øst (45.0 %, utilstrækkelig) shows bekymring."
+        in (actions_by_kind(second)["schedule_follow_up_visit"]["reason"])
+    )
+    episode = open_intensified(db, world.provider.id)
+    db.refresh(episode)
+    assert episode.cause_unit_ids == [str(west.id), str(east.id)]
+    assert (episode.state, episode.concern) == ("intensified_with_action_plan", "serious_concern")
 
 
 def test_an_unannounced_visit_with_notes_only_completes_without_a_score(client, world):

@@ -64,7 +64,7 @@ def test_ending_is_refused_naming_each_unmet_condition_until_all_are_met(client,
 
     # A later provider-level assessment that still shows concern; grounds too short.
     worse = data.visit(db, world.provider, supervisor, date(2026, 3, 20), kind="intensified")
-    data.assessment(db, worse, ConcernLevel.CONCERN)
+    data.assessment(db, worse, ConcernLevel.CONCERN, percent=45.0, band_key="inadequate", band_label="utilstrækkelig")
     set_today(date(2026, 4, 1))
     refused = end(client, world, period.id, grounds="ok")
     assert failing(refused) == {"latest_assessment", "action_plan", "body.grounds"}
@@ -107,6 +107,56 @@ def test_ending_is_refused_naming_each_unmet_condition_until_all_are_met(client,
     again = end(client, world, period.id)
     assert failing(again) == {"ended_on"}
     assert "2026-05-10" in again.json()["detail"]
+
+
+def test_ending_needs_a_new_scored_assessment_without_concern_at_the_provider_and_each_unit_that_caused_it(
+    client, world: World, db: Session, set_today
+):
+    supervisor = world.users[Role.SUPERVISOR]
+    west = factories.unit(db, world.provider, name="Afdeling Vest")
+    east = factories.unit(db, world.provider, name="Afdeling Øst")
+    started_by = data.visit(db, world.provider, supervisor, START)
+    data.assessment(db, started_by, ConcernLevel.NONE, percent=55.0)
+    data.assessment(db, started_by, ConcernLevel.SERIOUS, unit_id=west.id, percent=25.0)
+    data.assessment(db, started_by, ConcernLevel.CONCERN, unit_id=east.id, percent=45.0)
+    period = data.intensified(
+        db, world.provider, START, started_by=started_by, cause_unit_ids=[str(west.id), str(east.id)]
+    )
+    data.plan(db, period, supervisor, "completed", completed_on=START + timedelta(days=40))
+    west_at, east_at = f"cause_units.{west.id}", f"cause_units.{east.id}"
+
+    # Insufficient observation at the provider; west still ringe; east not assessed since the start.
+    first = data.visit(db, world.provider, supervisor, date(2026, 3, 2), kind="intensified")
+    data.assessment(db, first, ConcernLevel.NONE, insufficient_observation=True)
+    data.assessment(db, first, ConcernLevel.SERIOUS, unit_id=west.id, percent=28.0)
+    set_today(date(2026, 3, 3))
+    refused = end(client, world, period.id)
+    assert failing(refused) == {"latest_assessment.percent", west_at, east_at}
+    messages = {e["location"]: e["detail"] for e in refused.json()["errors"]}
+    assert "Afdeling Vest" in messages[west_at] and "alvorlig bekymring" in messages[west_at]
+    assert "Afdeling Øst" in messages[east_at] and "not been assessed since" in messages[east_at]
+    assert "insufficient observation" in messages["latest_assessment.percent"]
+
+    # The provider and east are now fine; west was observed too little to show anything.
+    second = data.visit(db, world.provider, supervisor, date(2026, 4, 6), kind="intensified")
+    data.assessment(db, second, ConcernLevel.NONE, percent=74.0)
+    data.assessment(db, second, ConcernLevel.NONE, unit_id=east.id, percent=71.0)
+    data.assessment(db, second, ConcernLevel.NONE, unit_id=west.id, insufficient_observation=True)
+    set_today(date(2026, 4, 7))
+    refused = end(client, world, period.id)
+    assert failing(refused) == {west_at}
+    assert "Afdeling Vest" in refused.json()["detail"] and "no score" in refused.json()["detail"]
+
+    third = data.visit(db, world.provider, supervisor, date(2026, 5, 4), kind="intensified")
+    data.assessment(db, third, ConcernLevel.NONE, percent=72.0)
+    data.assessment(db, third, ConcernLevel.NONE, unit_id=west.id, percent=70.0)
+    set_today(date(2026, 5, 5))
+    ended = end(client, world, period.id)
+    assert ended.status_code == 200, ended.text
+    assert ended.json()["cause_units"] == [
+        {"id": str(west.id), "name": "Afdeling Vest"},
+        {"id": str(east.id), "name": "Afdeling Øst"},
+    ]
 
 
 def test_only_the_administration_ends_intensified_supervision(client, world: World, db: Session, set_today):
@@ -230,7 +280,7 @@ def test_the_audit_trail_shows_the_plan_made_approved_and_the_period_ended(
     completed = client.post(f"{url}/complete", headers={**supervisor, "If-Match": approved.headers["etag"]})
     assert completed.status_code == 200, completed.text
     later = data.visit(db, world.provider, world.users[Role.SUPERVISOR], date(2026, 3, 30), kind="intensified")
-    data.assessment(db, later, ConcernLevel.NONE)
+    data.assessment(db, later, ConcernLevel.NONE, percent=72.0)
     assert end(client, world, period.id).status_code == 200
 
     def actions(entity_id) -> list[str]:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from domain.assessment import assess
 from domain.compliance import (
     ConcernEpisode,
     Minimum,
@@ -21,6 +22,7 @@ from domain.compliance import (
 from domain.cycle import DueStatus, ReportGround, add_months, cycle_end, next_cycle_start, required_report_scopes
 from domain.due import DueItem, DueKind, due_dates
 from domain.errors import DomainError
+from domain.escalation import ActionKind, EscalationState, decide
 from domain.policy import ConcernLevel, SupervisionPolicy
 from domain.providers import ProviderKind
 
@@ -69,7 +71,7 @@ def good_cycle(**changes) -> ProviderCycle:
             ConcernEpisode(
                 concern=ConcernLevel.SERIOUS,
                 raised_on=date(2024, 3, 5),
-                intensified_started_on=date(2024, 3, 8),
+                intensified_started_on=date(2024, 3, 5),
                 action_plan_approved_on=date(2024, 3, 28),
                 action_plan_with_leader=True,
             ),
@@ -229,9 +231,19 @@ def test_an_action_plan_is_pending_within_its_deadline_and_not_met_after():
     )
 
 
-def test_serious_concern_needs_intensified_supervision_within_the_action_plan_window():
-    late = date(2024, 3, 5) + timedelta(days=POLICY.deadlines.action_plan_days + 1)
-    assert verdict(with_concern(good_cycle(), intensified_started_on=late), Minimum.INTENSIFIED_ON_CONCERN).status == (
+@pytest.mark.parametrize("level", [ConcernLevel.CONCERN, ConcernLevel.SERIOUS], ids=["concern", "serious"])
+def test_intensified_supervision_starts_at_once_on_concern_as_escalation_makes_it_due(level):
+    raised = date(2024, 3, 5)
+    on_time = with_concern(good_cycle(), concern=level, intensified_started_on=raised)
+    assert verdict(on_time, Minimum.INTENSIFIED_ON_CONCERN).status == MET
+    a_day_late = with_concern(on_time, intensified_started_on=raised + timedelta(days=1))
+    assert verdict(a_day_late, Minimum.INTENSIFIED_ON_CONCERN).status == NOT_MET
+    # The same day escalation gives its start action: one rule for "at once" (straks).
+    start = decide(EscalationState.NORMAL, assess(POLICY, 40 if level is ConcernLevel.CONCERN else 20), raised, POLICY)
+    assert start.action(ActionKind.START_INTENSIFIED_SUPERVISION).due == raised
+    waiting = replace(with_concern(on_time, intensified_started_on=None), as_of=raised)
+    assert verdict(waiting, Minimum.INTENSIFIED_ON_CONCERN).status == PENDING
+    assert verdict(replace(waiting, as_of=raised + timedelta(days=1)), Minimum.INTENSIFIED_ON_CONCERN).status == (
         NOT_MET
     )
 
@@ -257,7 +269,7 @@ def test_plain_concern_needs_intensified_supervision_but_no_action_plan():
     got = statuses(good_cycle(concerns=(concern,)))
     assert got[Minimum.INTENSIFIED_ON_CONCERN] == NOT_MET
     assert got[Minimum.ACTION_PLAN_ON_SERIOUS_CONCERN] == NOT_APPLICABLE
-    started = replace(concern, intensified_started_on=date(2024, 4, 1))
+    started = replace(concern, intensified_started_on=date(2024, 3, 5))
     assert statuses(good_cycle(concerns=(started,)))[Minimum.INTENSIFIED_ON_CONCERN] == MET
 
 

@@ -15,10 +15,11 @@ from domain.escalation import (
     EscalationDecision,
     EscalationState,
     RequiredAction,
+    UnitAssessment,
     decide,
-    end_intensified,
-    next_intensified_visit_due,
+    episode_cause_units,
 )
+from domain.intensified import CauseUnit, end_intensified, next_intensified_visit_due
 from domain.policy import KOLDING_DEFAULT, ConcernLevel
 
 NORMAL = EscalationState.NORMAL
@@ -178,11 +179,85 @@ def test_concern_raised_on_judgement_escalates_and_says_so():
     assert "other grounds than the score" in decision.action(START).reason
 
 
+def test_a_percent_just_below_a_band_boundary_is_described_truncated_never_rounded_into_the_next_band():
+    decision = decide(NORMAL, assess(KOLDING_DEFAULT, 29.96), APR, KOLDING_DEFAULT)
+
+    reason = decision.action(START).reason
+    assert "A score of 29.9 % is ringe" in reason
+    assert "30.0" not in reason
+
+
 def test_an_unscored_assessment_with_serious_concern_escalates():
     snapshot = assess(
         KOLDING_DEFAULT, None, concern=ConcernLevel.SERIOUS, justification="Children left unattended outdoors."
     )
     assert decide(NORMAL, snapshot, APR, KOLDING_DEFAULT).state is WITH_PLAN
+
+
+# Units: every scope assessed at a visit counts.
+
+
+def unit(name: str, percent: float | None) -> UnitAssessment:
+    return UnitAssessment(f"id-{name.lower()}", name, assess(KOLDING_DEFAULT, percent))
+
+
+@pytest.mark.parametrize(
+    ("provider", "units", "expected", "causes"),
+    [
+        pytest.param(55, [("Øst", 85), ("Vest", 25)], WITH_PLAN, ["id-vest"], id="unit-ringe-provider-adequate"),
+        pytest.param(55, [("Vest", 45)], INTENSIFIED, ["id-vest"], id="unit-concern-provider-adequate"),
+        pytest.param(
+            45, [("Vest", 25), ("Nord", 40)], WITH_PLAN, ["id-vest", "id-nord"], id="unit-worse-than-provider"
+        ),
+        pytest.param(25, [("Øst", 85)], WITH_PLAN, [], id="provider-ringe-units-fine"),
+        pytest.param(75, [("Øst", 80), ("Vest", None)], NORMAL, [], id="no-concern-anywhere"),
+    ],
+)
+def test_the_most_serious_concern_at_any_scope_drives_the_provider(provider, units, expected, causes):
+    decision = decide(NORMAL, assess(KOLDING_DEFAULT, provider), JUL, KOLDING_DEFAULT, units=[unit(*u) for u in units])
+
+    assert decision.state is expected
+    assert decision.cause_unit_ids == tuple(causes)
+    assert (decision.action(PLAN) is not None) == (expected is WITH_PLAN)
+
+
+def test_a_unit_at_ringe_names_the_unit_in_the_actions_and_not_the_units_without_concern():
+    units = [unit("Øst", 85), unit("Vest", 25), unit("Nord", 29.96)]
+    decision = decide(NORMAL, assess(KOLDING_DEFAULT, 55), JUL, KOLDING_DEFAULT, units=units)
+
+    plan = decision.action(PLAN).reason
+    assert plan.startswith("The units Vest (25.0 %, ringe) and Nord (29.9 %, ringe) show alvorlig bekymring.")
+    assert "Øst" not in plan and "provider as a whole" not in plan
+    assert decision.action(START) == RequiredAction(
+        START, JUL, "dagtilbudsloven §5b, stk. 4", decision.action(START).reason
+    )
+    assert "Vest" in decision.action(START).reason and "Vest" in decision.action(VISIT).reason
+
+
+def test_the_plan_names_only_the_scopes_at_serious_concern_and_the_visit_every_scope_at_concern():
+    units = [unit("Vest", 25), unit("Nord", 45)]
+    decision = decide(NORMAL, assess(KOLDING_DEFAULT, 40), JUL, KOLDING_DEFAULT, units=units)
+
+    assert decision.action(PLAN).reason.startswith("The unit Vest (25.0 %, ringe) shows alvorlig bekymring. An")
+    visit = decision.action(VISIT).reason
+    assert visit.startswith("For the provider as a whole, a score of 40.0 % is utilstrækkelig, which means bekymring.")
+    assert "The unit Vest (25.0 %, ringe) shows alvorlig bekymring." in visit
+    assert "The unit Nord (45.0 %, utilstrækkelig) shows bekymring." in visit
+
+
+def test_units_without_concern_decide_exactly_as_the_provider_alone():
+    alone = decide(INTENSIFIED, assess(KOLDING_DEFAULT, 45), JUL, KOLDING_DEFAULT)
+    with_units = decide(INTENSIFIED, assess(KOLDING_DEFAULT, 45), JUL, KOLDING_DEFAULT, units=[unit("Øst", 90)])
+    assert with_units == alone
+
+
+def test_an_episode_keeps_every_unit_that_showed_concern_while_it_ran():
+    later = decide(
+        WITH_PLAN, assess(KOLDING_DEFAULT, 60), OCT, KOLDING_DEFAULT, units=[unit("Nord", 45), unit("Vest", 20)]
+    )
+    assert episode_cause_units(["id-vest"], later) == ("id-vest", "id-nord")
+    calm = decide(WITH_PLAN, assess(KOLDING_DEFAULT, 60), OCT, KOLDING_DEFAULT, units=[unit("Vest", 80)])
+    assert episode_cause_units(["id-vest"], calm) == ("id-vest",)
 
 
 # Ending intensified supervision. The valid case; each refusal below breaks it in one or more ways.
@@ -250,6 +325,44 @@ def test_ending_is_refused_naming_every_failing_condition(changes, failing):
     assert refusal(**changes) == failing
 
 
+def cause(name: str, percent: float | None, on: date | None = LATEST_ON) -> CauseUnit:
+    latest = None if on is None else assess(KOLDING_DEFAULT, percent)
+    return CauseUnit(f"id-{name.lower()}", name, latest, on)
+
+
+@pytest.mark.parametrize(
+    ("changes", "failing", "named"),
+    [
+        pytest.param(
+            {"latest": assess(KOLDING_DEFAULT, None)}, ["latest_assessment.percent"], "", id="provider-unscored"
+        ),
+        pytest.param({"cause_units": [cause("Vest", 25)]}, ["cause_units.id-vest"], "Vest", id="unit-still-ringe"),
+        pytest.param({"cause_units": [cause("Vest", 45)]}, ["cause_units.id-vest"], "Vest", id="unit-still-concern"),
+        pytest.param({"cause_units": [cause("Vest", None)]}, ["cause_units.id-vest"], "Vest", id="unit-unscored"),
+        pytest.param({"cause_units": [cause("Vest", None, None)]}, ["cause_units.id-vest"], "Vest", id="unit-never"),
+        pytest.param({"cause_units": [cause("Vest", 80, SINCE)]}, ["cause_units.id-vest"], "Vest", id="unit-not-new"),
+        pytest.param(
+            {"latest": assess(KOLDING_DEFAULT, None), "cause_units": [cause("Øst", 80), cause("Vest", 25)]},
+            ["latest_assessment.percent", "cause_units.id-vest"],
+            "Vest",
+            id="provider-and-one-of-two-units-named-at-once",
+        ),
+    ],
+)
+def test_ending_needs_a_new_scored_result_without_concern_at_the_provider_and_each_unit_that_caused_it(
+    changes, failing, named
+):
+    with pytest.raises(DomainError) as caught:
+        ending(**changes)
+    assert [v.location for v in caught.value.violations] == failing
+    assert named in caught.value.detail
+    assert "Øst" not in caught.value.detail
+
+
+def test_ending_succeeds_once_every_unit_that_caused_it_is_scored_without_concern():
+    assert ending(cause_units=[cause("Øst", 80), cause("Vest", 70)]).state is NORMAL
+
+
 def test_an_unfinished_plan_does_not_block_ending_plain_intensified_supervision():
     assert ending(current=INTENSIFIED, action_plan_completed=False).state is NORMAL
 
@@ -312,6 +425,17 @@ def test_states_are_ranked_in_declaration_order():
 # Any sequence of assessments, with any answer about the action plan: the ladder only goes up.
 PERCENTS = st.floats(min_value=0, max_value=100, allow_nan=False)
 STEPS = st.lists(st.tuples(PERCENTS, st.booleans(), st.integers(min_value=0, max_value=400)), max_size=12)
+
+
+@given(provider=PERCENTS, units=st.lists(st.one_of(st.none(), PERCENTS), max_size=4))
+def test_a_visits_state_meets_the_concern_of_every_scope_and_names_every_unit_at_concern(provider, units):
+    assessed = [UnitAssessment(f"u{i}", f"Unit {i}", assess(KOLDING_DEFAULT, p)) for i, p in enumerate(units)]
+    decision = decide(NORMAL, assess(KOLDING_DEFAULT, provider), JUL, KOLDING_DEFAULT, units=assessed)
+
+    worst = max([assess(KOLDING_DEFAULT, provider).concern.rank] + [u.assessment.concern.rank for u in assessed])
+    assert decision.state.rank == worst
+    assert decision.cause_unit_ids == tuple(u.unit_id for u in assessed if u.assessment.concern.rank > 0)
+    assert all(len(a.reason) < 500 for a in decision.actions)
 
 
 @given(start=st.sampled_from(EscalationState), steps=STEPS)

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import DomainError, ErrorCode
-from domain.instruments import DEMO_INSTRUMENT, Area, Instrument, Item, Scale, Theme, score
+from domain.instruments import DEMO_INSTRUMENT, Area, Instrument, Item, Scale, Theme, pool, score, shown_percent_text
 from domain.policy import KOLDING_DEFAULT
 
 THRESHOLD = KOLDING_DEFAULT.observation_coverage_threshold
@@ -149,6 +149,33 @@ def test_nothing_scored_gives_no_percent_anywhere():
     assert len(result.unscored) == 18
 
 
+# --- several observations pooled (units, observers) ---
+
+
+def test_pooled_observations_count_every_scored_pair_and_cover_an_item_scored_by_any():
+    instrument = one_theme(Scale(1, 5), Scale(1, 5))
+    east, west = {"i1": 5, "i2": None}, {"i1": 1, "i2": 3}
+    result = pool(instrument, [east, west], THRESHOLD)
+    # (4 + 0 + 2) / (4 + 4 + 4): three scored pairs, not the mean of the two observations' percents (62.5)
+    assert result.total_exact == 50
+    assert (result.coverage, result.insufficient_observation, result.unscored) == (1.0, False, ())
+    assert (result.themes[0].scored, result.themes[0].total) == (3, 2)
+    alone = pool(instrument, [east], THRESHOLD)
+    assert (alone.coverage, alone.insufficient_observation, alone.total_percent) == (0.5, True, None)
+
+
+def test_a_bad_score_in_any_pooled_observation_is_refused_naming_the_observation():
+    with pytest.raises(DomainError) as caught:
+        pool(one_theme(Scale(1, 5)), [{"i1": 3}, {"i1": 9}], THRESHOLD)
+    assert [v.location for v in caught.value.violations] == ["score_sets[1].i1"]
+
+
+def test_a_percent_in_a_sentence_is_truncated_never_rounded_across_a_band_boundary():
+    assert shown_percent_text(29.96) == "29.9"
+    assert shown_percent_text(Fraction(2999, 100)) == "29.9"
+    assert shown_percent_text(30) == "30.0"
+
+
 @pytest.mark.parametrize("threshold", [0, -0.1, 1.01, math.nan, True, "0.8"])
 def test_a_threshold_outside_0_to_1_is_refused(threshold: object):
     with pytest.raises(DomainError) as caught:
@@ -159,6 +186,11 @@ def test_a_threshold_outside_0_to_1_is_refused(threshold: object):
 # --- properties ---
 
 demo_scores = st.fixed_dictionaries({item.key: st.none() | st.integers(1, 5) for item in DEMO_INSTRUMENT.items()})
+
+
+@given(demo_scores)
+def test_pooling_one_observation_is_scoring_it(scores: dict[str, int | None]):
+    assert pool(DEMO_INSTRUMENT, [scores], 0.5) == score(DEMO_INSTRUMENT, scores, 0.5)
 
 
 @given(demo_scores)
