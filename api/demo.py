@@ -60,6 +60,7 @@ FJORDBY_PROVIDERS: list[tuple[str, ProviderKind, list[AgeGroup], list[str]]] = [
     ("Specialgruppen Stjerneskud", K.SPECIAL_DAYCARE, BOTH, []),
     ("Børnehuset Nordlys", K.MUNICIPAL_INSTITUTION, BOTH, []),
     ("Børnehaven Vindrosen", K.MUNICIPAL_INSTITUTION, OLD, []),
+    ("Puljeordningen Skovbrynet", K.PULJEORDNING, BOTH, []),
 ]
 NEIGHBOUR_PROVIDERS = [
     ("Børnehuset Klitrosen", K.MUNICIPAL_INSTITUTION, BOTH, []),
@@ -109,7 +110,7 @@ def _municipality(session: Session, name: str, code: str, seed: int) -> Municipa
 def _providers(session: Session, municipality: Municipality, rows: list, number_base: int) -> dict[str, Provider]:
     created = {}
     for i, (name, kind, ages, units) in enumerate(rows):
-        private = kind in (K.SELF_GOVERNING_INSTITUTION, K.PRIVATE_INSTITUTION, K.PRIVATE_CHILDMINDING)
+        private = kind in (K.SELF_GOVERNING_INSTITUTION, K.PRIVATE_INSTITUTION, K.PRIVATE_CHILDMINDING, K.PULJEORDNING)
         provider = Provider(
             municipality_id=municipality.id,
             name=name,

@@ -2,7 +2,7 @@
 
 This is the control of the supervision practice itself (dagtilbudsloven §§5-5b, listed as nine requirements in
 Kolding's framework): did the municipality supervise as the law demands? The facts of a cycle (`ProviderCycle`,
-defined in `domain.cycle` and re-exported here) go in; nine verdicts and the dates of what is due come out.
+defined in `domain.cycle` and re-exported here) go in; nine verdicts come out. What is due when is `domain.due`.
 
 A verdict is PENDING while the thing is not done but its deadline (the cycle's end, or a policy deadline after a
 visit or a concern) has not passed; the deadline day itself is still in time. A date after `as_of` is a plan,
@@ -12,20 +12,23 @@ not a fact, and is left out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 from domain.cycle import (
-    COMBINED_SCOPE,
-    PROVIDER_SCOPE,
     ConcernEpisode,
     ProviderCycle,
+    ReportGround,
     VisitFact,
     VisitKind,
-    add_months,
-    cycle_end,
-    next_cycle_start,
+    due_after,
+    report_ground,
+    required_report_scopes,
 )
+from domain.cycle import concern_episodes as _episodes
+from domain.cycle import counted_visits as _counted_visits
+from domain.cycle import held_visits as _held_visits
+from domain.cycle import publications as _publications
 from domain.escalation import intensified_start_due
 from domain.policy import ConcernLevel, SupervisionPolicy
 from domain.providers import ProviderKind
@@ -102,34 +105,6 @@ class MinimumVerdict:
     evidence: tuple[str, ...] = ()  # ids and dates of what satisfied it, so far
 
 
-class DueKind(StrEnum):
-    ANNOUNCED_VISIT = "announced_visit"
-    UNANNOUNCED_VISIT = "unannounced_visit"
-    REPORT_PUBLICATION = "report_publication"
-    FOLLOW_UP_DIALOGUE = "follow_up_dialogue"
-    ACTION_PLAN = "action_plan"
-
-
-@dataclass(frozen=True)
-class DueItem:
-    what: DueKind
-    scope: str  # "provider", a report scope, or the id of the visit a follow-up dialogue belongs to
-    due: date  # the last day that is in time
-    overdue: bool  # due < as_of
-
-
-def required_report_scopes(kind: ProviderKind, unit_ids: tuple[str, ...]) -> tuple[str, ...]:
-    """The report scopes §5 stk. 3 requires to be published at least every second year.
-
-    The law asks for "en tilsynsrapport for hver enkelt enhed" in an institution with several units, so each unit
-    gets its own report in place of one for the institution; the dagpleje gets one combined report however many
-    dagplejere (its units) it has. Everything else, a private pasningsordning included, has one provider report.
-    """
-    if ProviderKind(kind).is_childminding:
-        return (COMBINED_SCOPE,)
-    return tuple(unit_ids) if len(unit_ids) > 1 else (PROVIDER_SCOPE,)
-
-
 def is_compliant(verdicts: tuple[MinimumVerdict, ...]) -> bool:
     """True when no minimum is NOT_MET; PENDING is still in time."""
     return all(v.status != MinimumStatus.NOT_MET for v in verdicts)
@@ -158,41 +133,6 @@ def check_minimums(cycle: ProviderCycle, policy: SupervisionPolicy) -> tuple[Min
     verdicts[Minimum.INTENSIFIED_ON_CONCERN] = _intensified(cycle, policy, episodes)
     verdicts[Minimum.ACTION_PLAN_ON_SERIOUS_CONCERN] = _action_plan(cycle, policy, episodes)
     return tuple(verdicts[m] for m in Minimum)
-
-
-def due_dates(cycle: ProviderCycle, policy: SupervisionPolicy) -> tuple[DueItem, ...]:
-    """What is due next and by when: visits, report publication per required scope, open follow-ups and plans."""
-    policy, deadlines = policy.validated(), policy.deadlines
-    visits = _held_visits(cycle)
-    # Once this cycle's visits are held, the next ones are due by the end of the next cycle.
-    next_end = cycle_end(next_cycle_start(cycle.cycle_end), policy.cycle_months)
-    announced, unannounced = _counted_visits(visits)
-
-    def visit_due(held: list[VisitFact], wanted: int) -> date:
-        return next_end if len(held) >= wanted else cycle.cycle_end
-
-    items = [
-        (DueKind.ANNOUNCED_VISIT, PROVIDER_SCOPE, visit_due(announced, policy.announced_visits_per_cycle)),
-        (DueKind.UNANNOUNCED_VISIT, PROVIDER_SCOPE, visit_due(unannounced, policy.unannounced_visits_per_cycle)),
-    ]
-    latest = _publications(cycle, cycle.visits, this_cycle=False)
-    for scope in required_report_scopes(cycle.kind, cycle.unit_ids):
-        # At least every second year: due a cycle after the last publication, or by this cycle's end if none.
-        last = latest.get(scope)
-        items.append(
-            (DueKind.REPORT_PUBLICATION, scope, add_months(last, policy.cycle_months) if last else cycle.cycle_end)
-        )
-    items += [
-        (DueKind.FOLLOW_UP_DIALOGUE, v.id, _after(v.held_on, deadlines.follow_up_dialogue_days))
-        for v in visits
-        if v.follow_up_dialogue_on is None
-    ]
-    items += [
-        (DueKind.ACTION_PLAN, PROVIDER_SCOPE, _after(e.raised_on, deadlines.action_plan_days))
-        for e in _episodes(cycle)
-        if e.concern == ConcernLevel.SERIOUS and e.action_plan_approved_on is None
-    ]
-    return tuple(DueItem(what, scope, due, due < cycle.as_of) for what, scope, due in items)
 
 
 # --- the rules -----------------------------------------------------------------------------------------------
@@ -289,6 +229,10 @@ def _documentation(cycle: ProviderCycle, policy: SupervisionPolicy, visits: Visi
     # to single dagplejere feed its one combined report, so there no visit has a publication deadline of its own.
     days = policy.deadlines.report_published_days
     found = _Findings()
+    if report_ground(cycle.kind, policy) is ReportGround.NONE:
+        # A private pasningsordning (§81) or specialdagtilbud publishes only if the policy asks (§5 stk. 3 does not).
+        reason = f"Neither §5 stk. 3 nor the policy asks a {ProviderKind(cycle.kind).label_da} to publish a report."
+        return MinimumVerdict(Minimum.WRITTEN_PUBLISHED_DOCUMENTATION, MinimumStatus.NOT_APPLICABLE, reason)
     per_visit = () if ProviderKind(cycle.kind).is_childminding else visits
     for v in per_visit:
         what = f"The published report of visit {v.id}"
@@ -344,41 +288,4 @@ def _action_plan(cycle: ProviderCycle, policy: SupervisionPolicy, episodes: Epis
 
 
 def _after(day: date, days: int) -> date:
-    return day + timedelta(days=days)
-
-
-def _within(day: date, cycle: ProviderCycle) -> bool:
-    return cycle.cycle_start <= day <= min(cycle.cycle_end, cycle.as_of)
-
-
-def _held_visits(cycle: ProviderCycle) -> Visits:
-    return tuple(sorted((v for v in cycle.visits if _within(v.held_on, cycle)), key=lambda v: (v.held_on, v.id)))
-
-
-def _episodes(cycle: ProviderCycle) -> Episodes:
-    # An episode at "no concern" asks nothing of the municipality; it is left out rather than rejected.
-    relevant = (e for e in cycle.concerns if ConcernLevel(e.concern).rank > 0 and _within(e.raised_on, cycle))
-    return tuple(sorted(relevant, key=lambda e: e.raised_on))
-
-
-def _counted_visits(visits: Visits) -> tuple[list[VisitFact], list[VisitFact]]:
-    # An announced visit counts only with systematic observation (Kolding: KIDS over a whole day); intensified
-    # visits come on top of the cycle and count as neither.
-    announced = [v for v in visits if v.kind == VisitKind.ANNOUNCED and v.systematic_observation]
-    return announced, [v for v in visits if v.kind == VisitKind.UNANNOUNCED]
-
-
-def _publications(cycle: ProviderCycle, visits: Visits, *, this_cycle: bool) -> dict[str, date]:
-    """The latest publication per scope up to as_of: from `visits`, and from the recorded latest publications.
-
-    A visit's own report counts for its scope even when published after the cycle's end; a recorded latest
-    publication counts for `this_cycle` only when it falls inside the cycle.
-    """
-    found: dict[str, date] = {}
-    candidates = [(v.report_scope, v.report_published_on) for v in visits]
-    recorded = cycle.last_published_report_on.items()
-    candidates += [(scope, day) for scope, day in recorded if not this_cycle or _within(day, cycle)]
-    for scope, day in candidates:
-        if day is not None and day <= cycle.as_of and day > found.get(scope, date.min):
-            found[scope] = day
-    return found
+    return due_after(day, days=days)

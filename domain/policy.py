@@ -15,6 +15,7 @@ from itertools import pairwise
 from typing import Any
 
 from domain.errors import DomainError, ErrorCode, Violation
+from domain.providers import ProviderKind
 
 
 class ConcernLevel(StrEnum):
@@ -66,6 +67,7 @@ class Deadlines:
     parent_board_comment_days: int = 14  # the parent board's window to comment on an action plan
     intensified_first_visit_days: int = 60  # from concern to the first follow-up visit
     intensified_interval_days: int = 90  # between visits while under intensified supervision
+    due_soon_days: int = 30  # the warning window: a deadline this close shows as due soon (at most a year)
 
 
 KOLDING_BANDS: tuple[Band, ...] = (
@@ -88,6 +90,9 @@ class SupervisionPolicy:
     deadlines: Deadlines = field(default_factory=Deadlines)
     supervisor_may_raise_concern: bool = True  # "kvaliteten ... eller andre forhold" (§5b stk. 3-4)
     observation_coverage_threshold: float = 0.8  # share of items that must be scored for a total percent
+    # Kinds outside the report duty of §5 stk. 3 (privat pasningsordning, specialdagtilbud) that the municipality's
+    # own policy asks to publish a report every cycle. Empty (Kolding): they are followed without a report duty.
+    policy_report_kinds: tuple[ProviderKind, ...] = ()
 
     def bands_high_to_low(self) -> tuple[Band, ...]:
         return tuple(sorted(self.bands, key=lambda b: b.lower_bound, reverse=True))
@@ -121,6 +126,7 @@ class SupervisionPolicy:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["bands"] = [{**asdict(b), "concern": b.concern.value} for b in self.bands]
+        data["policy_report_kinds"] = [getattr(k, "value", k) for k in self.policy_report_kinds]
         return data
 
     @classmethod
@@ -142,12 +148,25 @@ class SupervisionPolicy:
             Violation(f"deadlines.{name}", f"Unknown deadline `{name}`.")
             for name in sorted(set(raw_deadlines) - deadline_names)
         ]
-        scalars = {f.name: data[f.name] for f in fields(cls) if f.name not in ("bands", "deadlines") and f.name in data}
+        kinds = []
+        for i, raw in enumerate(data.get("policy_report_kinds") or []):
+            try:
+                kinds.append(ProviderKind(raw))
+            except ValueError:
+                problems.append(Violation(f"policy_report_kinds[{i}]", f"Unknown provider kind `{raw}`."))
+            else:
+                problems += _report_kind_problems(i, kinds[-1])
+        structured = ("bands", "deadlines", "policy_report_kinds")
+        scalars = {f.name: data[f.name] for f in fields(cls) if f.name not in structured and f.name in data}
         deadlines = Deadlines(**{k: v for k, v in raw_deadlines.items() if k in deadline_names})
-        policy = cls(**scalars, bands=tuple(bands), deadlines=deadlines)
+        policy = cls(**scalars, bands=tuple(bands), deadlines=deadlines, policy_report_kinds=tuple(kinds))
         # With a band unreadable, checks of the table as a whole (gaps, overlaps) would report phantom problems.
         unreadable_band = any(p.location.startswith("bands[") for p in problems)
-        problems += [p for p in policy.problems() if not (unreadable_band and p.location == "bands")]
+        problems += [
+            p
+            for p in policy.problems()
+            if not (unreadable_band and p.location == "bands") and not p.location.startswith("policy_report_kinds")
+        ]
         if problems:
             raise DomainError(
                 ErrorCode.INVALID_INPUT,
@@ -196,8 +215,21 @@ def _problems(policy: SupervisionPolicy) -> list[Violation]:
             problems.append(
                 Violation(f"deadlines.{name}", f"The deadline `{name}` must be a whole number of days above 0.")
             )
+    if _is_int(policy.deadlines.due_soon_days) and policy.deadlines.due_soon_days > 366:
+        problems.append(
+            Violation("deadlines.due_soon_days", "The warning window is at most a year (366 days), or all is due soon.")
+        )
+    for i, kind in enumerate(policy.policy_report_kinds):
+        problems += _report_kind_problems(i, kind)
     problems += _band_problems(policy.bands)
     return problems
+
+
+def _report_kind_problems(index: int, kind: object) -> list[Violation]:
+    if isinstance(kind, ProviderKind) and not kind.has_legal_report_duty:
+        return []
+    message = f"`{kind}` is not a kind outside the report duty of §5 stk. 3 (the law already asks its report)."
+    return [Violation(f"policy_report_kinds[{index}]", message)]
 
 
 def _valid_bound(bound: object) -> bool:

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 
 class ProviderKind(StrEnum):
-    """The seven kinds of provider that dagtilbudsloven §5 stk. 1 and serviceloven §146 put under supervision."""
+    """The kinds of provider that dagtilbudsloven §5 stk. 1, §81 and serviceloven §146 put under supervision."""
 
     MUNICIPAL_INSTITUTION = "municipal_institution"
     SELF_GOVERNING_INSTITUTION = "self_governing_institution"
@@ -15,6 +15,20 @@ class ProviderKind(StrEnum):
     MUNICIPAL_CHILDMINDING = "municipal_childminding"
     PRIVATE_CHILDMINDING = "private_childminding"
     SPECIAL_DAYCARE = "special_daycare"
+    # A pool scheme (puljeordning, §§101-102): daycare run under an agreement with the municipality. The slug is the
+    # law's own word, as the supervision duty of §5 stk. 1 names it.
+    PULJEORDNING = "puljeordning"
+
+    @property
+    def has_legal_report_duty(self) -> bool:
+        """Whether §5 stk. 3 (stk. 2 from 2025) asks for a published report at least every second year.
+
+        The law names the daginstitutioner (kommunale, selvejende, private and landsbyordninger, each unit where an
+        institution has several), the dagpleje (one combined report) and the puljeordninger. Private
+        pasningsordninger (§81) and specialdagtilbud (serviceloven §146) are supervised too, but publish only
+        when the municipality's policy asks for it (`SupervisionPolicy.policy_report_kinds`).
+        """
+        return self not in (ProviderKind.PRIVATE_CHILDMINDING, ProviderKind.SPECIAL_DAYCARE)
 
     @property
     def label_da(self) -> str:
@@ -35,6 +49,7 @@ _KIND_LABELS = {
     ProviderKind.MUNICIPAL_CHILDMINDING: "kommunal dagpleje",
     ProviderKind.PRIVATE_CHILDMINDING: "privat pasningsordning",
     ProviderKind.SPECIAL_DAYCARE: "specialdagtilbud",
+    ProviderKind.PULJEORDNING: "puljeordning",
 }
 
 

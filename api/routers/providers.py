@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
+from api.clock import TodayDep
 from api.deps import ProviderDep, SessionDep, UnitDep, require
 from api.errors import problem_responses
 from api.etag import NEEDS_IF_MATCH, require_if_match, set_etag
@@ -76,10 +77,15 @@ def list_providers(
     responses=problem_responses(401, 403, 409, 422),
 )
 def create_provider(
-    request: Request, response: Response, data: ProviderCreate, session: SessionDep, principal: WriteProviders
+    request: Request,
+    response: Response,
+    data: ProviderCreate,
+    session: SessionDep,
+    principal: WriteProviders,
+    today: TodayDep,
 ) -> Provider:
     """Register a provider in your municipality."""
-    provider = service.create_provider(session, principal, data)
+    provider = service.create_provider(session, principal, data, today)
     response.headers["Location"] = str(request.url_for("providers-read", provider_id=provider.id))
     return _read(response, provider)
 
@@ -110,10 +116,11 @@ def update_provider(
     provider: ProviderDep,
     session: SessionDep,
     _: WriteProviders,
+    today: TodayDep,
 ) -> Provider:
     """Change a provider's details; omitted fields are kept. Send the ETag in If-Match."""
     require_if_match(request, provider.version)
-    return _read(response, service.update_provider(session, provider, data))
+    return _read(response, service.update_provider(session, provider, data, today))
 
 
 @router.post(

@@ -9,6 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from api.schemas.common import ReadModel
+from domain.cycle import DueStatus
 from domain.escalation import ActionKind
 
 
@@ -25,6 +26,11 @@ class DueKind(StrEnum):
     ACTION_PLAN = "action_plan"
     ANNOUNCED_VISIT = "announced_visit"
     UNANNOUNCED_VISIT = "unannounced_visit"
+    REPORT_PUBLICATION = "report_publication"
+    VISIT_REPORT_FINAL = "visit_report_final"
+    VISIT_REPORT_PUBLISHED = "visit_report_published"
+    REPORT_COMMENT = "report_comment"
+    INTENSIFIED_VISIT = "intensified_visit"
 
     @property
     def label_da(self) -> str:
@@ -40,6 +46,11 @@ _DUE_LABELS = {
     DueKind.ACTION_PLAN: "handleplan godkendt",
     DueKind.ANNOUNCED_VISIT: "anmeldt tilsynsbesøg",
     DueKind.UNANNOUNCED_VISIT: "uanmeldt tilsynsbesøg",
+    DueKind.REPORT_PUBLICATION: "tilsynsrapport offentliggjort (mindst hvert andet år)",
+    DueKind.VISIT_REPORT_FINAL: "tilsynsrapport endelig",
+    DueKind.VISIT_REPORT_PUBLISHED: "tilsynsrapport offentliggjort",
+    DueKind.REPORT_COMMENT: "lederens kommentar til rapportudkast",
+    DueKind.INTENSIFIED_VISIT: "tilsynsbesøg under skærpet tilsyn",
 }
 _DUE_KIND = "What is due: " + "; ".join(f"`{k.value}` = {k.label_da}" for k in DueKind) + "."
 
@@ -51,11 +62,20 @@ class DueItem(BaseModel):
     kind_label: str = Field(description="The kind in Danish, for display.")
     provider_id: uuid.UUID = Field(description="The provider it concerns.")
     provider_name: str = Field(description="The provider's name.")
-    due_on: date = Field(description="The last day that is in time.")
-    overdue: bool = Field(description="Whether the due day is before today.")
+    due_on: date = Field(
+        description="The last day that is in time: a fixed calendar day (a cycle's last day, or the policy's "
+        "deadline counted from the event), the same day the publication tracker shows for a report."
+    )
+    status: DueStatus = Field(
+        description="`upcoming`; `due_soon` = within the policy's warning window (`deadlines.due_soon_days`, "
+        "the due day included); `overdue` = from the day after `due_on`."
+    )
+    overdue: bool = Field(description="Whether the due day is before today (`status` is `overdue`).")
     reference_type: str = Field(
-        description="What the item comes from: `required_action`, `visit` (its follow-up dialogue), "
-        "`recommendation`, `action_plan`, or `provider` (a visit the cycle asks for)."
+        description="What the item comes from: `required_action`, `visit` (its follow-up dialogue or its report), "
+        "`recommendation`, `action_plan`, `report` (a draft's comment window), `intensified_supervision` (its next "
+        "visit), `provider` (a visit the cycle asks for, or the report of the whole provider or the dagpleje) "
+        "or `unit` (a unit's report)."
     )
     reference_id: uuid.UUID = Field(description="The id of that record.")
     legal_reference: str | None = Field(description="The paragraph it rests on, where there is one.")
@@ -95,7 +115,7 @@ class EvidenceFollowUp(ReadModel):
 
     id: uuid.UUID = Field(description="The dialogue's id.")
     visit_id: uuid.UUID = Field(description="The visit it followed up.")
-    number: int = Field(description="1 after an announced visit, 2 after an unannounced one.")
+    number: int = Field(description="1 after an announced visit, 2 after any other (unannounced, intensified).")
     held_on: date = Field(description="The day it was held.")
     summary: str = Field(description="What was talked about.")
     agreed_follow_up: str | None = Field(description="What was agreed, if anything.")
@@ -148,12 +168,17 @@ class EvidenceActionPlan(ReadModel):
     summary: str | None = Field(description="How quality is to be strengthened.")
 
 
-class EvidenceReport(BaseModel):
-    """A published report of an earlier visit."""
+class EvidenceReport(ReadModel):
+    """A published report of an earlier visit (every published version, a corrected one included)."""
 
     id: uuid.UUID = Field(description="The report's id.")
     visit_id: uuid.UUID = Field(description="The visit it reports on.")
+    scope: str = Field(description="`provider`, `unit` or `combined` (the dagpleje's one report).")
+    unit_id: uuid.UUID | None = Field(description="For a unit report: the unit.")
+    status: str = Field(description="`published`, or `superseded` when a correction replaced it since.")
+    report_version: int = Field(description="1 for the first version; a correction has a higher number.")
     published_on: date = Field(description="The day it was published on the provider's website.")
+    summary: str | None = Field(description="The report's summary.")
 
 
 class VisitEvidence(BaseModel):
@@ -173,7 +198,7 @@ class VisitEvidence(BaseModel):
     intensified_supervision: list[EvidenceIntensified] = Field(description="Episodes of intensified supervision.")
     action_plans: list[EvidenceActionPlan] = Field(description="Action plans.")
     reports: list[EvidenceReport] = Field(
-        description="Published reports. Reports arrive with the reports feature; until then this list is empty."
+        description="Reports of the provider published before that day, newest first, every version."
     )
 
 

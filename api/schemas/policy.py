@@ -12,6 +12,7 @@ from pydantic import Field
 
 from api.schemas.common import InputModel, ReadModel
 from domain.policy import ConcernLevel
+from domain.providers import ProviderKind
 
 _CONCERN = "Concern level the band implies: `none` (ingen bekymring), `concern` (bekymring), `serious_concern`."
 
@@ -36,6 +37,11 @@ class DeadlinesDocument(InputModel):
     parent_board_comment_days: int = Field(14, description="The parent board's window to comment on an action plan.")
     intensified_first_visit_days: int = Field(60, description="From concern to the first intensified visit.")
     intensified_interval_days: int = Field(90, description="Between visits under intensified supervision.")
+    due_soon_days: int = Field(
+        30,
+        description="The warning window (1-366 days): a deadline this close, the due day included, shows as "
+        "`due_soon` in `GET /due` and the publication tracker; the day after the due day it is `overdue`.",
+    )
 
 
 class PolicyDocument(InputModel):
@@ -51,6 +57,12 @@ class PolicyDocument(InputModel):
     )
     observation_coverage_threshold: float = Field(
         0.8, description="Share of instrument items that must be scored for a total percent (0-1)."
+    )
+    policy_report_kinds: list[ProviderKind] = Field(
+        default_factory=list,
+        description="Kinds the law does not ask a published report of (`private_childminding`, `special_daycare`) "
+        "whose report the municipality's policy asks for every cycle. They are then due on the policy's ground, "
+        "never overdue by law; empty (the default): they are followed without a report duty.",
     )
 
 

@@ -13,6 +13,13 @@ from domain.states import RegisterStatus as Status
 
 _KIND = "Kind of provider: " + "; ".join(f"`{k.value}` = {k.label_da}" for k in ProviderKind) + "."
 _AGE = "Age groups served: " + "; ".join(f"`{a.value}` = {a.label_da}" for a in AgeGroup) + "."
+_CYCLE_START = (
+    "The first day of the provider's first supervision cycle, set by the administration (for example the day of its "
+    "last announced visit before it was registered here). Each cycle lasts the policy's `cycle_months` and the next "
+    "follows on without a gap, so the visits and the report each cycle asks for fall due on fixed days. Null: the "
+    "cycle starts at the provider's first completed visit after registration (if held within a cycle of it), "
+    "otherwise on the day it was registered. It may lie before registration, never after today."
+)
 _UNIT_KIND = "`department` = afdeling/matrikel of an institution; `childminder` = one dagplejer in the dagpleje."
 
 
@@ -30,6 +37,7 @@ class ProviderBase(InputModel):
     city: Name = Field(description="Postal district.")
     website_url: HttpUrl | None = Field(None, description="The provider's website, where reports are published.")
     has_parent_board: bool = Field(True, description="Whether the provider has a parent board (forældrebestyrelse).")
+    cycle_start: date | None = Field(None, description=_CYCLE_START)
 
 
 class ProviderCreate(ProviderBase):
@@ -50,6 +58,7 @@ class ProviderUpdate(InputModel):
     city: Name | None = Field(None, description="Postal district.")
     website_url: HttpUrl | None = Field(None, description="The provider's website; null removes it.")
     has_parent_board: bool | None = Field(None, description="Whether the provider has a parent board.")
+    cycle_start: date | None = Field(None, description=_CYCLE_START + " Null removes a date set earlier.")
 
 
 class Closing(InputModel):
@@ -75,6 +84,7 @@ class ProviderRead(ReadModel):
     city: str = Field(description="Postal district.")
     website_url: str | None = Field(description="The provider's website, if known.")
     has_parent_board: bool = Field(description="Whether it has a parent board.")
+    cycle_start: date | None = Field(description=_CYCLE_START)
     status: Status = Field(description="`active` or `closed`.")
     closed_on: date | None = Field(description="When it closed, if closed.")
     closing_reason: str | None = Field(description="Why it closed, if closed.")

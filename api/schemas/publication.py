@@ -16,7 +16,7 @@ from pydantic import Field
 
 from api.schemas.common import ReadModel
 from api.schemas.report import ReportContentRead
-from domain.cycle import COMBINED_SCOPE, PROVIDER_SCOPE
+from domain.cycle import COMBINED_SCOPE, PROVIDER_SCOPE, DueStatus, ReportGround
 
 
 class PublicationScope(StrEnum):
@@ -100,8 +100,13 @@ class PublicReport(ReadModel):
 class TrackerLastReport(ReadModel):
     """The latest published report for one required scope."""
 
-    report_id: uuid.UUID = Field(description="The report's id.")
-    published_on: date = Field(description="The day it was published.")
+    report_id: uuid.UUID = Field(description="The report's id (the current version, a correction if corrected).")
+    published_on: date = Field(description="The day this version was published.")
+    first_published_on: date = Field(
+        description="The day the report's first version was published: the day the next report is counted from. "
+        "A correction keeps it, so correcting a report does not move the two-year deadline."
+    )
+    report_version: int = Field(description="1 for the first version; a correction has a higher number.")
     band_label: str | None = Field(description="Its quality band in Danish; null without a score.")
     concern_label: str | None = Field(description="Its concern level in Danish.")
 
@@ -109,12 +114,25 @@ class TrackerLastReport(ReadModel):
 class TrackerDueFrom(StrEnum):
     """What the next due date is counted from."""
 
-    LAST_REPORT = "last_report"  # the last published report for the scope
+    LAST_REPORT = "last_report"  # the first publication of the last published report for the scope
+    CYCLE_START = "cycle_start"  # never published: the provider's cycle start (set by an admin, or its first visit)
     REGISTRATION = "registration"  # never published: the day the provider (or a later unit) was registered
 
 
+_GROUND = (
+    "On which ground the report is due: `law` = dagtilbudsloven §5 stk. 3 (institutions, each unit where there are "
+    "several, the dagpleje's combined report, puljeordninger); `policy` = the municipality's policy asks it of a "
+    "kind the law leaves out (privat pasningsordning, specialdagtilbud; `policy_report_kinds`); `none` = no duty: "
+    "the row is shown with no due date."
+)
+_STATUS = (
+    "Where the due date stands today: `upcoming`; `due_soon` = within the policy's warning window "
+    "(`deadlines.due_soon_days`); `overdue` = from the day after `next_due`. Null without a duty."
+)
+
+
 class TrackerRow(ReadModel):
-    """One report the law requires (§5 stk. 3), with the last one published and when the next is due."""
+    """One report the law or the policy calls for (§5 stk. 3), with the last one published and when the next is due."""
 
     provider_id: uuid.UUID = Field(description="The provider.")
     provider_name: str = Field(description="The provider's name.")
@@ -124,20 +142,32 @@ class TrackerRow(ReadModel):
     scope_label: str = Field(description="The scope in Danish.")
     unit_id: uuid.UUID | None = Field(description="For a unit report: the unit.")
     unit_name: str | None = Field(description="For a unit report: the unit's name.")
+    ground: ReportGround = Field(description=_GROUND)
+    ground_label: str = Field(description="The ground in Danish.")
     last_report: TrackerLastReport | None = Field(description="The latest published report; null if none yet.")
-    due_from: TrackerDueFrom = Field(
-        description="What `next_due` counts from: `last_report`, or `registration` (the provider's, or a unit's "
-        "when the unit was registered later) when no report has been published yet."
+    due_from: TrackerDueFrom | None = Field(
+        description="What `next_due` counts from: `last_report` (its first publication), or, when no report has "
+        "been published yet, the end of the first cycle from `cycle_start` (the provider's cycle start, set by an "
+        "admin or its first visit after registration) or `registration` (the provider's, or a unit's when the unit "
+        "was registered later). Null without a duty."
     )
-    next_due: date = Field(description="The last day the next report may be published in time.")
-    overdue: bool = Field(description="True when `next_due` has passed.")
+    next_due: date | None = Field(
+        description="The last day the next report may be published in time; the same day `GET /due` shows. "
+        "Null when `ground` is `none`."
+    )
+    status: DueStatus | None = Field(description=_STATUS)
+    overdue: bool = Field(description="True when `next_due` has passed, on either ground.")
+    overdue_by_law: bool = Field(
+        description="True when `next_due` has passed and the law asks for the report (`ground` = `law`); never "
+        "for a kind only the policy asks a report of."
+    )
     days_overdue: int = Field(description="Days since `next_due`; 0 when not overdue.")
 
 
 class PublicationTracker(ReadModel):
-    """Every report the law requires of the municipality's active providers: overdue first, then by due date."""
+    """Every report due of the municipality's active providers, and the kinds without a duty: overdue first."""
 
     as_of: date = Field(description="The day the list was made for.")
     cycle_months: int = Field(description="The policy's cycle: a report is due this many months after the last.")
     policy_version: int = Field(description="The policy version in force (0 = the shipped default).")
-    items: list[TrackerRow] = Field(description="One row per required report; the whole list, not paginated.")
+    items: list[TrackerRow] = Field(description="One row per report scope; the whole list, not paginated.")

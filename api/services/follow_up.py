@@ -22,12 +22,12 @@ from api.schemas.follow_up import (
 from api.services.common import apply_changes
 from api.tables import FollowUpDialogue, ParentBoardNotice, Provider, Recommendation, RequiredAction, Visit
 from domain.access import Permission
+from domain.cycle import VisitKind
 from domain.errors import DomainError, ErrorCode, Violation, invalid
 from domain.escalation import ActionKind
+from domain.states import VisitStatus
 
 SOONEST_DUE = (SortKey(Recommendation.due_on), SortKey(Recommendation.id))
-_COMPLETED = "completed"
-_ANNOUNCED = "announced"
 # Who may change which field of a recommendation: the supervision writes it, the leader reports on it.
 _FIELD_PERMISSION = {
     "text": Permission.RECOMMENDATIONS_WRITE,
@@ -39,7 +39,7 @@ _FIELD_PERMISSION = {
 
 
 def _require_completed(visit: Visit, what: str) -> None:
-    if visit.status != _COMPLETED:
+    if visit.status != VisitStatus.COMPLETED:
         raise DomainError(ErrorCode.CONFLICT, f"The visit is {visit.status}; {what} once the visit is completed.")
 
 
@@ -69,8 +69,7 @@ def record_dialogue(
     """Record the dialogue, or replace the one recorded; the caller has checked If-Match for a replacement."""
     _require_completed(visit, "the follow-up dialogue is recorded")
     _refuse_dates(_day_checks(data.held_on, "body.held_on", visit, today))
-    # Kolding's framework numbers the dialogues by the visit they follow: 1 after announced, 2 after the others.
-    number = 1 if visit.kind == _ANNOUNCED else 2
+    number = VisitKind(visit.kind).follow_up_dialogue_number  # 1 after announced, 2 after the others
     values = {**data.model_dump(), "number": number}
     if existing is None:
         existing = FollowUpDialogue(**values, visit_id=visit.id)
@@ -139,7 +138,7 @@ def recommendation_read(row: Recommendation, today: date) -> RecommendationRead:
 
 
 def create_recommendation(session: Session, visit: Visit, data: RecommendationCreate) -> Recommendation:
-    if visit.status == "cancelled" or (visit.status != _COMPLETED and visit.held_on is None):
+    if visit.status == VisitStatus.CANCELLED or (visit.status != VisitStatus.COMPLETED and visit.held_on is None):
         raise DomainError(
             ErrorCode.CONFLICT, f"The visit is {visit.status}; recommendations come from a visit that was held."
         )

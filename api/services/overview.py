@@ -21,8 +21,9 @@ from sqlmodel import Session, SQLModel, select
 from api.clock import DANISH_TIME
 from api.principal import Principal
 from api.schemas import overview as schema
+from api.services.cycles import ProviderDates, provider_dates
 from api.services.policy import policy_in_force
-from api.services.reading import as_uuid, danish_day, rows
+from api.services.reading import as_uuid, rows
 from api.tables import (
     ActionPlan,
     Assessment,
@@ -31,24 +32,30 @@ from api.tables import (
     IntensifiedSupervision,
     Provider,
     Recommendation,
+    Report,
     RequiredAction,
     Visit,
 )
-from domain.compliance import DueKind as CycleDueKind
-from domain.compliance import Minimum, due_dates
-from domain.cycle import ProviderCycle, VisitFact, VisitKind, add_months, cycle_end
+from domain.compliance import Minimum
+from domain.cycle import DueStatus, ReportGround, VisitKind, due_after, due_status, report_ground
+from domain.due import DueKind as CycleDueKind
 from domain.escalation import ActionKind
+from domain.intensified import next_intensified_visit_due
 from domain.policy import SupervisionPolicy
 from domain.providers import ProviderKind
+from domain.states import PlanStatus, RecommendationStatus, RegisterStatus, ReportScope, ReportStatus, VisitStatus
 
-STILL_OPEN_RECOMMENDATION = ("open", "in_progress")
-UNAPPROVED_PLAN = ("draft", "comment")
+STILL_OPEN_RECOMMENDATION = (RecommendationStatus.OPEN, RecommendationStatus.IN_PROGRESS)
+UNAPPROVED_PLAN = (PlanStatus.DRAFT, PlanStatus.COMMENT)
 _DUE_KINDS = frozenset(k.value for k in schema.DueKind)
 _REPORT_LAW = "dagtilbudsloven §5b, stk. 2"  # written documentation with concrete follow-up
 _VISIT_LAW = Minimum.ANNOUNCED_AND_UNANNOUNCED_VISITS.legal_reference
+_PUBLICATION_LAW = Minimum.WRITTEN_PUBLISHED_DOCUMENTATION.legal_reference
+_INTENSIFIED_LAW = Minimum.INTENSIFIED_ON_CONCERN.legal_reference
 T = TypeVar("T", bound=SQLModel)
 M = TypeVar("M", bound=BaseModel)
 _CYCLE_KINDS = (CycleDueKind.ANNOUNCED_VISIT, CycleDueKind.UNANNOUNCED_VISIT)
+_PUBLISHED = (ReportStatus.PUBLISHED, ReportStatus.SUPERSEDED)
 
 
 # --- what is due ----------------------------------------------------------------------------------------------
@@ -66,10 +73,12 @@ class _Due:
     visit_id: uuid.UUID | None = None  # the visit it belongs to, if any: for `mine` and for hiding
     owner_id: uuid.UUID | None = None  # a supervisor named on the record itself (an action plan's)
 
-    def shown(self, provider: Provider, today: date) -> dict[str, Any]:
+    def shown(self, provider: Provider, today: date, warning_days: int) -> dict[str, Any]:
         label = schema.DueKind(self.kind).label_da if self.kind in _DUE_KINDS else self.kind
         public = {k: v for k, v in vars(self).items() if k not in ("visit_id", "owner_id")}
-        return {**public, "kind_label": label, "provider_name": provider.name, "overdue": self.due_on < today}
+        status = due_status(self.due_on, today, warning_days)
+        overdue = status is DueStatus.OVERDUE
+        return {**public, "kind_label": label, "provider_name": provider.name, "status": status, "overdue": overdue}
 
 
 def due_items(
@@ -90,12 +99,18 @@ def due_items(
     providers = {p.id: p for p in session.exec(statement)}
     _, policy = policy_in_force(session, principal.municipality_id, today)
     ids = list(providers)
+    cycles = provider_dates(
+        session, [p for p in providers.values() if p.status == RegisterStatus.ACTIVE], policy, today
+    )
     candidates = [
         *_required_actions(session, ids),
         *_missing_follow_ups(session, ids, policy),
         *_open_recommendations(session, ids),
         *_unapproved_plans(session, ids),
-        *_cycle_visits(session, [p for p in providers.values() if p.status == "active"], policy, today),
+        *_cycle_items(cycles.values()),
+        *_visit_reports(session, providers, cycles, policy),
+        *_comment_windows(session, ids, today),
+        *_intensified_visits(session, ids, policy),
     ]
     if principal.role.is_provider_bound:
         candidates = _without_planned_unannounced(session, candidates)
@@ -106,7 +121,8 @@ def due_items(
         (c for c in candidates if c.due_on <= horizon),  # an overdue item is before the horizon too
         key=lambda c: (c.due_on, providers[c.provider_id].name, c.kind, str(c.reference_id)),
     )
-    items = [schema.DueItem(**c.shown(providers[c.provider_id], today)) for c in shown]
+    warning = policy.deadlines.due_soon_days
+    items = [schema.DueItem(**c.shown(providers[c.provider_id], today, warning)) for c in shown]
     return schema.DueList(as_of=today, within_days=within_days, items=items)
 
 
@@ -121,13 +137,13 @@ def _missing_follow_ups(session: Session, ids: list[uuid.UUID], policy: Supervis
     visits = session.exec(
         select(Visit)
         .outerjoin(FollowUpDialogue, FollowUpDialogue.visit_id == Visit.id)
-        .where(Visit.provider_id.in_(ids), Visit.status == "completed", Visit.held_on.is_not(None))
+        .where(Visit.provider_id.in_(ids), Visit.status == VisitStatus.COMPLETED, Visit.held_on.is_not(None))
         .where(FollowUpDialogue.id.is_(None))
     )
     for v in visits:
-        number = 2 if v.kind == VisitKind.UNANNOUNCED else 1
+        number = VisitKind(v.kind).follow_up_dialogue_number
         text = f"Hold follow-up dialogue no. {number} with the leader after the visit on {v.held_on.isoformat()}."
-        due = v.held_on + timedelta(days=days)
+        due = due_after(v.held_on, days=days)
         yield _Due(schema.DueKind.FOLLOW_UP_DIALOGUE, v.provider_id, due, "visit", v.id, law, text, v.id)
 
 
@@ -153,48 +169,137 @@ def _unapproved_plans(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
         yield _Due(kind, p.provider_id, p.due_on, "action_plan", p.id, law, text, None, p.supervisor_id)
 
 
-def _cycle_visits(
-    session: Session, providers: list[Provider], policy: SupervisionPolicy, today: date
-) -> Iterable[_Due]:
-    """The announced and unannounced visit the policy asks for in each provider's current cycle.
+def _cycle_items(cycles: Iterable[ProviderDates]) -> Iterable[_Due]:
+    """The visits each provider's cycle asks for and its reports (§5 stk. 3), as the publication tracker dates them.
 
-    A provider's cycle is not stored, so it is taken as the later of the day the provider was registered and
-    `cycle_months` before today. So a provider without a counted visit in that window is overdue, and one with
-    such a visit is due again by the end of the following cycle (domain.compliance.due_dates).
+    The cycle is fixed (api.services.cycles): every date is a calendar day that comes closer, not a window that
+    moves with today.
     """
-    held: dict[uuid.UUID, list[Visit]] = defaultdict(list)
-    for visit in rows(session, Visit, Visit.provider_id.in_([p.id for p in providers]), Visit.status == "completed"):
-        held[visit.provider_id].append(visit)
-    for provider in providers:
-        start = min(max(danish_day(provider.created_at), add_months(today, -policy.cycle_months)), today)
-        facts = tuple(
-            # An announced visit counts only with systematic observation, i.e. an instrument was used.
-            VisitFact(
-                id=str(v.id), kind=VisitKind(v.kind), held_on=v.held_on, systematic_observation=bool(v.instrument_id)
-            )
-            for v in held[provider.id]
-            if v.kind in set(VisitKind) and v.held_on is not None
-        )
-        cycle = ProviderCycle(
-            provider_id=str(provider.id),
-            kind=ProviderKind(provider.kind),
-            unit_ids=(),
-            cycle_start=start,
-            cycle_end=cycle_end(start, policy.cycle_months),
-            visits=facts,
-            as_of=today,
-        )
-        for due in due_dates(cycle, policy):
+    for dates in cycles:
+        provider = dates.provider
+        for due in dates.items:
             if due.what in _CYCLE_KINDS:
                 kind = VisitKind(due.what.value.removesuffix("_visit"))
                 text = f"Hold an {kind.value} visit ({kind.label_da} tilsyn) in the supervision cycle."
                 yield _Due(due.what.value, provider.id, due.due, "provider", provider.id, _VISIT_LAW, text)
+        for scope in dates.scopes:
+            due = dates.report_item(scope)
+            if due is None:  # neither the law nor the policy asks this kind for a report
+                continue
+            what = f"the report on {scope.unit.name}" if scope.unit else "the report"
+            if due.ground is ReportGround.LAW:
+                text, law = f"Publish {what} on the provider's website (at least every second year).", _PUBLICATION_LAW
+            else:
+                text, law = f"Publish {what}: the municipality's policy asks it every cycle (not the law).", None
+            reference = (ReportScope.UNIT, scope.unit.id) if scope.unit else ("provider", provider.id)
+            yield _Due(schema.DueKind.REPORT_PUBLICATION, provider.id, due.due, *reference, law, text)
+
+
+def _visit_reports(
+    session: Session,
+    providers: dict[uuid.UUID, Provider],
+    cycles: dict[uuid.UUID, ProviderDates],
+    policy: SupervisionPolicy,
+) -> Iterable[_Due]:
+    """A completed visit's report not yet final, and not yet published, by the policy's deadlines from the visit.
+
+    Visits of the current and the previous cycle are followed. The dagpleje's visits to single dagplejere feed its
+    one combined report, which is due on the cycle instead; a kind with no report duty needs no publication.
+    """
+    days = policy.deadlines
+    visits = [
+        v
+        for v in rows(session, Visit, Visit.provider_id.in_(list(cycles)), Visit.status == VisitStatus.COMPLETED)
+        if v.held_on is not None
+        and v.held_on >= (cycles[v.provider_id].cycle.previous_start or cycles[v.provider_id].cycle.start)
+        and not ProviderKind(providers[v.provider_id].kind).is_childminding
+    ]
+    reports: dict[uuid.UUID, list[Report]] = defaultdict(list)
+    for report in rows(session, Report, Report.visit_id.in_([v.id for v in visits])):
+        reports[report.visit_id].append(report)
+    for v in visits:
+        made = reports[v.id]
+        held = v.held_on.isoformat()
+        if not any(r.finalised_on is not None for r in made):
+            text = f"Make the report of the visit on {held} final (written documentation, §5b stk. 2)."
+            due = due_after(v.held_on, days=days.report_final_days)
+            yield _Due(schema.DueKind.VISIT_REPORT_FINAL, v.provider_id, due, "visit", v.id, _REPORT_LAW, text, v.id)
+        ground = report_ground(ProviderKind(providers[v.provider_id].kind), policy)
+        if ground is not ReportGround.NONE and not any(r.status in _PUBLISHED for r in made):
+            text = f"Publish the report of the visit on {held} on the provider's website."
+            law = _PUBLICATION_LAW if ground is ReportGround.LAW else None
+            due = due_after(v.held_on, days=days.report_published_days)
+            yield _Due(schema.DueKind.VISIT_REPORT_PUBLISHED, v.provider_id, due, "visit", v.id, law, text, v.id)
+
+
+def _comment_windows(session: Session, ids: list[uuid.UUID], today: date) -> Iterable[_Due]:
+    # The leader's window to comment on a draft report (`leader_comment_days`): shown while it is open. It is an
+    # opportunity, not a duty, so a closed window is not overdue; the report's own deadlines take over.
+    for r in rows(session, Report, Report.provider_id.in_(ids), Report.status == ReportStatus.SENT):
+        if r.comment_window_ends is not None and today <= r.comment_window_ends:
+            text = f"The leader may comment on the draft report until {r.comment_window_ends.isoformat()}."
+            yield _Due(
+                schema.DueKind.REPORT_COMMENT,
+                r.provider_id,
+                r.comment_window_ends,
+                "report",
+                r.id,
+                _REPORT_LAW,
+                text,
+                r.visit_id,
+            )
+
+
+def _intensified_visits(session: Session, ids: list[uuid.UUID], policy: SupervisionPolicy) -> Iterable[_Due]:
+    """The next visit under intensified supervision (`intensified_interval_days` after the last one).
+
+    The first visit after the concern is the escalation's own `schedule_follow_up_visit` deadline; while that is
+    open, it is the item, so it is not shown twice.
+    """
+    periods = rows(session, IntensifiedSupervision, IntensifiedSupervision.provider_id.in_(ids))
+    periods = [p for p in periods if p.ended_on is None]
+    if not periods:
+        return
+    open_first = {
+        r.intensified_id
+        for r in rows(session, RequiredAction, RequiredAction.provider_id.in_(ids), RequiredAction.done_on.is_(None))
+        if r.kind == ActionKind.SCHEDULE_FOLLOW_UP_VISIT
+    }
+    completed = [
+        v
+        for v in rows(
+            session,
+            Visit,
+            Visit.provider_id.in_([p.provider_id for p in periods]),
+            Visit.status == VisitStatus.COMPLETED,
+        )
+        if v.held_on is not None
+    ]
+    for period in periods:
+        if period.id in open_first:
+            continue
+        since = [v.held_on for v in completed if v.provider_id == period.provider_id and v.held_on > period.started_on]
+        due = next_intensified_visit_due(max(since, default=None), period.started_on, policy)
+        text = "Hold the next visit under intensified supervision (skærpet tilsyn)."
+        yield _Due(
+            schema.DueKind.INTENSIFIED_VISIT,
+            period.provider_id,
+            due,
+            "intensified_supervision",
+            period.id,
+            _INTENSIFIED_LAW,
+            text,
+        )
 
 
 def _without_planned_unannounced(session: Session, candidates: list[_Due]) -> list[_Due]:
     # Telling a provider's own people about anything tied to a planned unannounced visit would announce it.
     visit_ids = {c.visit_id for c in candidates if c.visit_id}
-    planned_unannounced = (Visit.id.in_(visit_ids), Visit.kind == "unannounced", Visit.status == "planned")
+    planned_unannounced = (
+        Visit.id.in_(visit_ids),
+        Visit.kind == VisitKind.UNANNOUNCED,
+        Visit.status == VisitStatus.PLANNED,
+    )
     secret = {v.id for v in rows(session, Visit, *planned_unannounced)}
     return [c for c in candidates if c.visit_id not in secret]
 
@@ -208,7 +313,7 @@ def _mine(session: Session, principal: Principal, ids: list[uuid.UUID], candidat
         )
     ).all()
     my_visits = {visit_id for visit_id, _, _ in rows}
-    my_providers = {provider_id for _, provider_id, status in rows if status != "cancelled"}
+    my_providers = {provider_id for _, provider_id, status in rows if status != VisitStatus.CANCELLED}
 
     def is_mine(c: _Due) -> bool:
         if c.visit_id is not None:
@@ -230,7 +335,7 @@ def visit_evidence(session: Session, visit: Visit) -> schema.VisitEvidence:
         return column < before if before else true()
 
     pid, read = visit.provider_id, partial(rows, session)
-    completed = (Visit.status == "completed", Visit.held_on.is_not(None))
+    completed = (Visit.status == VisitStatus.COMPLETED, Visit.held_on.is_not(None))
     visits = read(
         Visit, Visit.provider_id == pid, Visit.id != visit.id, *completed, earlier(Visit.held_on), newest=Visit.held_on
     )
@@ -245,6 +350,9 @@ def visit_evidence(session: Session, visit: Visit) -> schema.VisitEvidence:
     episodes = read(episode, episode.provider_id == pid, earlier(episode.started_on), newest=episode.started_on)
     plans_before = ActionPlan.created_at < datetime.combine(before, time.min, DANISH_TIME) if before else true()
     plans = read(ActionPlan, ActionPlan.provider_id == pid, plans_before, newest=ActionPlan.created_at)
+    # Every published version, a corrected one included: what the provider's website showed before the visit.
+    published = (Report.provider_id == pid, Report.status.in_(_PUBLISHED), Report.published_on.is_not(None))
+    reports = read(Report, *published, earlier(Report.published_on), newest=Report.published_on)
     return schema.VisitEvidence(
         visit_id=visit.id,
         provider_id=pid,
@@ -259,7 +367,7 @@ def visit_evidence(session: Session, visit: Visit) -> schema.VisitEvidence:
         concern_notices=_shaped(schema.EvidenceConcernNotice, notices),
         intensified_supervision=_shaped(schema.EvidenceIntensified, episodes),
         action_plans=_shaped(schema.EvidenceActionPlan, plans),
-        reports=[],  # reports arrive with the reports feature
+        reports=_shaped(schema.EvidenceReport, reports),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from sqlalchemy import String, cast, func, or_
 from sqlmodel import Session, select
@@ -12,7 +13,7 @@ from api.principal import Principal
 from api.schemas.provider import Closing, ProviderCreate, ProviderUpdate, Status, UnitCreate, UnitUpdate
 from api.services.common import apply_changes, column_values, refuse_nulls
 from api.tables import Provider, Unit
-from domain.errors import DomainError, ErrorCode, Violation
+from domain.errors import DomainError, ErrorCode, Violation, invalid
 from domain.privacy import refuse_personal_data
 from domain.providers import AgeGroup, ProviderKind
 
@@ -60,7 +61,15 @@ def list_providers(
     return paginate(session, statement, PROVIDER_ORDER, cursor, limit)
 
 
-def create_provider(session: Session, principal: Principal, data: ProviderCreate) -> Provider:
+def _refuse_future_cycle_start(values: dict, today: date) -> None:
+    # A cycle that has not begun has nothing to count from; before registration is fine (supervision came first).
+    start = values.get("cycle_start")
+    if start is not None and start > today:
+        raise invalid("body.cycle_start", "A cycle cannot start after today; set the day once it has come.")
+
+
+def create_provider(session: Session, principal: Principal, data: ProviderCreate, today: date) -> Provider:
+    _refuse_future_cycle_start(data.model_dump(), today)
     _refuse_duplicate_number(session, principal.municipality_id, data.dagtilbudsnummer, None)
     provider = Provider(**column_values(data), municipality_id=principal.municipality_id)
     session.add(provider)
@@ -68,8 +77,9 @@ def create_provider(session: Session, principal: Principal, data: ProviderCreate
     return provider
 
 
-def update_provider(session: Session, provider: Provider, data: ProviderUpdate) -> Provider:
+def update_provider(session: Session, provider: Provider, data: ProviderUpdate, today: date) -> Provider:
     values = column_values(data, only_set=True)
+    _refuse_future_cycle_start(values, today)
     refuse_nulls(
         values, ("name", "kind", "age_groups", "dagtilbudsnummer", "street", "postal_code", "city", "has_parent_board")
     )

@@ -25,6 +25,7 @@ from api.tables import (
 )
 from domain.escalation import EscalationState
 from domain.policy import ConcernLevel
+from domain.states import VisitStatus
 
 K = schema.TimelineKind
 _RANK = {kind: i for i, kind in enumerate(schema.TimelineKind)}  # declared in the order things happen within a day
@@ -54,11 +55,11 @@ def _status_reached(session: Session, provider: Provider, entity_type: str, ids:
 def _visit_events(v: Visit, reached: Reached) -> Happened:
     kind = f"{v.kind.capitalize()} visit"
     happened: Happened = [(danish_day(v.created_at), K.VISIT_PLANNED, f"{kind} planned for {v.planned_on}")]
-    if v.status == "completed":
+    if v.status == VisitStatus.COMPLETED:
         happened.append((v.held_on, K.VISIT_COMPLETED, f"{kind} held"))
-    if v.status == "cancelled":
+    if v.status == VisitStatus.CANCELLED:
         # When it was cancelled is in the audit trail; a row without history falls back on its last change.
-        on = reached.get((str(v.id), "cancelled"), danish_day(v.updated_at))
+        on = reached.get((str(v.id), VisitStatus.CANCELLED.value), danish_day(v.updated_at))
         reason = f": {v.cancelled_reason}" if v.cancelled_reason else ""
         happened.append((on, K.VISIT_CANCELLED, f"{kind} cancelled{reason}"))
     return happened
@@ -115,7 +116,7 @@ def provider_timeline(session: Session, provider: Provider, limit: int) -> schem
     pid, read = provider.id, partial(rows, session)
     visits, plans = read(Visit, Visit.provider_id == pid), read(ActionPlan, ActionPlan.provider_id == pid)
     notices = read(ConcernNotice, ConcernNotice.provider_id == pid)
-    cancelled = _status_reached(session, provider, "visit", [v.id for v in visits if v.status == "cancelled"])
+    cancelled = _status_reached(session, provider, "visit", [v.id for v in visits if v.status == VisitStatus.CANCELLED])
     boards = read(ParentBoardNotice, ParentBoardNotice.provider_id == pid, newest=ParentBoardNotice.informed_on)
     opened = {b.action_plan_id: b.informed_on for b in boards if b.action_plan_id}  # newest first: the earliest wins
     triaged = _status_reached(session, provider, "concern_notice", [n.id for n in notices if n.status != "received"])

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pytest
 from sqlmodel import Session
 
 import api.clock
-from api.tables import Provider, Report, Unit
+from api.tables import PolicyVersion, Provider, Report, Unit
 from domain.access import Role
+from domain.policy import KOLDING_DEFAULT
 from domain.providers import ProviderKind, UnitKind
 from tests.api.conftest import World
 from tests.support import factories
@@ -104,8 +105,8 @@ def test_every_required_report_is_listed_overdue_first_then_by_due_date(client, 
     response = client.get(TRACKER, headers=world.headers(Role.ADMIN))
 
     assert rows(response) == [
-        ("C-huset", "unit", "C Engen", "2022-01-01", True),
-        ("C-huset", "unit", "C Skoven", "2022-01-01", True),
+        ("C-huset", "unit", "C Engen", "2021-12-31", True),
+        ("C-huset", "unit", "C Skoven", "2021-12-31", True),
         ("A-huset", "provider", None, "2026-03-01", True),
         ("Dagplejen Fjord", "combined", None, "2027-01-15", False),
         ("C-huset", "unit", "C Bakken", "2027-02-01", False),
@@ -121,6 +122,8 @@ def test_a_provider_whose_last_report_is_older_than_two_years_is_overdue(client,
     assert row["last_report"] == {
         "report_id": str(scene.old_report.id),
         "published_on": "2024-03-01",
+        "first_published_on": "2024-03-01",
+        "report_version": 1,
         "band_label": "tilstrækkelig",
         "concern_label": "ingen bekymring",
     }
@@ -160,7 +163,7 @@ def test_an_institution_with_three_units_needs_three_unit_reports(client, world:
     published = row_of(response, scene.institution, scene.units[0])
     assert published["last_report"]["report_id"] == str(scene.unit_report.id)
     never = row_of(response, scene.institution, scene.units[1])
-    assert (never["last_report"], never["due_from"], never["days_overdue"]) == (None, "registration", 1626)
+    assert (never["last_report"], never["due_from"], never["days_overdue"]) == (None, "registration", 1627)
 
 
 def test_a_unit_registered_later_is_due_a_cycle_after_its_own_registration(client, db: Session, world: World):
@@ -170,18 +173,77 @@ def test_a_unit_registered_later_is_due_a_cycle_after_its_own_registration(clien
 
     response = client.get(TRACKER, headers=world.headers(Role.ADMIN), params={"provider_id": str(house.id)})
     assert rows(response) == [
-        ("D-huset", "unit", "D Gammel", "2022-01-01", True),
-        ("D-huset", "unit", "D Ny", "2028-05-01", False),
+        ("D-huset", "unit", "D Gammel", "2021-12-31", True),
+        ("D-huset", "unit", "D Ny", "2028-04-30", False),
     ]
     assert row_of(response, house, new)["due_from"] == "registration"
 
 
-def test_a_published_correction_is_the_last_report(client, db: Session, world: World, scene: Scene):
+def test_a_correction_keeps_the_day_its_first_version_was_published(client, db: Session, world: World, scene: Scene):
     correction = data.superseded_by(db, scene.old_report, world.users[Role.SUPERVISOR], scene.old, date(2026, 6, 1))
 
     row = row_of(client.get(TRACKER, headers=world.headers(Role.ADMIN)), scene.old)
     assert row["last_report"]["report_id"] == str(correction.id)
-    assert (row["next_due"], row["overdue"]) == ("2028-06-01", False)
+    assert row["last_report"]["published_on"] == "2026-06-01"
+    assert (row["last_report"]["first_published_on"], row["last_report"]["report_version"]) == ("2024-03-01", 2)
+    # Correcting the report does not reset the two-year clock: still due two years after 1 March 2024.
+    assert (row["next_due"], row["overdue"], row["due_from"]) == ("2026-03-01", True, "last_report")
+
+
+def test_a_private_pasningsordning_is_never_overdue_by_law_and_a_late_puljeordning_is(
+    client, db: Session, world: World
+):
+    supervisor = world.users[Role.SUPERVISOR]
+    provider(db, world, "Privat pasning Ternen", kind=ProviderKind.PRIVATE_CHILDMINDING)
+    special = provider(db, world, "Specialgruppen Delfinen", kind=ProviderKind.SPECIAL_DAYCARE)
+    data.report(db, special, supervisor, published_on=date(2021, 3, 1))
+    pool = provider(db, world, "Puljeordningen Skovly", kind=ProviderKind.PULJEORDNING)
+    data.report(db, pool, supervisor, published_on=date(2024, 3, 1))
+    admin = world.headers(Role.ADMIN)
+
+    response = client.get(TRACKER, headers=admin)
+    shown = {r["provider_name"]: r for r in response.json()["items"]}
+    for name in ("Privat pasning Ternen", "Specialgruppen Delfinen"):
+        row = shown[name]  # shown, followed by the policy, with no duty and no due date under Kolding's default
+        assert (row["ground"], row["next_due"], row["status"]) == ("none", None, None)
+        assert (row["overdue"], row["overdue_by_law"], row["due_from"]) == (False, False, None)
+    assert shown["Specialgruppen Delfinen"]["last_report"]["published_on"] == "2021-03-01"
+    late = shown["Puljeordningen Skovly"]
+    assert (late["ground"], late["ground_label"], late["provider_kind_label"]) == (
+        "law",
+        "lovkrav (dagtilbudsloven §5)",
+        "puljeordning",
+    )
+    assert (late["next_due"], late["status"], late["overdue"], late["overdue_by_law"]) == (
+        "2026-03-01",
+        "overdue",
+        True,
+        True,
+    )
+    overdue = client.get(TRACKER, headers=admin, params={"overdue_only": "true"}).json()["items"]
+    assert "Puljeordningen Skovly" in {r["provider_name"] for r in overdue}
+    assert not {"Privat pasning Ternen", "Specialgruppen Delfinen"} & {r["provider_name"] for r in overdue}
+
+
+def test_a_report_the_policy_asks_of_a_private_pasningsordning_is_due_on_the_policys_ground_never_by_law(
+    client, db: Session, world: World
+):
+    private = provider(db, world, "Privat pasning Ternen", kind=ProviderKind.PRIVATE_CHILDMINDING)
+    asking = replace(KOLDING_DEFAULT, policy_report_kinds=(ProviderKind.PRIVATE_CHILDMINDING,))
+    db.add(
+        PolicyVersion(
+            municipality_id=world.municipality.id,
+            number=1,
+            effective_from=date(2026, 1, 1),
+            document=asking.to_dict(),
+            created_by="Forvaltningen",
+        )
+    )
+    db.commit()
+
+    row = row_of(client.get(TRACKER, headers=world.headers(Role.ADMIN)), private)
+    assert (row["ground"], row["ground_label"], row["next_due"]) == ("policy", "kommunens tilsynspolitik", "2021-12-31")
+    assert (row["overdue"], row["overdue_by_law"], row["status"]) == (True, False, "overdue")
 
 
 def test_closed_providers_and_other_municipalities_are_not_listed(client, db: Session, world: World, scene: Scene):
@@ -240,6 +302,7 @@ def test_the_csv_is_the_same_list_with_danish_headers(client, world: World, scen
         "Seneste offentliggjorte rapport",
         "Vurdering",
         "Bekymringsniveau",
+        "Pligt",
         "Næste rapport senest",
         "Fristen regnes fra",
         "Overskredet",
@@ -255,6 +318,7 @@ def test_the_csv_is_the_same_list_with_danish_headers(client, world: World, scen
         "2024-03-01",
         "tilstrækkelig",
         "ingen bekymring",
+        "lovkrav (dagtilbudsloven §5)",
         "2026-03-01",
         "seneste rapport",
         "ja",

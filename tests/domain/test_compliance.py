@@ -11,19 +11,16 @@ import pytest
 from domain.assessment import assess
 from domain.compliance import (
     ConcernEpisode,
-    DueItem,
-    DueKind,
     Minimum,
     MinimumStatus,
     ProviderCycle,
     VisitFact,
     VisitKind,
     check_minimums,
-    due_dates,
     is_compliant,
-    required_report_scopes,
 )
-from domain.cycle import add_months, cycle_end, next_cycle_start
+from domain.cycle import DueStatus, ReportGround, add_months, cycle_end, next_cycle_start, required_report_scopes
+from domain.due import DueItem, DueKind, due_dates
 from domain.errors import DomainError
 from domain.escalation import ActionKind, EscalationState, decide
 from domain.policy import ConcernLevel, SupervisionPolicy
@@ -366,6 +363,9 @@ def test_the_report_of_a_visit_on_the_last_day_of_the_cycle_may_be_published_aft
 # --- due dates ------------------------------------------------------------------------------------------------
 
 
+UPCOMING = DueStatus.UPCOMING
+
+
 def due(cycle: ProviderCycle) -> dict[tuple[str, str], DueItem]:
     return {(d.what, d.scope): d for d in due_dates(cycle, POLICY)}
 
@@ -373,10 +373,10 @@ def due(cycle: ProviderCycle) -> dict[tuple[str, str], DueItem]:
 def test_when_this_cycle_is_done_the_next_visits_are_due_by_the_next_cycle_end():
     got = due(good_cycle(as_of=date(2025, 6, 1)))
     next_end = date(2027, 12, 31)
-    assert got["announced_visit", "provider"] == DueItem(DueKind.ANNOUNCED_VISIT, "provider", next_end, False)
+    assert got["announced_visit", "provider"] == DueItem(DueKind.ANNOUNCED_VISIT, "provider", next_end, UPCOMING)
     assert got["unannounced_visit", "provider"].due == next_end
     assert got["report_publication", "provider"] == DueItem(
-        DueKind.REPORT_PUBLICATION, "provider", date(2027, 3, 22), False
+        DueKind.REPORT_PUBLICATION, "provider", date(2027, 3, 22), UPCOMING, ReportGround.LAW
     )
 
 
@@ -413,7 +413,7 @@ def test_open_follow_up_dialogues_and_action_plans_are_due_items():
     cycle = with_concern(cycle, action_plan_approved_on=None)
     got = due(cycle)
     assert got["follow_up_dialogue", "v-unannounced"] == DueItem(
-        DueKind.FOLLOW_UP_DIALOGUE, "v-unannounced", FOLLOW_UP_DUE, True
+        DueKind.FOLLOW_UP_DIALOGUE, "v-unannounced", FOLLOW_UP_DUE, DueStatus.OVERDUE
     )
     assert got["action_plan", "provider"].due == date(2024, 4, 4)
     assert got["action_plan", "provider"].overdue

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from domain.errors import DomainError, ErrorCode
 from domain.policy import KOLDING_DEFAULT, Band, ConcernLevel, Deadlines, SupervisionPolicy
+from domain.providers import ProviderKind
 
 DEADLINE_NAMES = [f.name for f in fields(Deadlines)]
 RANK = {ConcernLevel.NONE: 0, ConcernLevel.CONCERN: 1, ConcernLevel.SERIOUS: 2}  # the order, stated here again
@@ -159,6 +160,8 @@ def valid_policies(draw, min_bands: int = 1):
     bands = [Band(key, draw(labels), bound, level) for key, (bound, level) in zip(band_keys, pairs, strict=True)]
     bands = draw(st.permutations(bands))  # the order the bands are listed in must not matter
     deadlines = Deadlines(**{name: draw(st.integers(min_value=1, max_value=3650)) for name in DEADLINE_NAMES})
+    deadlines = replace(deadlines, due_soon_days=draw(st.integers(min_value=1, max_value=366)))
+    outside_the_law = [k for k in ProviderKind if not k.has_legal_report_duty]
     return SupervisionPolicy(
         cycle_months=draw(st.integers(min_value=1, max_value=24)),
         announced_visits_per_cycle=draw(st.integers(min_value=1, max_value=5)),
@@ -169,6 +172,7 @@ def valid_policies(draw, min_bands: int = 1):
         observation_coverage_threshold=draw(
             st.one_of(st.just(1), st.floats(min_value=0, max_value=1, exclude_min=True))
         ),
+        policy_report_kinds=tuple(draw(st.lists(st.sampled_from(outside_the_law), unique=True))),
     )
 
 
@@ -402,3 +406,18 @@ def test_from_dict_validates_what_it_reads():
 
 def test_from_dict_fills_what_is_left_out_from_the_defaults():
     assert SupervisionPolicy.from_dict({"bands": KOLDING_DEFAULT.to_dict()["bands"]}) == KOLDING_DEFAULT
+
+
+def test_the_warning_window_is_thirty_days_by_default_and_at_most_a_year():
+    assert KOLDING_DEFAULT.deadlines.due_soon_days == 30
+    too_long = replace(KOLDING_DEFAULT, deadlines=replace(KOLDING_DEFAULT.deadlines, due_soon_days=367))
+    assert [p.location for p in too_long.problems()] == ["deadlines.due_soon_days"]
+
+
+def test_only_kinds_outside_the_legal_report_duty_can_be_asked_a_report_by_policy():
+    assert KOLDING_DEFAULT.policy_report_kinds == ()
+    asked = SupervisionPolicy.from_dict({**KOLDING_DEFAULT.to_dict(), "policy_report_kinds": ["private_childminding"]})
+    assert asked.policy_report_kinds == (ProviderKind.PRIVATE_CHILDMINDING,)
+    with pytest.raises(DomainError) as refused:
+        SupervisionPolicy.from_dict({**KOLDING_DEFAULT.to_dict(), "policy_report_kinds": ["puljeordning", "nope"]})
+    assert [v.location for v in refused.value.violations] == ["policy_report_kinds[0]", "policy_report_kinds[1]"]

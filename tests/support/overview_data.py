@@ -24,6 +24,7 @@ from api.tables import (
     ParentBoardNotice,
     Provider,
     Recommendation,
+    Report,
     RequiredAction,
     UserAccount,
     Visit,
@@ -41,11 +42,32 @@ def _saved(db: Session, row: Any) -> Any:
     return row
 
 
-def registered(db: Session, provider: Provider, on: date, name: str | None = None) -> Provider:
-    """Back-date when the provider was registered (the start of its first supervision cycle); optionally rename it."""
+def registered(
+    db: Session, provider: Provider, on: date, name: str | None = None, cycle_start: date | None = None
+) -> Provider:
+    """Back-date when the provider was registered, optionally rename it and set the start of its cycles."""
     provider.created_at = at(on)
     provider.name = name or provider.name
+    provider.cycle_start = cycle_start
     return _saved(db, provider)
+
+
+def report(db: Session, visit: Visit, *, status: str = "published", on: date, **kw: Any) -> Report:
+    """The report of `visit`: final on `on`, and published that day too unless its status is earlier."""
+    published = on if status in ("published", "superseded") else None
+    row = Report(
+        municipality_id=visit.municipality_id,
+        provider_id=visit.provider_id,
+        visit_id=visit.id,
+        status=status,
+        finalised_on=on if status != "draft" and status != "sent" else None,
+        published_on=published,
+        first_published_on=published,
+        summary="Et trygt læringsmiljø.",
+        created_at=at(on),
+        **kw,
+    )
+    return _saved(db, row)
 
 
 def instrument(db: Session, municipality: Municipality) -> InstrumentVersion:

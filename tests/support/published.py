@@ -165,6 +165,7 @@ def superseded_by(db: Session, old: Report, supervisor: UserAccount, provider: P
         replaces=old,
         correction_note="Rettet: temaet Sprog var angivet med en forkert procent.",
         summary="Rettet vurdering: et trygt og legende læringsmiljø.",
+        row={"first_published_on": old.first_published_on or old.published_on},  # the workflow keeps the first day
     )
     old.status = "superseded"
     _saved(db, old)
