@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from domain.instruments import shown_percent
 from domain.reports import BandStep, ReportContent
 
 _MONTHS = (
@@ -32,8 +33,8 @@ def percent_text(value: float | None) -> str:
     """A percent with a Danish decimal comma and at most one decimal: "57,9 %", "66 %"; "ikke scoret" for None."""
     if value is None:
         return "ikke scoret"
-    rounded = round(value, 1)
-    number = f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.1f}".replace(".", ",")
+    shown = shown_percent(value)  # truncated, never rounded across a band boundary
+    number = f"{shown:.0f}" if shown == int(shown) else f"{shown:.1f}".replace(".", ",")
     return f"{number}\u00a0%"  # a no-break space keeps "57,9 %" on one line
 
 

@@ -10,7 +10,6 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, computed_field
 
 from api.schemas.common import InputModel, Name, ReadModel
-from domain.states import STILL_TO_DO as STILL_TO_DO  # re-exported for services until they import from domain
 from domain.states import RecommendationStatus
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]

@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from api.pagination import Page, SortKey, paginate
-from api.schemas.visit import Completion, VisitStatus
+from api.schemas.visit import Completion
 from api.services.escalation import AppliedEscalation, apply_escalation
 from api.services.instruments import domain_instrument
 from api.services.policy import policy_in_force
@@ -31,6 +31,7 @@ from domain.instruments import Instrument, PartScore, ScoreResult
 from domain.instruments import pool as pool_scores
 from domain.policy import SupervisionPolicy
 from domain.privacy import refuse_personal_data
+from domain.states import VisitStatus
 
 PROVIDER_ASSESSMENT_ORDER = (
     SortKey(Assessment.assessed_on, descending=True),

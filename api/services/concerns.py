@@ -23,7 +23,6 @@ from api.schemas.concern import (
     ConcernNoticeCreate,
     ConcernNoticeRead,
     ConcernSource,
-    ConcernStatus,
     LinkVisit,
     Triage,
 )
@@ -32,9 +31,9 @@ from api.tables import ConcernNotice, Provider, Visit
 from domain.access import Permission
 from domain.errors import DomainError, ErrorCode, Violation, invalid
 from domain.impartiality import Act
+from domain.states import ConcernStatus, VisitStatus
 
 NEWEST_FIRST = (SortKey(ConcernNotice.received_on, descending=True), SortKey(ConcernNotice.id, descending=True))
-_PLANNED = "planned"
 _UNANNOUNCED = "unannounced"
 
 
@@ -93,7 +92,7 @@ def _status_filter(principal: Principal, status: ConcernStatus):  # type: ignore
     """Filter by the status the caller is shown, so a filter cannot reveal a planned visit either."""
     if not principal.role.is_provider_bound:
         return ConcernNotice.status == status
-    visit_still_planned = exists().where(Visit.id == ConcernNotice.visit_id, Visit.status == _PLANNED)
+    visit_still_planned = exists().where(Visit.id == ConcernNotice.visit_id, Visit.status == VisitStatus.PLANNED)
     if status is ConcernStatus.TRIAGED:
         return or_(
             ConcernNotice.status == ConcernStatus.TRIAGED,
@@ -117,7 +116,9 @@ def link_visit(session: Session, notice: ConcernNotice, data: LinkVisit) -> Conc
     """Link the unannounced visit planned because of the notice; a cancelled one may be replaced."""
     impartiality.require_impartial(session, Act.LINK_CONCERN_VISIT, notice.provider_id, begun_at=notice.created_at)
     current = session.get(Visit, notice.visit_id) if notice.visit_id else None
-    replaceable = notice.status == ConcernStatus.VISIT_PLANNED and current is not None and current.status == "cancelled"
+    replaceable = (
+        notice.status == ConcernStatus.VISIT_PLANNED and current is not None and current.status == VisitStatus.CANCELLED
+    )
     if notice.status not in (ConcernStatus.RECEIVED, ConcernStatus.TRIAGED) and not replaceable:
         raise _conflict(
             f"The notice is {notice.status}; a visit can be linked to a received or triaged notice, "
@@ -130,7 +131,7 @@ def link_visit(session: Session, notice: ConcernNotice, data: LinkVisit) -> Conc
         raise invalid("body.visit_id", "The visit is to another provider than the one the concern is about.")
     if visit.kind != _UNANNOUNCED:
         raise invalid("body.visit_id", f"A concern is followed up by an unannounced visit; this one is {visit.kind}.")
-    if visit.status == "cancelled":
+    if visit.status == VisitStatus.CANCELLED:
         raise invalid("body.visit_id", "The visit is cancelled.")
     notice.status, notice.visit_id = ConcernStatus.VISIT_PLANNED.value, visit.id
     session.flush()
@@ -141,7 +142,7 @@ def _planned_visits(session: Session, notices: list[ConcernNotice]) -> set[uuid.
     ids = {n.visit_id for n in notices if n.visit_id is not None}
     if not ids:
         return set()
-    return set(session.exec(select(Visit.id).where(Visit.id.in_(ids), Visit.status == _PLANNED)).all())  # type: ignore[union-attr]
+    return set(session.exec(select(Visit.id).where(Visit.id.in_(ids), Visit.status == VisitStatus.PLANNED)).all())  # type: ignore[union-attr]
 
 
 def as_reads(session: Session, principal: Principal, notices: list[ConcernNotice]) -> list[ConcernNoticeRead]:

@@ -26,8 +26,7 @@ from domain.escalation import (
 )
 from domain.escalation import RequiredAction as Required
 from domain.policy import ConcernLevel, SupervisionPolicy
-
-PLAN_COMPLETED = "completed"  # ActionPlan.status once the plan has been followed through
+from domain.states import PlanStatus
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ def latest_plan_completed(session: Session, episode: IntensifiedSupervision) -> 
         .where(ActionPlan.intensified_id == episode.id)
         .order_by(ActionPlan.created_at.desc(), ActionPlan.id.desc())
     ).first()
-    return latest is not None and latest.status == PLAN_COMPLETED
+    return latest is not None and latest.status == PlanStatus.COMPLETED
 
 
 def _follow_up_visits_done(session: Session, episode: IntensifiedSupervision, held_on: date) -> None:

@@ -11,12 +11,10 @@ from sqlmodel import Session, select
 from api.pagination import Page, SortKey, paginate
 from api.principal import Principal
 from api.schemas.follow_up import (
-    STILL_TO_DO,
     FollowUpDialogueWrite,
     ParentBoardNoticeCreate,
     RecommendationCreate,
     RecommendationRead,
-    RecommendationStatus,
     RecommendationUpdate,
 )
 from api.services.common import apply_changes
@@ -25,7 +23,7 @@ from domain.access import Permission
 from domain.cycle import VisitKind
 from domain.errors import DomainError, ErrorCode, Violation, invalid
 from domain.escalation import ActionKind
-from domain.states import VisitStatus
+from domain.states import STILL_TO_DO, RecommendationStatus, VisitStatus
 
 SOONEST_DUE = (SortKey(Recommendation.due_on), SortKey(Recommendation.id))
 # Who may change which field of a recommendation: the supervision writes it, the leader reports on it.

@@ -9,7 +9,6 @@ from sqlmodel import Session, select
 
 from api.pagination import Page, SortKey, paginate
 from api.principal import Principal
-from api.schemas.action_plan import PlanStatus
 from api.schemas.intensified import (
     ActionPlanRef,
     CauseUnit,
@@ -29,6 +28,7 @@ from domain.errors import DomainError, ErrorCode, Violation
 from domain.escalation import EscalationState
 from domain.intensified import end_intensified, next_intensified_visit_due
 from domain.policy import ConcernLevel
+from domain.states import PlanStatus, VisitStatus
 
 # The domain names the conditions; the one that is an input value is pointed at in the request body.
 _API_LOCATION = {"grounds": "body.grounds"}
@@ -64,7 +64,7 @@ def visits_since_start(session: Session, row: IntensifiedSupervision) -> list[Vi
     """Visits completed after the start day (the visit that started it does not count) and not after its end."""
     statement = select(Visit).where(
         Visit.provider_id == row.provider_id,
-        Visit.status == "completed",
+        Visit.status == VisitStatus.COMPLETED,
         Visit.held_on.is_not(None),
         Visit.held_on > row.started_on,
     )

@@ -43,10 +43,15 @@ from domain.escalation import ActionKind
 from domain.intensified import next_intensified_visit_due
 from domain.policy import SupervisionPolicy
 from domain.providers import ProviderKind
-from domain.states import PlanStatus, RecommendationStatus, RegisterStatus, ReportScope, ReportStatus, VisitStatus
+from domain.states import (
+    STILL_TO_DO,
+    UNAPPROVED_PLAN,
+    RegisterStatus,
+    ReportScope,
+    ReportStatus,
+    VisitStatus,
+)
 
-STILL_OPEN_RECOMMENDATION = (RecommendationStatus.OPEN, RecommendationStatus.IN_PROGRESS)
-UNAPPROVED_PLAN = (PlanStatus.DRAFT, PlanStatus.COMMENT)
 _DUE_KINDS = frozenset(k.value for k in schema.DueKind)
 _REPORT_LAW = "dagtilbudsloven §5b, stk. 2"  # written documentation with concrete follow-up
 _VISIT_LAW = Minimum.ANNOUNCED_AND_UNANNOUNCED_VISITS.legal_reference
@@ -148,7 +153,7 @@ def _missing_follow_ups(session: Session, ids: list[uuid.UUID], policy: Supervis
 
 
 def _open_recommendations(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
-    kind, still_open = schema.DueKind.RECOMMENDATION, Recommendation.status.in_(STILL_OPEN_RECOMMENDATION)
+    kind, still_open = schema.DueKind.RECOMMENDATION, Recommendation.status.in_(STILL_TO_DO)
     for r in rows(session, Recommendation, Recommendation.provider_id.in_(ids), still_open):
         text = f"Follow up the recommendation ({r.owner}): {r.text}"
         yield _Due(kind, r.provider_id, r.due_on, "recommendation", r.id, _REPORT_LAW, text, r.visit_id)

@@ -10,12 +10,13 @@ from sqlmodel import Session, select
 
 from api.pagination import Page, SortKey, paginate
 from api.principal import Principal
-from api.schemas.provider import Closing, ProviderCreate, ProviderUpdate, Status, UnitCreate, UnitUpdate
+from api.schemas.provider import Closing, ProviderCreate, ProviderUpdate, UnitCreate, UnitUpdate
 from api.services.common import apply_changes, column_values, refuse_nulls
 from api.tables import Provider, Unit
 from domain.errors import DomainError, ErrorCode, Violation, invalid
 from domain.privacy import refuse_personal_data
 from domain.providers import AgeGroup, ProviderKind
+from domain.states import RegisterStatus as Status
 
 PROVIDER_ORDER = (SortKey(Provider.name), SortKey(Provider.id))
 UNIT_ORDER = (SortKey(Unit.name), SortKey(Unit.id))

@@ -21,8 +21,8 @@ from api.tables import Municipality, Provider, Report, Unit
 from domain.errors import not_found
 from domain.privacy import find_personal_data
 from domain.reports import ReportContent, content_from_dict
+from domain.states import ReportScope, ReportStatus
 
-PUBLISHED = "published"
 _Correction = aliased(Report)
 
 
@@ -55,8 +55,8 @@ def provider_of(session: Session, municipality: Municipality, provider_id: uuid.
 def _current() -> list[Any]:
     # Published, and not replaced by a published correction. The workflow marks the old version `superseded`
     # when it publishes a correction; the second condition keeps the public side right even if it did not.
-    replaced = exists().where(_Correction.replaces_id == Report.id, _Correction.status == PUBLISHED)
-    return [Report.status == PUBLISHED, Report.published_on.is_not(None), ~replaced]
+    replaced = exists().where(_Correction.replaces_id == Report.id, _Correction.status == ReportStatus.PUBLISHED)
+    return [Report.status == ReportStatus.PUBLISHED, Report.published_on.is_not(None), ~replaced]
 
 
 def list_published(
@@ -108,7 +108,7 @@ def _lookup(session: Session, table: Any, ids: set[uuid.UUID], value: Any) -> di
 
 
 def _unit_name(report: Report, content: ReportContent, units: dict[uuid.UUID, str]) -> str | None:
-    if report.scope != "unit":
+    if report.scope != ReportScope.UNIT:
         return None
     # The name the report was published with, as frozen; the register's current name only if the content lacks it.
     return content.unit_names[0] if len(content.unit_names) == 1 else units.get(report.unit_id)

@@ -38,9 +38,7 @@ from domain.policy import KOLDING_DEFAULT, SupervisionPolicy
 from domain.providers import ProviderKind, UnitKind
 from domain.report_scopes import ActionLine, consequences
 from domain.reports import BandStep, FollowUpLine, RecommendationLine, ReportContent
-
-PROVIDER, UNIT, COMBINED = "provider", "unit", "combined"
-PUBLISHED = "published"
+from domain.states import ReportScope, ReportStatus, VisitStatus
 
 
 def danish_date(day: date) -> str:
@@ -68,9 +66,9 @@ def provider_assessment(session: Session, visit: Visit) -> Assessment | None:
 
 
 def scope_label(provider: Provider, scope: str, unit: Unit | None) -> str:
-    if scope == UNIT and unit is not None:
+    if scope == ReportScope.UNIT and unit is not None:
         return f"{_unit_kind_label(unit)} {unit.name}"
-    if scope == COMBINED or provider.kind == ProviderKind.MUNICIPAL_CHILDMINDING:
+    if scope == ReportScope.COMBINED or provider.kind == ProviderKind.MUNICIPAL_CHILDMINDING:
         return "samlet rapport for dagplejen"
     return "hele dagtilbuddet"
 
@@ -103,7 +101,11 @@ def _earlier_published_report(session: Session, visit: Visit) -> Report | None:
     candidates = session.exec(
         select(Report, Visit)
         .join(Visit, Report.visit_id == Visit.id)  # type: ignore[arg-type]
-        .where(Report.provider_id == visit.provider_id, Report.status == PUBLISHED, Report.visit_id != visit.id)
+        .where(
+            Report.provider_id == visit.provider_id,
+            Report.status == ReportStatus.PUBLISHED,
+            Report.visit_id != visit.id,
+        )
     ).all()
     earlier = [r for r, v in candidates if v.held_on is not None and visit.held_on and v.held_on < visit.held_on]
     return max(earlier, key=lambda r: (r.published_on or date.min, r.created_at), default=None)
@@ -171,7 +173,7 @@ def assemble(
     `report`, when given, adds what lives on the report itself: the summary, the leader's comment, and for a
     correction what it replaces.
     """
-    if visit.status != "completed" or visit.held_on is None:
+    if visit.status != VisitStatus.COMPLETED or visit.held_on is None:
         raise DomainError(ErrorCode.CONFLICT, f"The visit is {visit.status}; a report documents a completed visit.")
     provider = session.get(Provider, visit.provider_id)
     municipality = session.get(Municipality, visit.municipality_id)
@@ -179,10 +181,10 @@ def assemble(
     if provider is None or municipality is None or current is None:
         raise DomainError(ErrorCode.CONFLICT, "The visit has no assessment; complete it before reporting on it.")
     policy = policy_of_visit(session, visit)
-    unit = session.get(Unit, unit_id) if scope == UNIT and unit_id else None
+    unit = session.get(Unit, unit_id) if scope == ReportScope.UNIT and unit_id else None
     if unit is not None:
         own = of_unit(session, visit, unit)
-    elif scope == COMBINED:
+    elif scope == ReportScope.COMBINED:
         own = of_dagpleje(session, visit, provider, current, policy)
     else:
         own = of_provider(session, visit, current)

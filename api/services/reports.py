@@ -20,8 +20,6 @@ from api.schemas.report import (
     LeaderComment,
     Publication,
     ReportCreate,
-    ReportScope,
-    ReportStatus,
     ReportUpdate,
 )
 from api.services import impartiality
@@ -33,10 +31,10 @@ from domain.errors import DomainError, ErrorCode, Violation, invalid, not_found
 from domain.privacy import refuse_personal_data
 from domain.providers import ProviderKind, UnitKind
 from domain.reports import ReportContent, content_from_dict, content_to_dict
+from domain.states import ReportScope, ReportStatus, VisitStatus
 
 REPORT_ORDER = (SortKey(Report.created_at, descending=True), SortKey(Report.id, descending=True))
 FROZEN = (ReportStatus.FINAL, ReportStatus.PUBLISHED, ReportStatus.SUPERSEDED)
-_COMPLETED = "completed"
 
 
 def _conflict(message: str) -> DomainError:
@@ -137,7 +135,7 @@ def _check_scope(session: Session, visit: Visit, data: ReportCreate) -> None:
 
 def create_report(session: Session, visit: Visit, data: ReportCreate) -> Report:
     """A draft on a completed visit; one open report per visit, scope and unit."""
-    if visit.status != _COMPLETED:
+    if visit.status != VisitStatus.COMPLETED:
         raise _conflict(f"The visit is {visit.status}; a report is written on a completed visit.")
     _check_scope(session, visit, data)
     if _open_reports(session, visit, data.scope, data.unit_id):

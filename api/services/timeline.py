@@ -24,8 +24,9 @@ from api.tables import (
     Visit,
 )
 from domain.escalation import EscalationState
+from domain.instruments import shown_percent_text
 from domain.policy import ConcernLevel
-from domain.states import VisitStatus
+from domain.states import ConcernStatus, VisitStatus
 
 K = schema.TimelineKind
 _RANK = {kind: i for i, kind in enumerate(schema.TimelineKind)}  # declared in the order things happen within a day
@@ -67,7 +68,11 @@ def _visit_events(v: Visit, reached: Reached) -> Happened:
 
 def _assessment_events(a: Assessment, units: dict[uuid.UUID, str]) -> Happened:
     what = f"Assessment of {units.get(a.unit_id, 'a unit')}" if a.unit_id else "Assessment"
-    score = f"{a.percent:.1f} % ({a.band_label})" if a.percent is not None else "too little observed for a percent"
+    score = (
+        f"{shown_percent_text(a.percent)} % ({a.band_label})"
+        if a.percent is not None
+        else "too little observed for a percent"
+    )
     concern = ConcernLevel(a.concern).label_da if a.concern in set(ConcernLevel) else a.concern
     return [(a.assessed_on, K.ASSESSMENT_MADE, f"{what}: {score}, {concern}")]
 
@@ -93,7 +98,7 @@ def _plan_events(p: ActionPlan, opened: date | None) -> Happened:
 
 def _notice_events(n: ConcernNotice, reached: Reached) -> Happened:
     happened: Happened = [(n.received_on, K.CONCERN_RECEIVED, f"Concern notice received ({n.source})")]
-    if n.status != "received":
+    if n.status != ConcernStatus.RECEIVED:
         days = [day for (i, status), day in reached.items() if i == str(n.id) and status in _TRIAGED]
         happened.append(
             (min(days, default=danish_day(n.updated_at)), K.CONCERN_TRIAGED, f"Concern notice triaged: {n.status}")
@@ -119,7 +124,9 @@ def provider_timeline(session: Session, provider: Provider, limit: int) -> schem
     cancelled = _status_reached(session, provider, "visit", [v.id for v in visits if v.status == VisitStatus.CANCELLED])
     boards = read(ParentBoardNotice, ParentBoardNotice.provider_id == pid, newest=ParentBoardNotice.informed_on)
     opened = {b.action_plan_id: b.informed_on for b in boards if b.action_plan_id}  # newest first: the earliest wins
-    triaged = _status_reached(session, provider, "concern_notice", [n.id for n in notices if n.status != "received"])
+    triaged = _status_reached(
+        session, provider, "concern_notice", [n.id for n in notices if n.status != ConcernStatus.RECEIVED]
+    )
     units = {u.id: u.name for u in read(Unit, Unit.provider_id == pid)}
     dialogues = session.exec(
         select(FollowUpDialogue).join(Visit, Visit.id == FollowUpDialogue.visit_id).where(Visit.provider_id == pid)

@@ -12,8 +12,7 @@ from sqlmodel import Session, select
 
 from api.pagination import Page, SortKey, paginate
 from api.principal import Principal
-from api.schemas.provider import Status
-from api.schemas.visit import Cancellation, Dialogue, ObservationCreate, VisitCreate, VisitStatus, VisitUpdate
+from api.schemas.visit import Cancellation, Dialogue, ObservationCreate, VisitCreate, VisitUpdate
 from api.services import impartiality
 from api.services.common import refuse_nulls
 from api.services.instruments import domain_instrument
@@ -23,6 +22,7 @@ from domain.cycle import VisitKind
 from domain.errors import DomainError, ErrorCode, Violation, invalid, not_found
 from domain.impartiality import Act
 from domain.instruments import score
+from domain.states import RegisterStatus, VisitStatus
 
 VISIT_ORDER = (SortKey(Visit.planned_on), SortKey(Visit.id))
 SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
@@ -60,7 +60,7 @@ def _active_provider(session: Session, principal: Principal, provider_id: uuid.U
     provider = session.get(Provider, provider_id)
     if provider is None or provider.municipality_id != principal.municipality_id:
         raise invalid("body.provider_id", "No provider with that id in your municipality.")
-    if provider.status != Status.ACTIVE:
+    if provider.status != RegisterStatus.ACTIVE:
         raise DomainError(ErrorCode.CONFLICT, f"{provider.name} is closed; a closed provider is not visited.")
     return provider
 
@@ -71,7 +71,7 @@ def _unit_ids(session: Session, provider: Provider, unit_ids: list[uuid.UUID]) -
         unit = session.get(Unit, unit_id)
         if unit is None or unit.provider_id != provider.id:
             problems.add(f"body.unit_ids.{i}", f"Not a unit of {provider.name}.")
-        elif unit.status != Status.ACTIVE:
+        elif unit.status != RegisterStatus.ACTIVE:
             problems.add(f"body.unit_ids.{i}", f"The unit {unit.name} is closed.")
     problems.raise_any()
     return [str(u) for u in dict.fromkeys(unit_ids)]
