@@ -44,7 +44,9 @@ from api.tables import ActionPlan, Provider, Unit, UserAccount, Visit
 from domain.access import Permission, Role, permissions_of
 from domain.cycle import VisitKind
 from domain.errors import DomainError, ErrorCode
-from domain.providers import UnitKind
+from domain.providers import ProviderKind, UnitKind
+
+DAGPLEJERE_PER_VISIT = 4  # how many dagplejere one demo visit to the dagpleje observes
 
 ANNOUNCED, UNANNOUNCED, INTENSIFIED = VisitKind.ANNOUNCED, VisitKind.UNANNOUNCED, VisitKind.INTENSIFIED
 SOLSIKKEN, SKOVLY, FYRTAARNET = "Børnehuset Solsikken", "Børnehaven Skovly", "Børnehuset Fyrtårnet"
@@ -197,12 +199,20 @@ class _Loader:
             for k, item in enumerate(self.items)
         }
 
-    def departments(self, provider: Provider) -> list[Unit]:
-        """Departments observed one by one (a handful at most; the dagpleje is observed as one)."""
-        units = self.session.exec(
-            select(Unit).where(Unit.provider_id == provider.id, Unit.kind == UnitKind.DEPARTMENT).order_by(Unit.name)
-        ).all()
-        return list(units) if len(units) <= 3 else []
+    def observed_units(self, provider: Provider) -> list[Unit]:
+        """The units observed one by one: an institution's departments (a handful at most, else the institution as
+        one), and in the dagpleje four dagplejere a visit, in turn, so its combined report has dagplejere to count."""
+        childminding = ProviderKind(provider.kind).is_childminding
+        kind = UnitKind.CHILDMINDER if childminding else UnitKind.DEPARTMENT
+        units = list(
+            self.session.exec(
+                select(Unit).where(Unit.provider_id == provider.id, Unit.kind == kind).order_by(Unit.name)
+            )
+        )
+        if childminding and units:
+            first = (self.count * DAGPLEJERE_PER_VISIT) % len(units)
+            return (units[first:] + units[:first])[:DAGPLEJERE_PER_VISIT]
+        return units if len(units) <= 3 else []
 
     def plan(self, name: str, kind: VisitKind, on: date, supervisor: int, *, scored: bool = True) -> Visit:
         provider = self.providers[name]
@@ -211,7 +221,7 @@ class _Loader:
             provider_id=provider.id,
             kind=kind,
             planned_on=on,
-            unit_ids=[u.id for u in self.departments(provider)] if scored else [],
+            unit_ids=[u.id for u in self.observed_units(provider)] if scored else [],
             supervisor_id=uuid.UUID(principal.subject),
             instrument_id=self.instrument.id if scored else None,
             notes=f"Forberedelse: tidligere rapporter og data for {provider.name} er gennemgået.",

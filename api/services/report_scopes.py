@@ -179,8 +179,17 @@ def of_unit(session: Session, visit: Visit, unit: Unit) -> ScopeView:
 def of_dagpleje(
     session: Session, visit: Visit, provider: Provider, current: Assessment, policy: SupervisionPolicy
 ) -> ScopeView:
-    """The dagpleje as a whole over the cycle: its dagplejere counted per band and concern level, never named."""
+    """The dagpleje as a whole over the cycle: its dagplejere counted per band and concern level, never named.
+
+    A dagpleje observed as one (no dagplejer assessed on their own in the period) has nothing to count: its report
+    then rests on the visit's own assessment of the dagpleje, like a provider report without its units.
+    """
     start, results = _dagplejere_results(session, visit, provider, policy)
+    if not results:
+        areas, themes = score_lines(session, visit, current.parts or {})
+        concern = ConcernLevel(current.concern)
+        earlier = _earlier(session, visit, current)
+        return ScopeView(current.percent, current.band_label, concern, current.justification, areas, themes, earlier)
     combined = combine(results, policy, at_least=ConcernLevel(current.concern))
     raised = current.justification if ConcernLevel(current.concern) is combined.concern else None
     return ScopeView(

@@ -98,6 +98,25 @@ def test_the_dagpleje_gets_one_combined_report_and_no_report_per_dagplejer(clien
     assert content["unit_names"] == [] and content["unit_results"] == []
 
 
+def test_a_dagpleje_observed_as_a_whole_gets_a_combined_report_on_the_visits_own_result(
+    client, db: Session, world: World
+):
+    supervisor = world.headers(Role.SUPERVISOR)
+    dagpleje = factories.provider(db, world.municipality, kind=ProviderKind.MUNICIPAL_CHILDMINDING, age_groups=["0-2"])
+    factories.unit(db, dagpleje, name="Dagplejer Anne", kind=UnitKind.CHILDMINDER)
+    visit = r.completed_visit(client, db, world, provider=dagpleje, percent=75)  # no dagplejer observed on their own
+
+    content = r.draft(client, supervisor, visit["id"], scope="combined")["content"]
+
+    # Not "ikke vurderet" and "0 dagplejere": the report rests on the dagpleje's own assessment at the visit.
+    assert (content["percent"], content["band_label_da"], content["concern_label_da"]) == (
+        75.0,
+        "god",
+        "ingen bekymring",
+    )
+    assert content["band_counts"] == [] and content["concern_counts"] == [] and content["period_from"] is None
+
+
 # What a report says
 
 
