@@ -385,6 +385,12 @@ def test_a_units_report_leads_with_the_units_own_result_and_what_its_concern_mea
     visit = visit_with_unit_scores(client, db, world, [(poor, 25), (good, 85)])
     whole = r.draft(client, supervisor, visit["id"])["content"]
     assert (whole["percent"], whole["band_label_da"]) == (55, "tilstrækkelig")  # the pooled provider
+    # The unit's ringe escalates the provider: intensified supervision with an action plan, naming the unit.
+    episodes = client.get(
+        f"{r.V1}/intensified-supervision", params={"provider_id": str(world.provider.id)}, headers=supervisor
+    )
+    (episode,) = episodes.json()["items"]
+    assert episode["state"] == "intensified_with_action_plan" and episode["cause_unit_ids"] == [str(poor.id)]
 
     report = r.draft(client, supervisor, visit["id"], scope="unit", unit_id=str(poor.id))
     content = report["content"]
