@@ -3,10 +3,8 @@
 All three only read. Each gathers rows from several aggregates of one provider (or of the caller's providers),
 so they live together here rather than in the services that write those rows.
 
-Each item of `/due` cites the law in force on the day of the act it follows from (the visit, the concern, the plan
-made), as the act's own documents do; a recurring duty of the cycle (its visits, the report at least every second
-year) cites the law in force on its due date, the day by which it must be met. A required action keeps the
-reference its decision stored, which is the law of the day of the assessment.
+A `/due` item cites the law in force on the day of the act it follows from (a visit, a concern, a plan); a recurring
+duty of the cycle (its visits, the biennial report) cites its due date; a required action keeps its decision's.
 """
 
 from __future__ import annotations
@@ -28,7 +26,7 @@ from api.principal import Principal
 from api.schemas import overview as schema
 from api.services.cycles import ProviderDates, provider_dates
 from api.services.policy import policy_in_force
-from api.services.reading import as_uuid, rows
+from api.services.reading import as_uuid, danish_day, held_on_days, rows
 from api.tables import (
     ActionPlan,
     Assessment,
@@ -65,20 +63,11 @@ _PUBLISHED = (ReportStatus.PUBLISHED, ReportStatus.SUPERSEDED)
 
 
 def _law(day: date, minimum: Minimum) -> str:
-    """The paragraphs `minimum` rests on in the law in force on `day`."""
     return law_in_force(day).cite_minimum(minimum)
 
 
-def _documentation(day: date) -> str:
-    """Written documentation with concrete follow-up, in the law in force on `day`."""
+def _documentation(day: date) -> str:  # written documentation with concrete follow-up
     return law_in_force(day).cite(Duty.WRITTEN_DOCUMENTATION)
-
-
-def _held_on(session: Session, visit_ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, date]:
-    """The day each visit was held (the act a recommendation or a report follows from), in one query."""
-    wanted = [i for i in set(visit_ids) if i is not None]
-    found = session.exec(select(Visit.id, Visit.held_on).where(Visit.id.in_(wanted))).all() if wanted else []
-    return {visit_id: held for visit_id, held in found if held is not None}
 
 
 # --- what is due ----------------------------------------------------------------------------------------------
@@ -174,7 +163,7 @@ def _missing_follow_ups(session: Session, ids: list[uuid.UUID], policy: Supervis
 def _open_recommendations(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
     kind, still_open = schema.DueKind.RECOMMENDATION, Recommendation.status.in_(STILL_TO_DO)
     found = rows(session, Recommendation, Recommendation.provider_id.in_(ids), still_open)
-    held = _held_on(session, (r.visit_id for r in found))
+    held = held_on_days(session, (r.visit_id for r in found))
     for r in found:
         text = f"Follow up the recommendation ({r.owner}): {r.text}"
         law = _documentation(held.get(r.visit_id, r.due_on))
@@ -193,7 +182,7 @@ def _unapproved_plans(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
         if p.intensified_id in required:
             continue
         text = f"Get the action plan (now `{p.status}`) written with the leader and approved."
-        law = _law(p.created_at.astimezone(DANISH_TIME).date(), Minimum.ACTION_PLAN_ON_SERIOUS_CONCERN)
+        law = _law(danish_day(p.created_at), Minimum.ACTION_PLAN_ON_SERIOUS_CONCERN)
         yield _Due(kind, p.provider_id, p.due_on, "action_plan", p.id, law, text, None, p.supervisor_id)
 
 
@@ -268,7 +257,7 @@ def _comment_windows(session: Session, ids: list[uuid.UUID], today: date) -> Ite
     # The leader's window to comment on a draft report (`leader_comment_days`): shown while it is open. It is an
     # opportunity, not a duty, so a closed window is not overdue; the report's own deadlines take over.
     sent = rows(session, Report, Report.provider_id.in_(ids), Report.status == ReportStatus.SENT)
-    held = _held_on(session, (r.visit_id for r in sent))
+    held = held_on_days(session, (r.visit_id for r in sent))
     for r in sent:
         if r.comment_window_ends is not None and today <= r.comment_window_ends:
             text = f"The leader may comment on the draft report until {r.comment_window_ends.isoformat()}."
