@@ -36,6 +36,7 @@ def flat(text: str) -> str:
         ("2024-11-15", "dagtilbudsloven §5, stk. 3", "§5, stk. 2", "lov nr. 2594 af 28. december 2021"),
         ("2025-02-03", "dagtilbudsloven §5, stk. 2", "§5, stk. 3", "L 48, folketingsåret 2024-25"),
     ],
+    ids=["held-2024-11-15", "held-2025-02-03"],
 )
 def test_a_report_cites_the_publication_duty_of_the_law_in_force_on_its_visits_day(
     client, app, db: Session, world: World, tmp_path, held_on, cited, not_cited, rules
