@@ -3,7 +3,8 @@
 This is the control of the supervision practice itself (dagtilbudsloven §§5-5b, listed as nine requirements in
 Kolding's framework): did the municipality supervise as the law demands? The facts of a cycle (`ProviderCycle`,
 defined in `domain.cycle` and re-exported here) go in; one verdict per minimum comes out. What is due when is
-`domain.due`; which law says what, on which day, is `domain.law`.
+`domain.due`; which law says what, on which day, is `domain.law`; the values a check gives (statuses, evidence,
+exemptions) and the collector of acts are `domain.minimum_verdicts`.
 
 Each act is judged under the law in force on its own day (`law_in_force`), so a cycle that spans 1 January 2025 is
 judged in two parts: a visit under the law of the day it was held, a concern under the law of the day it was raised,
@@ -21,9 +22,7 @@ not a fact, and is left out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 
 from domain.cycle import (
     ConcernEpisode,
@@ -39,9 +38,19 @@ from domain.cycle import concern_episodes as _episodes
 from domain.cycle import counted_visits as _counted_visits
 from domain.cycle import held_visits as _held_visits
 from domain.cycle import publications as _publications
-from domain.errors import invalid
 from domain.escalation import intensified_start_due
 from domain.law import DataRequirement, Duty, LawVersion, Minimum, law_in_force
+from domain.minimum_verdicts import (
+    DataSource,
+    Evidence,
+    EvidenceKind,
+    Exemption,
+    Findings,
+    MinimumStatus,
+    MinimumVerdict,
+    is_compliant,
+    reference_day,
+)
 from domain.policy import ConcernLevel, SupervisionPolicy
 from domain.providers import ProviderKind
 
@@ -59,121 +68,11 @@ __all__ = [
     "VisitKind",
     "check_minimums",
     "is_compliant",
+    "reference_day",
 ]
 
 Visits = tuple[VisitFact, ...]
 Episodes = tuple[ConcernEpisode, ...]
-
-
-class MinimumStatus(StrEnum):
-    MET = "met"
-    NOT_MET = "not_met"
-    PENDING = "pending"  # not done yet, and its deadline has not passed
-    NOT_APPLICABLE = "not_applicable"  # e.g. an action plan when no serious concern was raised
-    NOT_REQUIRED_BY_LAW = "not_required_by_law"  # every act fell inside an exemption that covers the minimum
-
-    @property
-    def label_da(self) -> str:
-        return _STATUS_LABELS[self]
-
-
-_STATUS_LABELS = {
-    MinimumStatus.MET: "opfyldt",
-    MinimumStatus.NOT_MET: "ikke opfyldt",
-    MinimumStatus.PENDING: "afventer",
-    MinimumStatus.NOT_APPLICABLE: "ikke relevant",
-    MinimumStatus.NOT_REQUIRED_BY_LAW: "ikke lovkrav i perioden",
-}
-
-
-class DataSource(StrEnum):
-    """The data a visit drew on (§5a stk. 4). Values are stable slugs; `other` is for a municipality's own."""
-
-    SYSTEMATIC_OBSERVATION = "systematic_observation"  # KIDS, ECERS-3 and the like
-    EARLIER_REPORT = "earlier_report"  # written documentation from earlier visits
-    EARLIER_DIALOGUE = "earlier_dialogue"  # knowledge from earlier dialogue with leader and staff
-    EARLIER_INTENSIFIED_OR_ACTION_PLAN = "earlier_intensified_or_action_plan"
-    KEY_FIGURES = "key_figures"  # nøgletal: sick leave, staff education, notifications ...
-    SURVEY = "survey"  # e.g. Læringsledelse, a wellbeing survey
-    LANGUAGE_ASSESSMENT = "language_assessment"  # sprogvurdering
-    OTHER = "other"
-
-    @property
-    def label_da(self) -> str:
-        return _SOURCE_LABELS[self]
-
-
-_SOURCE_LABELS = {
-    DataSource.SYSTEMATIC_OBSERVATION: "systematisk observation",
-    DataSource.EARLIER_REPORT: "tidligere tilsynsrapporter",
-    DataSource.EARLIER_DIALOGUE: "viden fra tidligere dialog",
-    DataSource.EARLIER_INTENSIFIED_OR_ACTION_PLAN: "tidligere skærpet tilsyn og handleplaner",
-    DataSource.KEY_FIGURES: "nøgletal",
-    DataSource.SURVEY: "spørgeskemaundersøgelse",
-    DataSource.LANGUAGE_ASSESSMENT: "sprogvurdering",
-    DataSource.OTHER: "andre data",
-}
-
-
-class EvidenceKind(StrEnum):
-    """What a piece of evidence is."""
-
-    VISIT = "visit"
-    FOLLOW_UP_DIALOGUE = "follow_up_dialogue"  # its id is the visit's
-    REPORT = "report"
-    INTENSIFIED_SUPERVISION = "intensified_supervision"
-    ACTION_PLAN = "action_plan"
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """One thing that satisfied (part of) a minimum: what it is, its id, its day, and a short note."""
-
-    kind: EvidenceKind
-    id: str
-    on: date | None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Exemption:
-    """A period in which a municipality may deviate from the law's minimums (e.g. a welfare agreement).
-
-    `first_day` and `last_day` are both inside the period. It covers the listed minimums, by default all.
-    """
-
-    id: str
-    legal_basis: str
-    first_day: date
-    last_day: date
-    minimums: frozenset[Minimum] = frozenset(Minimum)
-
-    def __post_init__(self) -> None:
-        if self.last_day < self.first_day:
-            raise invalid("last_day", "An exemption's last day cannot come before its first day.")
-        if not self.minimums:
-            raise invalid("minimums", "An exemption covers at least one minimum.")
-
-    def covers(self, minimum: Minimum, day: date) -> bool:
-        return minimum in self.minimums and self.first_day <= day <= self.last_day
-
-
-@dataclass(frozen=True)
-class MinimumVerdict:
-    minimum: Minimum
-    status: MinimumStatus
-    reason: str  # a sentence a municipal user understands
-    evidence: tuple[Evidence, ...] = ()  # what satisfied it, so far
-    label_da: str = ""  # the minimum as the law in force at the cycle's end words it
-    legal_reference: str = ""  # the paragraphs of every version applied, e.g. "dagtilbudsloven §5a, stk. 1"
-    law_versions: tuple[str, ...] = ()  # the keys of the versions applied (domain.law.LawVersion.key), oldest first
-    policy_status: MinimumStatus | None = None  # under the policy alone, when an exemption lifted the law's demand
-    exemption_ids: tuple[str, ...] = ()  # the exemptions that lifted it for some or all acts
-
-
-def is_compliant(verdicts: tuple[MinimumVerdict, ...]) -> bool:
-    """True when no minimum is NOT_MET; PENDING is still in time."""
-    return all(v.status != MinimumStatus.NOT_MET for v in verdicts)
 
 
 # The minimums every visit must show, with the flag that records it and what it records.
@@ -194,8 +93,8 @@ def check_minimums(
     policy = policy.validated()
     visits, episodes = _held_visits(cycle), _episodes(cycle)
 
-    def findings(minimum: Minimum) -> _Findings:
-        return _Findings(minimum, cycle, tuple(exemptions))
+    def findings(minimum: Minimum) -> Findings:
+        return Findings(minimum, cycle, tuple(exemptions))
 
     verdicts = {m: _every_visit(findings(m), visits, *rule) for m, rule in _PER_VISIT.items()}
     verdicts[Minimum.ANNOUNCED_AND_UNANNOUNCED_VISITS] = _visit_kinds(
@@ -215,123 +114,6 @@ def check_minimums(
     return tuple(verdicts[m] for m in Minimum)
 
 
-def reference_day(cycle: ProviderCycle) -> date:
-    """The day whose law governs the cycle's own duties: its last day, or `as_of` when that is earlier."""
-    return min(cycle.cycle_end, cycle.as_of)
-
-
-# --- collecting what the rules find --------------------------------------------------------------------------
-
-
-@dataclass
-class _Acts:
-    """What one rule found among some acts: breaches, things still in time, and the evidence that satisfied it."""
-
-    count: int = 0
-    failed: list[str] = field(default_factory=list)
-    waiting: list[str] = field(default_factory=list)
-    evidence: list[Evidence] = field(default_factory=list)
-
-    def by_deadline(self, what: str, done: Evidence, due: date, as_of: date) -> None:
-        """`what` (`done` when it was done, `done.on` None if not) done in time, late, missing, or still in time."""
-        if done.on is not None and done.on <= due:
-            self.evidence.append(done)
-        elif done.on is not None:
-            self.failed.append(f"{what} came on {done.on.isoformat()}, after the deadline {due.isoformat()}.")
-        elif as_of > due:
-            self.failed.append(f"{what} is missing; the deadline was {due.isoformat()}.")
-        else:
-            self.waiting.append(f"{what} is due by {due.isoformat()}.")
-
-    def by_cycle_end(self, cycle: ProviderCycle, gap: str) -> None:
-        if cycle.as_of <= cycle.cycle_end:
-            self.waiting.append(f"{gap} There is time until {cycle.cycle_end.isoformat()}.")
-        else:
-            self.failed.append(f"{gap} The cycle ended on {cycle.cycle_end.isoformat()}.")
-
-    def status(self) -> MinimumStatus:
-        if self.failed:
-            return MinimumStatus.NOT_MET
-        return MinimumStatus.PENDING if self.waiting else MinimumStatus.MET
-
-    def reason(self, met_reason: str) -> str:
-        status = self.status()
-        if status is MinimumStatus.NOT_MET:
-            return " ".join(self.failed + self.waiting)
-        return " ".join(self.waiting) if status is MinimumStatus.PENDING else met_reason
-
-
-@dataclass
-class _Findings:
-    """The acts of one minimum, each under the law of its day: judged by the law, or lifted by an exemption."""
-
-    minimum: Minimum
-    cycle: ProviderCycle
-    exemptions: tuple[Exemption, ...]
-    judged: _Acts = field(default_factory=_Acts)
-    exempt: _Acts = field(default_factory=_Acts)  # acts the law did not require: the policy's rules only
-    laws: dict[str, LawVersion] = field(default_factory=dict)
-    lifted_by: dict[str, Exemption] = field(default_factory=dict)
-
-    def at(self, day: date) -> _Acts:
-        """Where an act on `day` goes: under the law in force that day, or, inside an exemption, the policy only."""
-        law = law_in_force(day)
-        self.laws.setdefault(law.key, law)
-        exemption = next((e for e in self.exemptions if e.covers(self.minimum, day)), None)
-        acts = self.judged if exemption is None else self.exempt
-        if exemption is not None:
-            self.lifted_by.setdefault(exemption.id, exemption)
-        acts.count += 1
-        return acts
-
-    def at_cycle(self) -> _Acts:
-        """Where the cycle's own duty goes: under the law at the cycle's end (or as_of, if earlier)."""
-        return self.at(reference_day(self.cycle))
-
-    def law(self, day: date) -> LawVersion:
-        return law_in_force(day)
-
-    def verdict(self, met_reason: str, status: MinimumStatus | None = None) -> MinimumVerdict:
-        """The verdict: `status` when given (not applicable), else from the judged acts and any exempt ones."""
-        if not self.laws:  # no act at all: cite the law at the cycle's end
-            law = law_in_force(reference_day(self.cycle))
-            self.laws[law.key] = law
-        laws = sorted(self.laws.values(), key=lambda v: v.effective_from)
-        citations = list(dict.fromkeys(v.cite_minimum(self.minimum) for v in laws))
-        if len(citations) > 1:
-            citations = [f"{v.cite_minimum(self.minimum)} ({v.key})" for v in laws]
-        common = {
-            "label_da": law_in_force(reference_day(self.cycle)).minimums[self.minimum].label_da,
-            "legal_reference": "; ".join(citations),
-            "law_versions": tuple(v.key for v in laws),
-            "exemption_ids": tuple(self.lifted_by),
-        }
-        evidence = tuple(self.judged.evidence + self.exempt.evidence)
-        if status is not None:
-            return MinimumVerdict(self.minimum, status, met_reason, evidence, **common)
-        if not self.lifted_by:
-            return MinimumVerdict(
-                self.minimum, self.judged.status(), self.judged.reason(met_reason), evidence, **common
-            )
-        both = _Acts(
-            failed=self.judged.failed + self.exempt.failed,
-            waiting=self.judged.waiting + self.exempt.waiting,
-        )
-        lifted = "; ".join(
-            f"{e.legal_basis} ({e.first_day.isoformat()} to {e.last_day.isoformat()})" for e in self.lifted_by.values()
-        )
-        policy = f"Under the municipality's policy: {both.status().label_da}. {both.reason(met_reason)}"
-        if self.judged.count == 0:
-            reason = f"Not required by law in the period of the exemption {lifted}. {policy}"
-            return MinimumVerdict(
-                self.minimum, MinimumStatus.NOT_REQUIRED_BY_LAW, reason, evidence, policy_status=both.status(), **common
-            )
-        reason = f"{self.judged.reason(met_reason)} Acts inside the exemption {lifted} are not judged by law. {policy}"
-        return MinimumVerdict(
-            self.minimum, self.judged.status(), reason, evidence, policy_status=both.status(), **common
-        )
-
-
 # --- the rules -----------------------------------------------------------------------------------------------
 
 
@@ -339,7 +121,7 @@ def _visit(v: VisitFact, note: str = "") -> Evidence:
     return Evidence(EvidenceKind.VISIT, v.id, v.held_on, note)
 
 
-def _every_visit(found: _Findings, visits: Visits, flag: str, what: str) -> MinimumVerdict:
+def _every_visit(found: Findings, visits: Visits, flag: str, what: str) -> MinimumVerdict:
     for v in visits:
         acts = found.at(v.held_on)
         if getattr(v, flag):
@@ -352,7 +134,7 @@ def _every_visit(found: _Findings, visits: Visits, flag: str, what: str) -> Mini
     return found.verdict(f"Every visit in the cycle ({len(visits)}) was {what}.")
 
 
-def _visit_kinds(found: _Findings, policy: SupervisionPolicy, visits: Visits) -> MinimumVerdict:
+def _visit_kinds(found: Findings, policy: SupervisionPolicy, visits: Visits) -> MinimumVerdict:
     # "Over time" is the cycle's duty; how many of each kind is the policy's number.
     announced, unannounced = _counted_visits(visits)
     want_a, want_u = policy.announced_visits_per_cycle, policy.unannounced_visits_per_cycle
@@ -392,7 +174,7 @@ def _data_gaps(v: VisitFact, law: LawVersion) -> list[str]:
     return gaps
 
 
-def _data_and_observation(found: _Findings, visits: Visits) -> MinimumVerdict:
+def _data_and_observation(found: Findings, visits: Visits) -> MinimumVerdict:
     # Under the 2022 law a visit draws on written documentation from earlier visits, knowledge from earlier
     # dialogue and any earlier intensified supervision or action plan; from 2025 on, on relevant data.
     for v in visits:
@@ -412,7 +194,7 @@ def _data_and_observation(found: _Findings, visits: Visits) -> MinimumVerdict:
     return found.verdict(met)
 
 
-def _follow_up(found: _Findings, policy: SupervisionPolicy, visits: Visits) -> MinimumVerdict:
+def _follow_up(found: Findings, policy: SupervisionPolicy, visits: Visits) -> MinimumVerdict:
     days = policy.deadlines.follow_up_dialogue_days
     for v in visits:
         what = f"The follow-up dialogue after visit {v.id}"
@@ -423,7 +205,7 @@ def _follow_up(found: _Findings, policy: SupervisionPolicy, visits: Visits) -> M
     return found.verdict(f"Every visit was followed by a dialogue with the leader within {days} days.")
 
 
-def _documentation(found: _Findings, policy: SupervisionPolicy, visits: Visits) -> MinimumVerdict:
+def _documentation(found: Findings, policy: SupervisionPolicy, visits: Visits) -> MinimumVerdict:
     # Two duties: each visit's report is published within the policy's deadline (§5b stk. 2), judged under the law
     # of the visit's day, and every scope the law names has a report published in the cycle (the report duty of §5),
     # judged under the law at the cycle's end. A report of a visit late in the cycle may come out after the cycle's
@@ -463,7 +245,7 @@ def _documentation(found: _Findings, policy: SupervisionPolicy, visits: Visits) 
     return found.verdict(met)
 
 
-def _intensified(found: _Findings, episodes: Episodes) -> MinimumVerdict:
+def _intensified(found: Findings, episodes: Episodes) -> MinimumVerdict:
     if not episodes:
         return found.verdict("No concern was raised in the cycle.", MinimumStatus.NOT_APPLICABLE)
     for e in episodes:
@@ -477,7 +259,7 @@ def _intensified(found: _Findings, episodes: Episodes) -> MinimumVerdict:
     return found.verdict("Intensified supervision was started in time on each concern.")
 
 
-def _action_plan(found: _Findings, policy: SupervisionPolicy, episodes: Episodes) -> MinimumVerdict:
+def _action_plan(found: Findings, policy: SupervisionPolicy, episodes: Episodes) -> MinimumVerdict:
     serious = [e for e in episodes if e.concern == ConcernLevel.SERIOUS]
     if not serious:
         return found.verdict("No serious concern was raised in the cycle.", MinimumStatus.NOT_APPLICABLE)
