@@ -207,22 +207,26 @@ class _Rows:
 
 def _load(session: Session, ids: list[uuid.UUID], today: date) -> _Rows:
     visits = held_visits(session, ids, today)
-    visit_ids = [v.id for held in visits.values() for v in held]
     reports, published = defaultdict(list), defaultdict(list)
     for r in session.exec(select(Report).where(Report.provider_id.in_(ids), Report.status != ReportStatus.SUPERSEDED)):
         reports[r.visit_id].append(r)
         if r.status == ReportStatus.PUBLISHED and r.published_on is not None and published_on(r) <= today:
             published[r.provider_id].append(r)
-    follow_ups = {
-        f.visit_id: f.held_on
-        for f in session.exec(select(FollowUpDialogue).where(FollowUpDialogue.visit_id.in_(visit_ids)))
-    }
+    follow_ups = dict(
+        session.exec(
+            select(FollowUpDialogue.visit_id, FollowUpDialogue.held_on)
+            .join(Visit, Visit.id == FollowUpDialogue.visit_id)
+            .where(Visit.provider_id.in_(ids))
+        ).all()
+    )
     ties = defaultdict(list)
     for d in session.exec(select(ImpartialityDeclaration).where(ImpartialityDeclaration.provider_id.in_(ids))):
         ties[d.provider_id].append(d)
     concern: dict[uuid.UUID, ConcernLevel] = {}
     for visit_id, level in session.exec(
-        select(Assessment.visit_id, Assessment.concern).where(Assessment.provider_id.in_(ids))
+        select(Assessment.visit_id, Assessment.concern).where(
+            Assessment.provider_id.in_(ids), Assessment.concern != ConcernLevel.NONE
+        )
     ):
         if ConcernLevel(level).rank > concern.get(visit_id, ConcernLevel.NONE).rank:
             concern[visit_id] = ConcernLevel(level)

@@ -15,6 +15,8 @@ from api.tables import Provider, UserAccount, Visit
 from domain.access import Role
 from tests.api.conftest import World
 from tests.api.test_auth import bearer, client_token, create_client
+from tests.api.test_demo_workflow import load as load_demo
+from tests.api.test_demo_workflow import user as demo_user
 from tests.support import factories
 from tests.support import overview_data as rows
 
@@ -348,3 +350,56 @@ def test_a_visit_records_its_data_sources_and_refuses_an_unknown_one_by_name(cli
     )
     assert changed.status_code == 200, changed.text
     assert changed.json()["data_sources"] == ["survey"]
+
+
+# --- facts from the escalation tables, and the demo -----------------------------------------------------------
+
+
+def test_serious_concern_is_met_by_intensified_supervision_and_a_plan_written_with_the_leader(client, world, db):
+    rows.registered(db, world.provider, date(2026, 1, 5), cycle_start=date(2026, 1, 5))
+    raised = held(db, world, world.provider, date(2026, 2, 3))
+    rows.assessment(db, raised, percent=20, band=("poor", "ringe"), concern="serious_concern")
+    episode = rows.intensified(db, world.provider, date(2026, 2, 3), started_by_visit_id=raised.id)
+    plan = rows.action_plan(
+        db, episode, supervisor(world), date(2026, 3, 5), created_on=date(2026, 2, 10), approved_on=date(2026, 2, 27)
+    )
+    body = of_provider(client, world, world.provider).json()
+    intensified = minimum(body, "intensified_on_concern")
+    assert intensified["status"] == "met"
+    assert intensified["evidence"] == [
+        {"kind": "intensified_supervision", "id": str(episode.id), "on": "2026-02-03", "note": ""}
+    ]
+    planned = minimum(body, "action_plan_on_serious_concern")
+    assert planned["status"] == "met", planned["reason"]
+    assert planned["evidence"][0]["id"] == str(plan.id)
+    assert planned["legal_reference"] == "dagtilbudsloven §5b, stk. 4-5"
+
+
+def test_a_supervisor_with_a_declared_tie_at_the_visit_date_fails_impartiality(client, world, db):
+    rows.registered(db, world.provider, date(2026, 1, 5), cycle_start=date(2026, 1, 5))
+    visit = held(db, world, world.provider, date(2026, 2, 3))
+    tie = {"relation": "conflict", "reason": "Søster er pædagog i huset", "declared_on": "2026-01-20"}
+    declared = client.post(
+        f"/api/v1/users/{supervisor(world).id}/impartiality-declarations",
+        json={"provider_id": str(world.provider.id), **tie},
+        headers=world.headers(Role.ADMIN),
+    )
+    assert declared.status_code == 201, declared.text
+    impartial = minimum(of_provider(client, world, world.provider).json(), "impartiality")
+    assert impartial["status"] == "not_met"
+    assert str(visit.id) in impartial["reason"]
+
+
+def test_the_demo_municipality_has_compliance_for_every_provider(client, db, app, settings):
+    app.dependency_overrides.pop(api.clock.today, None)  # the demo is dated from the real today
+    providers = load_demo(db)
+    headers = factories.headers_for(settings, demo_user(db, "admin@fjordby.example"))
+    response = client.get(MINIMUMS, headers=headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["providers"] == len([p for p in providers.values() if p.status == "active"])
+    # The demo's providers are registered today without a set cycle start, so their cycle starts today (the
+    # visits lie before it): everything is still in time, and nothing the demo did is read as a breach.
+    for summary in body["minimums"]:
+        assert sum(summary["counts"].values()) == body["providers"]
+        assert summary["counts"]["not_met"] == 0, summary["not_met"][:1]
