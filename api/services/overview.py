@@ -41,6 +41,7 @@ from domain.cycle import DueStatus, ReportGround, VisitKind, due_after, due_stat
 from domain.due import DueKind as CycleDueKind
 from domain.escalation import ActionKind
 from domain.intensified import next_intensified_visit_due
+from domain.law import LAW_2022  # dated per act by the citations work of issue 9
 from domain.policy import SupervisionPolicy
 from domain.providers import ProviderKind
 from domain.states import (
@@ -54,9 +55,9 @@ from domain.states import (
 
 _DUE_KINDS = frozenset(k.value for k in schema.DueKind)
 _REPORT_LAW = "dagtilbudsloven §5b, stk. 2"  # written documentation with concrete follow-up
-_VISIT_LAW = Minimum.ANNOUNCED_AND_UNANNOUNCED_VISITS.legal_reference
-_PUBLICATION_LAW = Minimum.WRITTEN_PUBLISHED_DOCUMENTATION.legal_reference
-_INTENSIFIED_LAW = Minimum.INTENSIFIED_ON_CONCERN.legal_reference
+_VISIT_LAW = LAW_2022.cite_minimum(Minimum.ANNOUNCED_AND_UNANNOUNCED_VISITS)
+_PUBLICATION_LAW = LAW_2022.cite_minimum(Minimum.WRITTEN_PUBLISHED_DOCUMENTATION)
+_INTENSIFIED_LAW = LAW_2022.cite_minimum(Minimum.INTENSIFIED_ON_CONCERN)
 T = TypeVar("T", bound=SQLModel)
 M = TypeVar("M", bound=BaseModel)
 _CYCLE_KINDS = (CycleDueKind.ANNOUNCED_VISIT, CycleDueKind.UNANNOUNCED_VISIT)
@@ -138,7 +139,7 @@ def _required_actions(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
 
 def _missing_follow_ups(session: Session, ids: list[uuid.UUID], policy: SupervisionPolicy) -> Iterable[_Due]:
     # The deadline is the policy in force today: a changed deadline applies to the dialogues still to be held.
-    days, law = policy.deadlines.follow_up_dialogue_days, Minimum.FOLLOW_UP_DIALOGUE.legal_reference
+    days, law = policy.deadlines.follow_up_dialogue_days, LAW_2022.cite_minimum(Minimum.FOLLOW_UP_DIALOGUE)
     visits = session.exec(
         select(Visit)
         .outerjoin(FollowUpDialogue, FollowUpDialogue.visit_id == Visit.id)
@@ -160,7 +161,7 @@ def _open_recommendations(session: Session, ids: list[uuid.UUID]) -> Iterable[_D
 
 
 def _unapproved_plans(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
-    kind, law = schema.DueKind.ACTION_PLAN, Minimum.ACTION_PLAN_ON_SERIOUS_CONCERN.legal_reference
+    kind, law = schema.DueKind.ACTION_PLAN, LAW_2022.cite_minimum(Minimum.ACTION_PLAN_ON_SERIOUS_CONCERN)
     # A plan whose period still has its open make_action_plan requirement is already on the list through it.
     required = {
         r.intensified_id
