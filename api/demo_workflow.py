@@ -57,8 +57,9 @@ from api.services import action_plans, concerns, follow_up, impartiality, intens
 from api.services.assessments import complete_visit
 from api.services.escalation import open_intensified
 from api.services.instruments import domain_instrument, ensure_demo_instrument
-from api.tables import ActionPlan, Provider, Unit, UserAccount, Visit
+from api.tables import ActionPlan, IntensifiedSupervision, Provider, Unit, UserAccount, Visit
 from domain.access import Permission, Role, permissions_of
+from domain.compliance import DataSource
 from domain.cycle import VisitKind
 from domain.errors import DomainError, ErrorCode
 from domain.providers import ProviderKind, UnitKind
@@ -132,8 +133,25 @@ class _Loader:
             supervisor_id=uuid.UUID(principal.subject),
             instrument_id=self.instrument.id if scored else None,
             notes=f"Forberedelse: tidligere rapporter og data for {provider.name} er gennemgået.",
+            data_sources=self.data_sources(provider, on, scored=scored),
+            based_on_curriculum=True,
         )
         return visits.create_visit(self.session, principal, data)
+
+    def data_sources(self, provider: Provider, on: date, *, scored: bool) -> list[DataSource]:
+        """What a careful supervisor draws on (§5a stk. 4): the observation, key figures, and what came before."""
+        sources = [DataSource.SYSTEMATIC_OBSERVATION] * scored + [DataSource.KEY_FIGURES]
+        earlier = select(Visit.id).where(Visit.provider_id == provider.id, Visit.held_on < on)
+        if self.session.exec(earlier).first() is not None:
+            sources += [DataSource.EARLIER_REPORT, DataSource.EARLIER_DIALOGUE]
+        escalated = select(IntensifiedSupervision.id).where(
+            IntensifiedSupervision.provider_id == provider.id, IntensifiedSupervision.started_on < on
+        )
+        if self.session.exec(escalated).first() is not None:
+            sources.append(DataSource.EARLIER_INTENSIFIED_OR_ACTION_PLAN)
+        if provider.kind != ProviderKind.MUNICIPAL_CHILDMINDING and self.count % 3 == 0:
+            sources.append(DataSource.LANGUAGE_ASSESSMENT)
+        return sources
 
     def hold(self, visit: Visit, held_on: date, percent: int | None = None) -> Visit:
         """Observe, hold the dialogue, complete (assessment and escalation) and follow up, as after any visit."""

@@ -20,6 +20,7 @@ from api.routers import (
     action_plans,
     audit,
     auth,
+    compliance,
     concern_notices,
     follow_up,
     health,
@@ -74,6 +75,7 @@ TAGS = [
         "name": "publication",
         "description": "The publication tracker: which reports the report duty or the policy asks for, due or overdue.",
     },
+    {"name": "compliance", "description": "Compliance with the legal minimums, per provider and cycle and in all."},
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
     {"name": "integration clients", "description": "Case systems and scripts with scoped client credentials."},
     {"name": "audit", "description": "Who changed what, when and on whose behalf."},
@@ -132,7 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     v1 = APIRouter(prefix=API_PREFIX)
     resources = (auth, me, municipality, policy, providers, instruments, visits, follow_up, concern_notices)
-    resources += (intensified, action_plans, overview, reports, publication, users, audit, public)
+    resources += (intensified, action_plans, overview, reports, publication, compliance, users, audit, public)
     for module in resources:
         v1.include_router(module.router)
     v1.include_router(users.clients_router)

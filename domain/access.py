@@ -83,6 +83,7 @@ class Permission(StrEnum):
     REPORTS_PUBLISH = "reports:publish"
     REPORTS_FILE = "reports:file"
     TRACKER_READ = "tracker:read"
+    COMPLIANCE_READ = "compliance:read"
 
     @property
     def description(self) -> str:
@@ -127,6 +128,9 @@ _PERMISSION_TEXT = {
     Permission.REPORTS_PUBLISH: "record that a final report is published on the provider's website",
     Permission.REPORTS_FILE: "record the case system's references for a final report",
     Permission.TRACKER_READ: "read the publication tracker (the report duty of dagtilbudsloven §5)",
+    Permission.COMPLIANCE_READ: (
+        "read compliance with the legal minimums: per provider, and (not provider roles) for the municipality"
+    ),
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -171,6 +175,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.REPORTS_PUBLISH: frozenset({*_SUPERVISION, Role.LEADER}),
     Permission.REPORTS_FILE: frozenset({Role.ADMIN, Role.INTEGRATION}),
     Permission.TRACKER_READ: frozenset({*_SUPERVISION, Role.COMMITTEE}),
+    Permission.COMPLIANCE_READ: _ALL_ROLES,
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's
@@ -193,6 +198,7 @@ PROVIDER_SCOPED = frozenset(
         Permission.REPORTS_READ,
         Permission.REPORTS_COMMENT,
         Permission.REPORTS_PUBLISH,
+        Permission.COMPLIANCE_READ,
     }
 )
 

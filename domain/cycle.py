@@ -224,9 +224,15 @@ class VisitFact:
     dialogue_with_leadership_and_staff: bool = False
     follow_up_dialogue_on: date | None = None  # opfølgningssamtale with the leader
     supervisor_impartial: bool = False  # neither leader nor staff there, and no declared conflict of interest
-    data_sources: tuple[str, ...] = ()  # e.g. "KIDS", "earlier_report", "language_assessment"
+    data_sources: tuple[str, ...] = ()  # `domain.compliance.DataSource` values, e.g. "earlier_report"
     report_published_on: date | None = None  # this visit's report on the provider's website
     report_scope: str = PROVIDER_SCOPE  # "provider", a unit id, or "combined"
+    report_ids: tuple[str, ...] = ()  # the visit's published reports, for the evidence
+    # What the provider had before this visit, which the 2022 data duty (§5a stk. 4) asks the visit to draw on:
+    # its published reports, dialogues of earlier visits, and intensified supervision or action plans (ids).
+    earlier_reports: tuple[str, ...] = ()
+    earlier_dialogues: tuple[str, ...] = ()
+    earlier_escalations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -238,6 +244,9 @@ class ConcernEpisode:
     intensified_started_on: date | None = None  # before raised_on: the provider was already under it
     action_plan_approved_on: date | None = None
     action_plan_with_leader: bool = False  # written in dialogue with the leader (Duty.ACTION_PLAN_CONTENT)
+    visit_id: str | None = None  # the visit whose assessment raised it, for the evidence
+    intensified_id: str | None = None
+    action_plan_id: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

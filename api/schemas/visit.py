@@ -12,6 +12,7 @@ from pydantic import Field, StringConstraints, computed_field
 from pydantic.types import StrictInt
 
 from api.schemas.common import InputModel, Name, ReadModel, Reason
+from domain.compliance import DataSource
 from domain.cycle import VisitKind
 from domain.escalation import ActionKind, EscalationState
 from domain.policy import ConcernLevel
@@ -30,6 +31,13 @@ _KIND = "Kind of visit: " + "; ".join(f"`{k.value}` = {k.label_da}" for k in Vis
 _CONCERN = "Concern level: " + "; ".join(f"`{c.value}` = {c.label_da}" for c in ConcernLevel) + "."
 _STATE = "Escalation state: " + "; ".join(f"`{s.value}` = {s.label_da}" for s in EscalationState) + "."
 _ACTION = "What must be done: " + "; ".join(f"`{a.value}` = {a.label_da}" for a in ActionKind) + "."
+_DATA = (
+    "The data the visit drew on (the data duty of the law), each at most once: "
+    + "; ".join(f"`{d.value}` = {d.label_da}" for d in DataSource)
+    + ". Under the law until 2024 a visit shows the provider's earlier reports, earlier dialogue and any earlier"
+    " intensified supervision or action plan among them; from 2025 any relevant data counts."
+)
+_CURRICULUM = "The visit started from the pedagogical foundation of the læreplan, as the law asks."
 _RELATION = "`leader` or `staff` at the provider, or `conflict` for a declared conflict of interest."
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
 Strength = Annotated[str, StringConstraints(min_length=1, max_length=500)]
@@ -53,6 +61,8 @@ class VisitCreate(InputModel):
         None, description="The observation instrument version; required for an announced visit."
     )
     notes: Text | None = Field(None, description="The supervisor's preparation notes.")
+    data_sources: list[DataSource] = Field(default_factory=list, description=_DATA)
+    based_on_curriculum: bool = Field(False, description=_CURRICULUM)
 
 
 class VisitUpdate(InputModel):
@@ -65,6 +75,8 @@ class VisitUpdate(InputModel):
     instrument_id: uuid.UUID | None = Field(None, description="The instrument version; announced visits need one.")
     notes: Text | None = Field(None, description="The supervisor's notes; null removes them.")
     strengths: list[Strength] | None = Field(None, description="Strengths seen so far, for the report.")
+    data_sources: list[DataSource] | None = Field(None, description=_DATA + " Replaces the list recorded before.")
+    based_on_curriculum: bool | None = Field(None, description=_CURRICULUM)
 
 
 class Cancellation(InputModel):
@@ -100,6 +112,8 @@ class VisitRead(ReadModel):
         description="Why concern was raised above what the score implies; the report shows it."
     )
     strengths: list[str] = Field(description="Strengths seen, for the report.")
+    data_sources: list[DataSource] = Field(description=_DATA)
+    based_on_curriculum: bool = Field(description=_CURRICULUM)
     completed_at: datetime | None = Field(description="When the visit was completed.")
     cancelled_reason: str | None = Field(description="Why it was cancelled, if cancelled.")
     policy_version_number: int | None = Field(description="The policy version the assessment used (0 = default).")
@@ -167,6 +181,10 @@ class Completion(InputModel):
         None, max_length=5000, description="Required to raise concern above the score's level; the report shows it."
     )
     strengths: list[Strength] | None = Field(None, description="Strengths seen; replaces those recorded before.")
+    data_sources: list[DataSource] | None = Field(
+        None, description=_DATA + " Omit it to keep the list recorded while planning."
+    )
+    based_on_curriculum: bool | None = Field(None, description=_CURRICULUM + " Omit it to keep the recorded value.")
 
 
 class PartRead(ReadModel):

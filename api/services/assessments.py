@@ -19,7 +19,7 @@ from api.schemas.visit import Completion
 from api.services.escalation import AppliedEscalation, apply_escalation
 from api.services.instruments import domain_instrument
 from api.services.policy import policy_in_force
-from api.services.visits import observations_of, require_impartial_now, require_planned
+from api.services.visits import data_source_values, observations_of, require_impartial_now, require_planned
 from api.tables import Assessment, InstrumentVersion, Observation, Provider, Unit, Visit
 from api.tables.base import utcnow
 from domain.assessment import Assessment as Judgement
@@ -158,6 +158,10 @@ def complete_visit(session: Session, visit: Visit, data: Completion, today: date
     visit.policy_version_number = number
     if data.strengths is not None:
         visit.strengths = list(data.strengths)
+    if data.data_sources is not None:
+        visit.data_sources = data_source_values(data.data_sources)
+    if data.based_on_curriculum is not None:
+        visit.based_on_curriculum = data.based_on_curriculum
     rows = [_row(visit, None, pooled, judgement, number)]
     unit_ids = list(dict.fromkeys(o.unit_id for o in observations if o.unit_id is not None))
     names = _unit_names(session, unit_ids)

@@ -173,3 +173,6 @@ def as_csv(tracker_: schema.PublicationTracker) -> str:
 def _cell(text: str) -> str:
     # A name that starts like a formula would run as one in a spreadsheet (CSV injection); a quote keeps it text.
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+csv_cell = _cell  # the same guard for every CSV the service writes (compliance too)

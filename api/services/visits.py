@@ -18,6 +18,7 @@ from api.services.common import refuse_nulls
 from api.services.instruments import domain_instrument
 from api.tables import InstrumentVersion, Observation, Provider, Unit, Visit
 from domain.access import Role
+from domain.compliance import DataSource
 from domain.cycle import VisitKind
 from domain.errors import DomainError, ErrorCode, Violation, invalid, not_found
 from domain.impartiality import Act
@@ -49,6 +50,11 @@ class _Problems:
     def raise_any(self) -> None:
         if self.found:
             raise DomainError(ErrorCode.INVALID_INPUT, " ".join(v.message for v in self.found), self.found)
+
+
+def data_source_values(sources: list[DataSource]) -> list[str]:
+    """The data sources as stored: their slugs, each once, in the order given."""
+    return [DataSource(s).value for s in dict.fromkeys(sources)]
 
 
 def require_planned(visit: Visit, doing: str) -> None:
@@ -149,6 +155,8 @@ def create_visit(session: Session, principal: Principal, data: VisitCreate) -> V
         co_observer_id=data.co_observer_id,
         instrument_id=data.instrument_id,
         notes=data.notes,
+        data_sources=data_source_values(data.data_sources),
+        based_on_curriculum=data.based_on_curriculum,
     )
     session.add(visit)
     session.flush()
@@ -199,7 +207,11 @@ def update_visit(session: Session, visit: Visit, data: VisitUpdate) -> Visit:
     impartiality.require_impartial(session, Act.PLAN_VISIT, visit.provider_id, begun_at=visit.created_at)
     require_planned(visit, "changed")
     values = data.model_dump(exclude_unset=True)
-    refuse_nulls(values, ("planned_on", "unit_ids", "supervisor_id", "strengths"))
+    refuse_nulls(
+        values, ("planned_on", "unit_ids", "supervisor_id", "strengths", "data_sources", "based_on_curriculum")
+    )
+    if "data_sources" in values:
+        values["data_sources"] = data_source_values(values["data_sources"])
     provider = session.get(Provider, visit.provider_id)
     merged = {
         "supervisor_id": values.get("supervisor_id", visit.supervisor_id),

@@ -2,6 +2,7 @@
 
 from api.tables.action_plan import ActionPlan, ActionPlanComment, ActionPlanItem
 from api.tables.audit import AuditEvent
+from api.tables.compliance import Exemption
 from api.tables.concern import ConcernNotice
 from api.tables.escalation import IntensifiedSupervision, RequiredAction
 from api.tables.follow_up import FollowUpDialogue, ParentBoardNotice, Recommendation
@@ -22,6 +23,7 @@ __all__ = [
     "Assessment",
     "AuditEvent",
     "ConcernNotice",
+    "Exemption",
     "FollowUpDialogue",
     "IdempotencyRecord",
     "ImpartialityDeclaration",

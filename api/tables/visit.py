@@ -6,6 +6,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, Text
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 from api.tables.base import UTCDateTime, Versioned, created_at_field, id_field, updated_at_field, version_field
@@ -38,6 +39,10 @@ class Visit(Versioned, SQLModel, table=True):
     concern_level: str | None = Field(default=None, max_length=20)  # the supervisor's level, if raised
     concern_justification: str | None = Field(default=None, sa_column=Column(Text))
     strengths: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # The data the visit drew on (§5a stk. 4), as domain.compliance.DataSource values, and whether it started from
+    # the pedagogical foundation of the læreplan (§5a stk. 1). Not recorded counts as not done.
+    data_sources: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
+    based_on_curriculum: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled_reason: str | None = Field(default=None, max_length=500)
     policy_version_number: int | None = None  # the policy the assessment was made under (0 = default)

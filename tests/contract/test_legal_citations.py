@@ -17,9 +17,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LAW = Path("domain/law.py")
-# Owned by the compliance workstream of issue 9, which moves its minimums onto domain.law. Listed here only while
-# they still hold typed paragraphs: the last test fails once a file is clean, so the exemption cannot outlive them.
-PENDING = {Path("domain/compliance.py")}
+# Files of the compliance workstream of issue 9 whose descriptions still give a typed §5a paragraph as an example
+# (an enum's docstring and a field's description). Listed here only while they do: the last test fails once a file
+# is clean, so an exemption cannot outlive its cause.
+PENDING = {Path("domain/minimum_verdicts.py"), Path("api/schemas/compliance.py")}
 
 # A subsection of §5, in any spelling: "§5 stk. 3", "§5, stk. 2", "§ 5, stk. 3".
 SUBSECTION_OF_5 = re.compile(r"§\s*5,?\s*stk\.")

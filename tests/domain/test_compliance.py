@@ -11,6 +11,8 @@ import pytest
 from domain.assessment import assess
 from domain.compliance import (
     ConcernEpisode,
+    Evidence,
+    EvidenceKind,
     Minimum,
     MinimumStatus,
     ProviderCycle,
@@ -23,6 +25,7 @@ from domain.cycle import DueStatus, ReportGround, add_months, cycle_end, next_cy
 from domain.due import DueItem, DueKind, due_dates
 from domain.errors import DomainError
 from domain.escalation import ActionKind, EscalationState, decide
+from domain.law import Minimum as LawMinimum
 from domain.policy import ConcernLevel, SupervisionPolicy
 from domain.providers import ProviderKind
 
@@ -49,7 +52,7 @@ def visit(visit_id: str, kind: VisitKind, held_on: date, **changes) -> VisitFact
         dialogue_with_leadership_and_staff=True,
         follow_up_dialogue_on=held_on + timedelta(days=14),
         supervisor_impartial=True,
-        data_sources=("KIDS", "earlier_report", "language_assessment"),
+        data_sources=("systematic_observation", "earlier_report", "language_assessment"),
         report_published_on=held_on + timedelta(days=40),
     )
     return replace(good, **changes)
@@ -111,18 +114,36 @@ def test_a_provider_that_does_everything_meets_all_nine_minimums_in_order():
 
 def test_the_evidence_names_what_satisfied_each_minimum():
     by_minimum = {v.minimum: v for v in check_minimums(good_cycle(), POLICY)}
-    assert by_minimum[Minimum.IMPARTIALITY].evidence == ("v-announced", "v-unannounced")
-    assert by_minimum[Minimum.FOLLOW_UP_DIALOGUE].evidence == ("v-announced: 2024-03-19", "v-unannounced: 2025-02-24")
-    assert "provider report: 2025-03-22" in by_minimum[Minimum.WRITTEN_PUBLISHED_DOCUMENTATION].evidence
-    assert by_minimum[Minimum.ACTION_PLAN_ON_SERIOUS_CONCERN].evidence == ("2024-03-05: 2024-03-28",)
+    assert [(e.kind, e.id, e.on) for e in by_minimum[Minimum.IMPARTIALITY].evidence] == [
+        (EvidenceKind.VISIT, "v-announced", date(2024, 3, 5)),
+        (EvidenceKind.VISIT, "v-unannounced", date(2025, 2, 10)),
+    ]
+    assert [(e.kind, e.id, e.on) for e in by_minimum[Minimum.FOLLOW_UP_DIALOGUE].evidence] == [
+        (EvidenceKind.FOLLOW_UP_DIALOGUE, "v-announced", date(2024, 3, 19)),
+        (EvidenceKind.FOLLOW_UP_DIALOGUE, "v-unannounced", date(2025, 2, 24)),
+    ]
+    assert Evidence(EvidenceKind.REPORT, "provider", date(2025, 3, 22), "provider") in (
+        by_minimum[Minimum.WRITTEN_PUBLISHED_DOCUMENTATION].evidence
+    )
+    assert by_minimum[Minimum.ACTION_PLAN_ON_SERIOUS_CONCERN].evidence == (
+        Evidence(EvidenceKind.ACTION_PLAN, "2024-03-05", date(2024, 3, 28)),
+    )
 
 
-def test_every_minimum_has_a_danish_label_and_a_legal_reference():
-    for minimum in Minimum:
-        assert minimum.label_da and minimum.legal_reference.startswith("dagtilbudsloven §")
-    assert Minimum.CURRICULUM_FOUNDATION.legal_reference == "dagtilbudsloven §5a, stk. 1"
+def test_every_verdict_has_a_danish_label_and_cites_the_law_of_its_acts():
+    for v in check_minimums(good_cycle(), POLICY):
+        assert v.label_da and v.legal_reference.startswith("dagtilbudsloven §"), v
+    by_minimum = {v.minimum: v for v in check_minimums(good_cycle(), POLICY)}
+    assert by_minimum[Minimum.CURRICULUM_FOUNDATION].legal_reference == "dagtilbudsloven §5a, stk. 1"
+    # A visit in 2024 and one in 2025: both versions applied, the paragraph the same.
+    assert by_minimum[Minimum.CURRICULUM_FOUNDATION].law_versions == ("2022", "2025")
     assert MinimumStatus.NOT_MET.label_da == "ikke opfyldt"
+    assert MinimumStatus.NOT_REQUIRED_BY_LAW.label_da == "ikke lovkrav i perioden"
     assert VisitKind.INTENSIFIED.label_da == "skærpet"
+
+
+def test_minimum_is_the_one_of_the_law_data():
+    assert Minimum is LawMinimum
 
 
 MISSES: dict[Minimum, Callable[[ProviderCycle], ProviderCycle]] = {
