@@ -11,13 +11,18 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from api import clock
 from api.audit import AUDIT_CONTEXT_KEY, AuditContext, set_audit_context
 from api.demo_reports import publish_demo_reports
 from api.demo_workflow import load_supervision, principal_of
 from api.passwords import hash_client_secret, hash_password
 from api.tables import IntegrationClient, Municipality, Provider, Unit, UserAccount
 from domain.access import Role, integration_scopes
+from domain.cycle import add_months
 from domain.providers import AgeGroup, ProviderKind, UnitKind
+
+# The current cycle began a year ago; the first visits (about two years ago) fall in the cycle before.
+DEMO_CYCLE_MONTHS_AGO = 12
 
 DEMO_KOMMUNEKODE = "998"
 NEIGHBOUR_KOMMUNEKODE = "997"
@@ -123,6 +128,9 @@ def _providers(session: Session, municipality: Municipality, rows: list, number_
             postal_code=str(7100 + (i % 5) * 10),
             city=municipality.name.removesuffix(" Kommune"),
             has_parent_board=kind is not K.PRIVATE_CHILDMINDING,
+            # The demo's history runs two years back, so each provider is in its second cycle, set by the admin:
+            # without it every cycle would start on the day the demo was loaded (the registration day).
+            cycle_start=add_months(clock.today(), -DEMO_CYCLE_MONTHS_AGO),
         )
         session.add(provider)
         session.flush()

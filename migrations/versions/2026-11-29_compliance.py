@@ -2,7 +2,7 @@
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-11-30 10:00:00
+Create Date: 2026-11-29 16:30:00
 
 - visit.data_sources: the data the visit drew on (§5a stk. 4), domain.compliance.DataSource values;
 - visit.based_on_curriculum: the visit started from the pedagogical foundation of the læreplan (§5a stk. 1);
