@@ -37,8 +37,8 @@ def publish_demo_reports(session: Session, writer: Principal) -> int:
         provider = session.get(Provider, visit.provider_id)
         combined = provider.kind == ProviderKind.MUNICIPAL_CHILDMINDING
         scope = ReportScope.COMBINED if combined else ReportScope.PROVIDER
-        report = reports.create_report(session, visit, ReportCreate(scope=scope, summary=SUMMARY))
         sent_on = visit.held_on + timedelta(days=10)
+        report = reports.create_report(session, visit, ReportCreate(scope=scope, summary=SUMMARY), sent_on)
         reports.send_report(session, report, sent_on)
         final_on: date = report.comment_window_ends + timedelta(days=1)
         reports.finalise_report(session, report, final_on)

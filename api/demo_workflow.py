@@ -270,7 +270,7 @@ def _intensified_ended(demo: _Loader) -> None:
     episode = open_intensified(session, demo.providers[MYRETUEN].id)
     summary = "Læringsmiljøet styrkes med fokus på sprog og leg; fremdriften følges ved skærpede tilsynsbesøg."
     created = ActionPlanCreate(leader_name="Dagtilbudslederen i Myretuen", summary=summary)
-    plan = action_plans.create_plan(session, writer, episode, created)
+    plan = action_plans.create_plan(session, writer, episode, created, demo.day(-640))
     items = _add_goals(demo, plan, GOALS[1:], -600)
     opened = OpenForComments(informed_on=demo.day(-632), method=PlanNoticeMethod.MEETING)
     action_plans.open_for_comments(session, plan, opened, demo.today)
@@ -299,9 +299,8 @@ def _plan_out_for_comments(demo: _Loader) -> None:
     session, writer = demo.session, demo.may(demo.supervisors[1], Permission.ACTION_PLANS_WRITE)
     episode = open_intensified(session, demo.providers[SOLSIKKEN].id)
     summary = "Trygge morgener, sprog i hverdagen og fællesskaber i legen; følges op ved uanmeldte besøg."
-    plan = action_plans.create_plan(
-        session, writer, episode, ActionPlanCreate(leader_name=demo.users["leader"].full_name, summary=summary)
-    )
+    created = ActionPlanCreate(leader_name=demo.users["leader"].full_name, summary=summary)
+    plan = action_plans.create_plan(session, writer, episode, created, demo.today)
     _add_goals(demo, plan, GOALS, 30)
     note = "Planen blev gennemgået på bestyrelsesmødet; bestyrelsen kan kommentere den her."
     opened = OpenForComments(informed_on=demo.day(-5), method=PlanNoticeMethod.MEETING, note=note)

@@ -43,7 +43,7 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 DESCRIPTION = """
 **tilsyn** runs the pedagogical supervision (pædagogisk tilsyn) that Danish municipalities owe their daycare
-under dagtilbudsloven §5-§5b: providers and units, visits, assessments, escalation, action plans and reports.
+under dagtilbudsloven §5 ff.: providers and units, visits, assessments, escalation, action plans and reports.
 
 * Authenticate at `/api/v1/auth/token` (password flow for people, client credentials for integrations),
   then send `Authorization: Bearer <token>`. The **Authorize** button below does this for you.
@@ -66,9 +66,15 @@ TAGS = [
         "name": "action plans",
         "description": "Action plans (handleplaner) on serious concern, with parent-board comments.",
     },
-    {"name": "overview", "description": "What is due, a visit's evidence (§5a) and a provider's timeline."},
-    {"name": "reports", "description": "Written reports (§5 stk. 3, §5b stk. 2): draft, comment, final, published."},
-    {"name": "publication", "description": "The publication tracker: which reports are due or overdue (§5 stk. 3)."},
+    {"name": "overview", "description": "What is due, the evidence a visit builds on and a provider's timeline."},
+    {
+        "name": "reports",
+        "description": "Written reports (the report duty of dagtilbudsloven §5): draft, comment, final, published.",
+    },
+    {
+        "name": "publication",
+        "description": "The publication tracker: which reports the report duty or the policy asks for, due or overdue.",
+    },
     {"name": "compliance", "description": "Compliance with the legal minimums, per provider and cycle and in all."},
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
     {"name": "integration clients", "description": "Case systems and scripts with scoped client credentials."},

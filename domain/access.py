@@ -127,7 +127,7 @@ _PERMISSION_TEXT = {
     Permission.REPORTS_COMMENT: "comment on a draft report during the leader's comment window",
     Permission.REPORTS_PUBLISH: "record that a final report is published on the provider's website",
     Permission.REPORTS_FILE: "record the case system's references for a final report",
-    Permission.TRACKER_READ: "read the publication tracker (§5 stk. 3)",
+    Permission.TRACKER_READ: "read the publication tracker (the report duty of dagtilbudsloven §5)",
     Permission.COMPLIANCE_READ: (
         "read compliance with the legal minimums: per provider, and (not provider roles) for the municipality"
     ),

@@ -3,7 +3,8 @@
 Months are counted the way a Danish period in months is read: a cycle from 15 January over 24 months ends on
 14 January two years on, and when the month it reaches has no matching day (a cycle from 31 January over one
 month) it ends on that month's last day. Counting days instead (730 for two years) would drift by a day every
-leap year, and the law's "at least every second year" (§5 stk. 3) is a calendar rule, not a count of days.
+leap year, and the report duty's "at least every second year" (dagtilbudsloven §5) is a calendar rule, not a count
+of days.
 
 The facts are plain frozen data that `api/` fills from its tables; `domain.compliance` turns them into verdicts.
 A fact that is not recorded counts as not done: compliance needs evidence, so every flag defaults to False.
@@ -18,6 +19,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from domain.errors import DomainError, ErrorCode, Violation, invalid
+from domain.law import VERSIONS, Duty, law_in_force
 from domain.policy import ConcernLevel, SupervisionPolicy
 from domain.providers import ProviderKind
 
@@ -141,34 +143,43 @@ def cycle_on(origin: date, months: int, day: date) -> Cycle:
 
 
 class ReportGround(StrEnum):
-    """On which ground a provider's report is due: the law (§5 stk. 3), the municipality's policy, or none."""
+    """On which ground a provider's report is due: the law's report duty, the municipality's policy, or none."""
 
     LAW = "law"
     POLICY = "policy"
     NONE = "none"
 
-    @property
-    def label_da(self) -> str:
+    def label_on(self, on_day: date) -> str:
+        """The ground in Danish; for the law, "lovkrav" with the report duty as cited in the law in force on
+        `on_day` (domain.law), so a report due in 2025 or later cites the renumbered paragraph."""
+        if self is ReportGround.LAW:
+            return f"lovkrav ({law_in_force(on_day).cite(Duty.REPORT)})"
         return _GROUND_LABELS[self]
 
 
-_GROUND_LABELS = {
-    ReportGround.LAW: "lovkrav (dagtilbudsloven §5)",
-    ReportGround.POLICY: "kommunens tilsynspolitik",
-    ReportGround.NONE: "ingen pligt",
-}
+_GROUND_LABELS = {ReportGround.POLICY: "kommunens tilsynspolitik", ReportGround.NONE: "ingen pligt"}
 
 
-def report_ground(kind: ProviderKind, policy: SupervisionPolicy) -> ReportGround:
-    """The law for the kinds §5 stk. 3 names; for the others the policy's `policy_report_kinds`, or no duty."""
+def report_ground(kind: ProviderKind, policy: SupervisionPolicy, on_day: date | None = None) -> ReportGround:
+    """The law for the kinds its report duty names on `on_day` (`LawVersion.report_kinds` in domain.law); for the
+    others the policy's `policy_report_kinds`, or no duty.
+
+    Without `on_day` the law counts only for a kind that every version names, so no version's duty is claimed for
+    a day it did not hold; give the day of the act (a report's visit, a due date) wherever there is one.
+    """
     kind = ProviderKind(kind)
-    if kind.has_legal_report_duty:
+    if kind in (law_in_force(on_day).report_kinds if on_day is not None else kinds_always_under_report_duty()):
         return ReportGround.LAW
     return ReportGround.POLICY if kind in policy.policy_report_kinds else ReportGround.NONE
 
 
+def kinds_always_under_report_duty() -> frozenset[ProviderKind]:
+    """The provider kinds every version of the law asks a published report of."""
+    return frozenset.intersection(*(version.report_kinds for version in VERSIONS))
+
+
 def report_due(since: date, months: int, last_published: date | None) -> date:
-    """The last day in time for a scope's next published report (§5 stk. 3: at least every second year).
+    """The last day in time for a scope's next published report (the report duty: at least every second year).
 
     A cycle after the last report was first published (a correction keeps that date), or, when none has been,
     by the end of the scope's first cycle, which begins on `since` (the provider's cycle origin, or the day a unit
@@ -208,7 +219,7 @@ class VisitFact:
     kind: VisitKind
     held_on: date
     unit_ids: tuple[str, ...] = ()  # the units visited; empty means the provider as a whole
-    systematic_observation: bool = False  # an observation instrument such as KIDS was used (§5a stk. 5)
+    systematic_observation: bool = False  # an observation instrument such as KIDS was used (Duty.OBSERVATION)
     based_on_curriculum: bool = False  # the læreplan's pedagogical foundation was the starting point
     dialogue_with_leadership_and_staff: bool = False
     follow_up_dialogue_on: date | None = None  # opfølgningssamtale with the leader
@@ -232,7 +243,7 @@ class ConcernEpisode:
     raised_on: date
     intensified_started_on: date | None = None  # before raised_on: the provider was already under it
     action_plan_approved_on: date | None = None
-    action_plan_with_leader: bool = False  # written in dialogue with the leader (§5b stk. 5)
+    action_plan_with_leader: bool = False  # written in dialogue with the leader (Duty.ACTION_PLAN_CONTENT)
     visit_id: str | None = None  # the visit whose assessment raised it, for the evidence
     intensified_id: str | None = None
     action_plan_id: str | None = None
@@ -303,7 +314,7 @@ def _problems(cycle: ProviderCycle) -> list[Violation]:
 
 
 def required_report_scopes(kind: ProviderKind, unit_ids: tuple[str, ...]) -> tuple[str, ...]:
-    """The report scopes §5 stk. 3 requires to be published at least every second year.
+    """The report scopes the report duty (dagtilbudsloven §5) requires to be published at least every second year.
 
     The law asks for "en tilsynsrapport for hver enkelt enhed" in an institution with several units, so each unit
     gets its own report in place of one for the institution; the dagpleje gets one combined report however many

@@ -58,6 +58,7 @@ def due_dates(cycle: ProviderCycle, policy: SupervisionPolicy) -> tuple[DueItem,
     Every date is a fixed calendar day (domain.cycle.last_day_in_time), so it comes closer, is due soon within the
     policy's warning window and overdue the day after. A visit the previous cycle lacked stays overdue from that
     cycle's last day until one is held; a report follows the law or the policy (`report_ground`), or is not due.
+    A report's ground is read in the law in force on its due date: the day by which the duty must be met.
     """
     policy, deadlines = policy.validated(), policy.deadlines
     visits = held_visits(cycle)
@@ -82,12 +83,14 @@ def due_dates(cycle: ProviderCycle, policy: SupervisionPolicy) -> tuple[DueItem,
         (DueKind.ANNOUNCED_VISIT, PROVIDER_SCOPE, visit_due(0, wanted[0]), None),
         (DueKind.UNANNOUNCED_VISIT, PROVIDER_SCOPE, visit_due(1, wanted[1]), None),
     ]
-    ground = report_ground(cycle.kind, policy)
     latest = publications(cycle, cycle.visits, this_cycle=False)
-    for scope in required_report_scopes(cycle.kind, cycle.unit_ids) if ground is not ReportGround.NONE else ():
+    for scope in required_report_scopes(cycle.kind, cycle.unit_ids):
         # At least every second year: a cycle after the last publication, or by the end of the scope's first cycle.
         due = report_due(cycle.report_due_from.get(scope, cycle.cycle_start), policy.cycle_months, latest.get(scope))
-        items.append((DueKind.REPORT_PUBLICATION, scope, due, ground))
+        # A duty that falls due is judged by the law in force on the day it must be met.
+        ground = report_ground(cycle.kind, policy, due)
+        if ground is not ReportGround.NONE:
+            items.append((DueKind.REPORT_PUBLICATION, scope, due, ground))
     items += [
         (DueKind.FOLLOW_UP_DIALOGUE, v.id, due_after(v.held_on, days=deadlines.follow_up_dialogue_days), None)
         for v in visits

@@ -2,7 +2,8 @@
 
 The control perspective ends here. A visit's concern level moves a provider along a ladder
 (normal cycle -> skærpet tilsyn -> skærpet tilsyn med handleplan) and produces the actions the law and the
-municipality's deadlines require, each with a due date and the paragraph it rests on. Every scope assessed at
+municipality's deadlines require, each with a due date and the paragraph it rests on in the law in force on the day
+of the assessment (domain.law: a `Duty`, never a typed paragraph number). Every scope assessed at
 the visit counts: a unit is supervised on its own, so its concern escalates the provider it belongs to, and
 the episode names it until a new assessment shows the concern has gone. The ladder only goes up
 on its own: a good score while under intensified supervision is evidence for ending it, not the end itself.
@@ -21,10 +22,11 @@ from enum import StrEnum
 
 from domain.assessment import Assessment
 from domain.instruments import shown_percent_text
+from domain.law import Duty, law_in_force
 from domain.policy import ConcernLevel, SupervisionPolicy
 
-LAW = "dagtilbudsloven §5b"  # what escalation rests on; each action adds its stk.
 _INFORM_ASSESSMENT = "The parent board is informed of the assessment, as after every visit."
+_INFORMED = (Duty.FOLLOW_UP_DIALOGUE,)  # the parent board informed of the assessment
 
 
 def intensified_start_due(concern_raised_on: date) -> date:
@@ -38,7 +40,8 @@ def intensified_start_due(concern_raised_on: date) -> date:
 
 
 class EscalationState(StrEnum):
-    """Where a provider stands on the §5b ladder. Ordered by `rank`; only ending it (domain.intensified) lowers it."""
+    """Where a provider stands on the escalation ladder: the normal cycle, intensified supervision (skærpet tilsyn), or
+    intensified supervision with an action plan. Only ending it (a decision of the administration) lowers it."""
 
     NORMAL = "normal"  # ingen bekymring: the normal supervision cycle
     INTENSIFIED = "intensified"  # skærpet tilsyn (§5b stk. 3)
@@ -114,7 +117,7 @@ class RequiredAction:
 
     kind: ActionKind
     due: date
-    legal_reference: str  # e.g. "dagtilbudsloven §5b, stk. 3"
+    legal_reference: str  # the duties' citation in the law in force on the decision's day (domain.law.cite)
     reason: str
 
 
@@ -181,10 +184,11 @@ def decide(
     target = state_for_concern(concern)
     state = target if target.rank > current.rank else current
     days = policy.deadlines
+    law = law_in_force(assessed_on)  # every action cites the law of the day it was decided, not of today
     actions: list[RequiredAction] = []
 
-    def add(kind: ActionKind, due: date, paragraph: str, reason: str) -> None:
-        actions.append(RequiredAction(kind, due, f"{LAW}, {paragraph}", reason))
+    def add(kind: ActionKind, due: date, duties: tuple[Duty, ...], reason: str) -> None:
+        actions.append(RequiredAction(kind, due, law.cite(*duties), reason))
 
     def after(days: int) -> date:
         return assessed_on + timedelta(days=days)
@@ -193,7 +197,7 @@ def decide(
         add(
             ActionKind.FEED_DEVELOPMENT_PLAN,
             after(days.follow_up_dialogue_days),
-            "stk. 1-2",
+            (Duty.FOLLOW_UP_DIALOGUE, Duty.WRITTEN_DOCUMENTATION),
             f"{_describe(assessment)} The results and recommendations feed the provider's development plan, "
             "agreed in the follow-up dialogue with the leader.",
         )
@@ -202,14 +206,14 @@ def decide(
             add(
                 ActionKind.INFORM_PARENT_BOARD,
                 after(days.follow_up_dialogue_days),
-                "stk. 1",
+                (Duty.FOLLOW_UP_DIALOGUE,),
                 f"The parent board is informed of the assessment. The provider stays under {current.label_da} "
                 "until the administration decides to end it.",
             )
         else:
-            add(ActionKind.INFORM_PARENT_BOARD, after(days.follow_up_dialogue_days), "stk. 1", _INFORM_ASSESSMENT)
+            add(ActionKind.INFORM_PARENT_BOARD, after(days.follow_up_dialogue_days), _INFORMED, _INFORM_ASSESSMENT)
     else:
-        paragraph = "stk. 3" if concern is ConcernLevel.CONCERN else "stk. 4"
+        paragraph = (Duty.INTENSIFIED,) if concern is ConcernLevel.CONCERN else (Duty.ACTION_PLAN,)
         why = _why(assessment, causes, ConcernLevel.CONCERN)
         if not current.is_intensified:
             add(
@@ -224,7 +228,7 @@ def decide(
             add(
                 ActionKind.MAKE_ACTION_PLAN,
                 after(days.action_plan_days),
-                "stk. 4-5",
+                (Duty.ACTION_PLAN, Duty.ACTION_PLAN_CONTENT),
                 f"{_why(assessment, causes, ConcernLevel.SERIOUS)} An action plan (handleplan) is made with the "
                 f"leader: how quality will be strengthened and how it is followed up.{again}",
             )
@@ -240,12 +244,12 @@ def decide(
             add(
                 ActionKind.INFORM_PARENT_BOARD,
                 after(days.follow_up_dialogue_days),
-                "stk. 1 og 5",
+                (Duty.FOLLOW_UP_DIALOGUE, Duty.ACTION_PLAN_CONTENT),
                 "The parent board is informed of the assessment and of the action plan, which it may comment on "
                 "before the plan is final.",
             )
         else:
-            add(ActionKind.INFORM_PARENT_BOARD, after(days.follow_up_dialogue_days), "stk. 1", _INFORM_ASSESSMENT)
+            add(ActionKind.INFORM_PARENT_BOARD, after(days.follow_up_dialogue_days), _INFORMED, _INFORM_ASSESSMENT)
 
     actions.sort(key=lambda a: _ACTION_ORDER[a.kind])
     causing = tuple(u.unit_id for u in causes)

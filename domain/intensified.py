@@ -12,7 +12,8 @@ from datetime import date, timedelta
 
 from domain.assessment import Assessment
 from domain.errors import DomainError, ErrorCode, Violation
-from domain.escalation import LAW, ActionKind, EscalationDecision, EscalationState, RequiredAction
+from domain.escalation import ActionKind, EscalationDecision, EscalationState, RequiredAction
+from domain.law import Duty, cite
 from domain.policy import ConcernLevel, SupervisionPolicy
 
 MIN_GROUNDS_LENGTH = 20  # the administration's reasons are recorded: a sentence, not "ok"
@@ -48,8 +49,9 @@ def end_intensified(
     assessment of each of `cause_units`, the units that caused it, is likewise new, scored and without concern;
     any action plan is completed; and `grounds`, the written reasons, are at least `MIN_GROUNDS_LENGTH`
     characters. Raises DomainError(CONFLICT) with one Violation per failing condition, naming the unit.
-    On success the state is NORMAL, the parent board is to be informed, and the stripped grounds travel with
-    the decision so they are recorded with it.
+    On success the state is NORMAL, the parent board is to be informed (citing the law in force on `decided_on`:
+    the parent board informed of the assessment, about the intensified supervision that ends), and the stripped
+    grounds travel with the decision so they are recorded with it.
     """
     problems: list[Violation] = []
     if not current.is_intensified:
@@ -108,7 +110,7 @@ def end_intensified(
     inform = RequiredAction(
         ActionKind.INFORM_PARENT_BOARD,
         decided_on + timedelta(days=policy.deadlines.follow_up_dialogue_days),
-        LAW,
+        cite(decided_on, Duty.FOLLOW_UP_DIALOGUE, Duty.INTENSIFIED),
         "The parent board is informed that intensified supervision has ended and why.",
     )
     return EscalationDecision(current, EscalationState.NORMAL, ConcernLevel.NONE, (inform,), grounds=text)

@@ -1,8 +1,10 @@
 """The municipality's supervision policy (tilsynskoncept) as data, with Kolding Kommune's framework as default.
 
-Dagtilbudsloven §5 stk. 2 makes the council publish how it supervises; this is that framework in a form
-the service can enforce: the cycle, the visits it requires, the band table that turns an observation score
-into a quality band and a concern level, and the deadlines that the law leaves to local policy.
+The framework in a form the service can enforce: the cycle, the visits it requires, the band table that turns an
+observation score into a quality band and a concern level, and the deadlines that the law leaves to local policy.
+Until 31 December 2024 the law made the council set and publish a framework for the supervision; L 48 (2024-25)
+repealed that duty from 1 January 2025, and the policy stays the municipality's own, published voluntarily
+(`policy_legal_basis` says which, from domain.law, for the day a version takes effect).
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import asdict, dataclass, field, fields
+from datetime import date
 from enum import StrEnum
 from itertools import pairwise
 from typing import Any
 
 from domain.errors import DomainError, ErrorCode, Violation
+from domain.law import VERSIONS, Duty, LawVersion, law_in_force
 from domain.providers import ProviderKind
 
 
@@ -22,8 +26,8 @@ class ConcernLevel(StrEnum):
     """The control perspective's output (kontrolperspektiv): does the council need to act?"""
 
     NONE = "none"  # ingen bekymring
-    CONCERN = "concern"  # bekymring: intensified supervision (§5b stk. 3)
-    SERIOUS = "serious_concern"  # alvorlig bekymring: intensified supervision and an action plan (§5b stk. 4)
+    CONCERN = "concern"  # bekymring: intensified supervision (Duty.INTENSIFIED)
+    SERIOUS = "serious_concern"  # alvorlig bekymring: intensified supervision and an action plan (Duty.ACTION_PLAN)
 
     @property
     def rank(self) -> int:
@@ -83,14 +87,14 @@ KOLDING_BANDS: tuple[Band, ...] = (
 class SupervisionPolicy:
     """Everything the rules need from the municipality's framework. `KOLDING_DEFAULT` is the shipped value."""
 
-    cycle_months: int = 24  # §5 stk. 3: a published report at least every second year
+    cycle_months: int = 24  # the report duty (dagtilbudsloven §5): a published report at least every second year
     announced_visits_per_cycle: int = 1  # with systematic observation over a whole day (KIDS)
     unannounced_visits_per_cycle: int = 1
     bands: tuple[Band, ...] = KOLDING_BANDS
     deadlines: Deadlines = field(default_factory=Deadlines)
-    supervisor_may_raise_concern: bool = True  # "kvaliteten ... eller andre forhold" (§5b stk. 3-4)
+    supervisor_may_raise_concern: bool = True  # "kvaliteten ... eller andre forhold" (Duty.INTENSIFIED)
     observation_coverage_threshold: float = 0.8  # share of items that must be scored for a total percent
-    # Kinds outside the report duty of §5 stk. 3 (privat pasningsordning, specialdagtilbud) that the municipality's
+    # Kinds outside the law's report duty (privat pasningsordning, specialdagtilbud) that the municipality's
     # own policy asks to publish a report every cycle. Empty (Kolding): they are followed without a report duty.
     policy_report_kinds: tuple[ProviderKind, ...] = ()
 
@@ -179,6 +183,72 @@ class SupervisionPolicy:
 KOLDING_DEFAULT = SupervisionPolicy()
 
 
+# --- on which legal ground a policy is published ---------------------------------------------------------------
+
+# What binds the supervision whatever the policy says: the visit (§5a) and what follows it (§5b), in the law's order.
+_BINDING = (
+    Duty.CURRICULUM_FOUNDATION,
+    Duty.VISITS,
+    Duty.IMPARTIALITY,
+    Duty.DATA,
+    Duty.OBSERVATION,
+    Duty.DIALOGUE,
+    Duty.FOLLOW_UP_DIALOGUE,
+    Duty.WRITTEN_DOCUMENTATION,
+    Duty.INTENSIFIED,
+    Duty.ACTION_PLAN,
+    Duty.ACTION_PLAN_CONTENT,
+)
+
+
+@dataclass(frozen=True)
+class PolicyLegalBasis:
+    """On which legal ground a policy version is published, in the law in force on the day it takes effect."""
+
+    law_version: str  # domain.law's key of the version in force: "2022", "2025"
+    required_by_law: bool  # the law makes the council set and publish a framework for the supervision
+    legal_reference: str | None  # that duty's citation while it is in force; None once repealed
+    binding_reference: str  # what binds the supervision whatever the policy says
+    text_da: str
+
+
+def policy_legal_basis(effective_on: date) -> PolicyLegalBasis:
+    """The legal ground of a policy that takes effect on `effective_on` (or is in force then), from domain.law.
+
+    Until 31 December 2024 the law made the council set and publish a framework for the supervision; from
+    1 January 2025 (L 48, 2024-25) that duty is repealed, so a policy in force then is the municipality's own,
+    published voluntarily, and what still binds is the law's rules for the visit and what follows it.
+    """
+    law = law_in_force(effective_on)
+    binding = law.cite(*(d for d in _BINDING if law.has(d)))
+    if law.has(Duty.FRAMEWORK):
+        reference = law.cite(Duty.FRAMEWORK)
+        text = (
+            f"Rammen for tilsynet fastsættes og offentliggøres efter {reference} ({law.source}). "
+            f"Tilsynet følger desuden {binding}."
+        )
+        return PolicyLegalBasis(law.key, True, reference, binding, text)
+    text = "Kommunens egen tilsynspolitik, som kommunen offentliggør frivilligt"
+    if repeal := _framework_repeal(law):
+        had, by = repeal
+        text += (
+            f": pligten til at fastsætte og offentliggøre en ramme for tilsynet ({had.cite(Duty.FRAMEWORK)} i "
+            f"reglerne fra {had.effective_from:%d.%m.%Y}) blev ophævet ved {by.source}, med virkning fra "
+            f"{by.effective_from:%d.%m.%Y}"
+        )
+    text += f". Tilsynet er fortsat bundet af {binding}."
+    return PolicyLegalBasis(law.key, False, None, binding, text)
+
+
+def _framework_repeal(law: LawVersion) -> tuple[LawVersion, LawVersion] | None:
+    """The last version up to `law` that had the framework duty, and the version after it that repealed it."""
+    found = None
+    for earlier, later in pairwise(v for v in VERSIONS if v.effective_from <= law.effective_from):
+        if earlier.has(Duty.FRAMEWORK) and not later.has(Duty.FRAMEWORK):
+            found = (earlier, later)
+    return found
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -186,7 +256,7 @@ def _is_int(value: object) -> bool:
 def _problems(policy: SupervisionPolicy) -> list[Violation]:
     problems: list[Violation] = []
     if not _is_int(policy.cycle_months) or not 1 <= policy.cycle_months <= 24:
-        # §5 stk. 3: a report at least every second year, so a cycle can never be longer than 24 months.
+        # The report duty: a report at least every second year, so a cycle can never be longer than 24 months.
         problems.append(
             Violation(
                 "cycle_months",
@@ -197,11 +267,17 @@ def _problems(policy: SupervisionPolicy) -> list[Violation]:
         problems.append(
             Violation(
                 "announced_visits_per_cycle",
-                "At least one announced visit with systematic observation per cycle (§5a).",
+                "At least one announced visit with systematic observation per cycle: the law asks for announced "
+                "and unannounced visits and observation of the learning environment.",
             )
         )
     if not _is_int(policy.unannounced_visits_per_cycle) or policy.unannounced_visits_per_cycle < 1:
-        problems.append(Violation("unannounced_visits_per_cycle", "At least one unannounced visit per cycle (§5a)."))
+        problems.append(
+            Violation(
+                "unannounced_visits_per_cycle",
+                "At least one unannounced visit per cycle: the law asks for announced and unannounced visits.",
+            )
+        )
     threshold = policy.observation_coverage_threshold
     if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 < threshold <= 1:
         problems.append(
@@ -226,9 +302,12 @@ def _problems(policy: SupervisionPolicy) -> list[Violation]:
 
 
 def _report_kind_problems(index: int, kind: object) -> list[Violation]:
-    if isinstance(kind, ProviderKind) and not kind.has_legal_report_duty:
+    # A kind every version of the law asks a report of gains nothing from the policy asking it too.
+    if isinstance(kind, ProviderKind) and any(kind not in version.report_kinds for version in VERSIONS):
         return []
-    message = f"`{kind}` is not a kind outside the report duty of §5 stk. 3 (the law already asks its report)."
+    message = (
+        f"`{kind}` is under the law's report duty (dagtilbudsloven §5) on every date: the law already asks its report."
+    )
     return [Violation(f"policy_report_kinds[{index}]", message)]
 
 

@@ -1,6 +1,6 @@
 """What may not appear in text meant for publication: CPR numbers, e-mail addresses and phone numbers.
 
-Supervision reports are published on the provider's website (dagtilbudsloven §5 stk. 3) and must be about
+Supervision reports are published on the provider's website (the report duty of dagtilbudsloven §5) and must be about
 the learning environment, never about a person. The guard refuses text with personal data and says where it
 is; it never rewrites text itself, because only the author knows what the sentence should say instead.
 

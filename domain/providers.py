@@ -6,7 +6,10 @@ from enum import StrEnum
 
 
 class ProviderKind(StrEnum):
-    """The kinds of provider that dagtilbudsloven §5 stk. 1, §81 and serviceloven §146 put under supervision."""
+    """The kinds of provider put under supervision: daycare by dagtilbudsloven §5, private childminding by its §81,
+    special daycare by serviceloven §146. Which kinds the law's report duty names, on a given day, is law data
+    (`LawVersion.report_kinds` in domain.law); private pasningsordninger and specialdagtilbud publish a report only
+    when the municipality's policy asks for it (`SupervisionPolicy.policy_report_kinds`)."""
 
     MUNICIPAL_INSTITUTION = "municipal_institution"
     SELF_GOVERNING_INSTITUTION = "self_governing_institution"
@@ -16,19 +19,8 @@ class ProviderKind(StrEnum):
     PRIVATE_CHILDMINDING = "private_childminding"
     SPECIAL_DAYCARE = "special_daycare"
     # A pool scheme (puljeordning, §§101-102): daycare run under an agreement with the municipality. The slug is the
-    # law's own word, as the supervision duty of §5 stk. 1 names it.
+    # law's own word, as the supervision duty of dagtilbudsloven §5 names it.
     PULJEORDNING = "puljeordning"
-
-    @property
-    def has_legal_report_duty(self) -> bool:
-        """Whether §5 stk. 3 (stk. 2 from 2025) asks for a published report at least every second year.
-
-        The law names the daginstitutioner (kommunale, selvejende, private and landsbyordninger, each unit where an
-        institution has several), the dagpleje (one combined report) and the puljeordninger. Private
-        pasningsordninger (§81) and specialdagtilbud (serviceloven §146) are supervised too, but publish only
-        when the municipality's policy asks for it (`SupervisionPolicy.policy_report_kinds`).
-        """
-        return self not in (ProviderKind.PRIVATE_CHILDMINDING, ProviderKind.SPECIAL_DAYCARE)
 
     @property
     def label_da(self) -> str:
@@ -37,7 +29,7 @@ class ProviderKind(StrEnum):
 
     @property
     def is_childminding(self) -> bool:
-        """Dagpleje: each dagplejer is a unit, and the law asks for one combined report (§5 stk. 3)."""
+        """Dagpleje: each dagplejer is a unit, and the law asks for one combined report (the report duty of §5)."""
         return self is ProviderKind.MUNICIPAL_CHILDMINDING
 
 

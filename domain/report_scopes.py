@@ -1,6 +1,6 @@
 """What each scope of a report says follows, and the dagpleje's combined result: rules behind domain.reports.
 
-A unit's report leads with what the unit's own concern means on the §5b ladder (`own_consequence`, with
+A unit's report leads with what the unit's own concern means on the escalation ladder (`own_consequence`, with
 domain.escalation's mapping); the provider's report lists every action its escalation set off. The dagpleje's
 combined report counts its dagplejere per band and concern level over the cycle (`combine`) and never names one:
 a dagplejer is a person, and their own result stays an internal unit assessment.
@@ -16,16 +16,15 @@ from datetime import date, timedelta
 from domain.cycle import add_months, cycle_end, next_cycle_start
 from domain.escalation import ActionKind, EscalationState, state_for_concern
 from domain.instruments import shown_percent
+from domain.law import Duty, cite
 from domain.policy import ConcernLevel, SupervisionPolicy
 from domain.reports import Consequence, CountLine, ScoreLine
 
 NO_CONCERN_TEXT = "Ingen bekymring: det almindelige tilsyn fortsætter"
-NO_CONCERN_REFERENCE = "dagtilbudsloven §5b, stk. 1-2"
-# §5b stk. 1 has the parent board informed after every visit; where there is none, the report says so instead.
+# The parent board is informed after every visit (Duty.FOLLOW_UP_DIALOGUE); where there is none, the report says so.
 NO_PARENT_BOARD_TEXT = (
     "Dagtilbuddet har ingen forældrebestyrelse, så der er ingen forældrebestyrelse at orientere om vurderingen"
 )
-NO_PARENT_BOARD_REFERENCE = "dagtilbudsloven §5b, stk. 1"
 NOT_SCORED_DA = "ikke scoret"
 
 
@@ -53,20 +52,23 @@ _ACTIONS_OF_STATE = {
     ),
     EscalationState.INTENSIFIED_WITH_ACTION_PLAN: _ESCALATING | {ActionKind.INFORM_PARENT_BOARD},
 }
-_STATE_REFERENCE = {
-    EscalationState.NORMAL: NO_CONCERN_REFERENCE,
-    EscalationState.INTENSIFIED: "dagtilbudsloven §5b, stk. 3",
-    EscalationState.INTENSIFIED_WITH_ACTION_PLAN: "dagtilbudsloven §5b, stk. 4",
+# The duties each state on the ladder rests on; cited in the law in force on the visit's day.
+_STATE_DUTIES = {
+    EscalationState.NORMAL: (Duty.FOLLOW_UP_DIALOGUE, Duty.WRITTEN_DOCUMENTATION),
+    EscalationState.INTENSIFIED: (Duty.INTENSIFIED,),
+    EscalationState.INTENSIFIED_WITH_ACTION_PLAN: (Duty.ACTION_PLAN,),
 }
 _ORDER = {kind: i for i, kind in enumerate(ActionKind)}
 
 
-def own_consequence(concern: ConcernLevel) -> Consequence:
-    """The headline of what a scope's own concern means: e.g. "Alvorlig bekymring: skærpet tilsyn med handleplan"."""
+def own_consequence(concern: ConcernLevel, on_day: date) -> Consequence:
+    """The headline of what a scope's own concern means: e.g. "Alvorlig bekymring: skærpet tilsyn med handleplan",
+    citing the law in force on `on_day`, the day of the visit."""
     state = state_for_concern(concern)
+    reference = cite(on_day, *_STATE_DUTIES[state])
     if state is EscalationState.NORMAL:
-        return Consequence(NO_CONCERN_TEXT, NO_CONCERN_REFERENCE)
-    return Consequence(f"{concern.label_da.capitalize()}: {state.label_da}", _STATE_REFERENCE[state])
+        return Consequence(NO_CONCERN_TEXT, reference)
+    return Consequence(f"{concern.label_da.capitalize()}: {state.label_da}", reference)
 
 
 def consequences(
@@ -75,20 +77,24 @@ def consequences(
     *,
     whole_provider: bool,
     has_parent_board: bool,
+    on_day: date,
 ) -> tuple[Consequence, ...]:
     """What the report says follows from its scope's result, in the order of `ActionKind`.
+
+    `on_day` is the day of the visit: what the report itself adds cites the law in force then. The actions carry
+    the reference their decision stored, which is the law of the same day (the assessment's).
 
     A report on the whole provider lists every action the visit's escalation set off: they are the provider's.
     A report on one scope (a unit; the dagpleje's dagplejere together) leads with what its own concern level means
     (`own_consequence`) and lists, of the visit's actions, only those its own state on the ladder calls for.
-    Without a parent board the report says so where it would speak of informing it (§5b stk. 1).
+    Without a parent board the report says so where it would speak of informing it.
     """
     if whole_provider:
         escalated = any(a.kind in _ESCALATING for a in actions)
-        lead = [own_consequence(ConcernLevel.NONE)] if concern is ConcernLevel.NONE and not escalated else []
+        lead = [own_consequence(ConcernLevel.NONE, on_day)] if concern is ConcernLevel.NONE and not escalated else []
         listed = list(actions)
     else:
-        lead = [own_consequence(concern)]
+        lead = [own_consequence(concern, on_day)]
         wanted = _ACTIONS_OF_STATE[state_for_concern(concern)]
         listed = [a for a in actions if a.kind in wanted]
     listed = [a for a in listed if has_parent_board or a.kind is not ActionKind.INFORM_PARENT_BOARD]
@@ -97,7 +103,7 @@ def consequences(
     if not has_parent_board:
         after = _ORDER[ActionKind.INFORM_PARENT_BOARD]
         at = next((i for i, a in enumerate(ordered) if _ORDER.get(a.kind, len(_ORDER)) > after), len(ordered))
-        lines.insert(at, Consequence(NO_PARENT_BOARD_TEXT, NO_PARENT_BOARD_REFERENCE))
+        lines.insert(at, Consequence(NO_PARENT_BOARD_TEXT, cite(on_day, Duty.FOLLOW_UP_DIALOGUE)))
     return (*lead, *lines)
 
 

@@ -1,4 +1,5 @@
-"""The written supervision report (tilsynsrapport, dagtilbudsloven §5 stk. 3 and §5b stk. 2) as content.
+"""The written supervision report (tilsynsrapport: the report duty of dagtilbudsloven §5, and the written
+documentation of the visit) as content.
 
 `ReportContent` is everything a report says, assembled from a completed visit by `api/services/reports.py`
 and rendered by `api/reports/` (PDF and HTML). Both perspectives stand side by side: control (the concern
@@ -6,9 +7,13 @@ level and what follows from it) and development (the band, strengths, recommenda
 Texts meant for publication pass the privacy guard before a report becomes final.
 
 Each report speaks for its own scope: a unit's report leads with the unit's own result and with what the unit's
-own concern means on the §5b ladder; the dagpleje's combined report counts its dagplejere per band and concern
+own concern means on the escalation ladder; the dagpleje's combined report counts its dagplejere per band and concern
 level over the cycle and never names one beside a result (a dagplejer is a person). domain/report_scopes.py
 holds those rules.
+
+A report cites the law in force on the day of its visit (`legal_basis`, from domain.law), never today's: a report
+on a visit in November 2024 cites the report duty as the 2022 rules number it, one on a visit in February 2025 as
+L 48 (2024-25) renumbered it.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from domain.cycle import ReportGround
 from domain.errors import DomainError, ErrorCode, Violation
+from domain.law import Duty, law_in_force
 from domain.privacy import refuse_personal_data
 
 
@@ -54,7 +61,7 @@ class UnitResult:
 
 @dataclass(frozen=True)
 class Consequence:
-    """What the concern level sets off, with the paragraph behind it (e.g. intensified supervision, §5b stk. 3)."""
+    """What the concern level sets off, with the paragraph behind it in the law in force on the visit's day."""
 
     text: str
     legal_reference: str
@@ -133,6 +140,9 @@ class ReportContent:
     period_from: date | None = None
     band_counts: tuple[CountLine, ...] = ()
     concern_counts: tuple[CountLine, ...] = ()
+    # The law it rests on, in the version in force on `visit_date` (`legal_basis`); empty on a report made final
+    # before the service wrote it.
+    legal_basis: tuple[str, ...] = ()
 
     def publishable_texts(self) -> dict[str, str]:
         """Every text that will be published, keyed by where it is (for precise privacy refusals).
@@ -192,6 +202,34 @@ class ReportContent:
             )
 
 
+def legal_basis(visit_date: date, ground: ReportGround) -> tuple[str, ...]:
+    """What the report rests on, in Danish, in the law in force on `visit_date`: which version of the rules, the
+    written documentation of the visit, and on which ground the report is published (`ground`: the law's report
+    duty, the municipality's policy, or neither).
+
+    A visit on 15.11.2024 and one on 03.02.2025 cite the report duty differently: L 48 (2024-25) repealed the
+    framework duty before it in §5 and renumbered the subsections after it (tests/domain/test_reports.py).
+    """
+    law = law_in_force(visit_date)
+    lines = [
+        f"Tilsynet følger dagtilbudsloven, som den gjaldt den {visit_date:%d.%m.%Y}: reglerne i kraft fra "
+        f"{law.effective_from:%d.%m.%Y} ({law.source}).",
+        f"Tilsynet er dokumenteret skriftligt efter {law.cite(Duty.WRITTEN_DOCUMENTATION)}.",
+    ]
+    if ground is ReportGround.LAW:
+        lines.append(f"Rapporten offentliggøres på dagtilbuddets hjemmeside efter {law.cite(Duty.REPORT)}.")
+    elif ground is ReportGround.POLICY:
+        lines.append(
+            "Rapporten offentliggøres efter kommunens tilsynspolitik; denne type dagtilbud er ikke omfattet af "
+            f"{law.cite(Duty.REPORT)}."
+        )
+    else:
+        lines.append(
+            f"Denne type dagtilbud er ikke omfattet af pligten til at offentliggøre i {law.cite(Duty.REPORT)}."
+        )
+    return tuple(lines)
+
+
 def content_to_dict(content: ReportContent) -> dict[str, Any]:
     """Plain JSON-ready data (dates as ISO strings), as stored on a report row when it becomes final."""
     return _plain(asdict(content))
@@ -209,7 +247,7 @@ def content_from_dict(data: dict[str, Any]) -> ReportContent:
     d["period_from"] = day(d.get("period_from"))
     d["band_counts"] = tuple(CountLine(**c) for c in d.get("band_counts") or ())
     d["concern_counts"] = tuple(CountLine(**c) for c in d.get("concern_counts") or ())
-    for name in ("unit_names", "supervisors", "data_used", "strengths"):
+    for name in ("unit_names", "supervisors", "data_used", "strengths", "legal_basis"):
         d[name] = tuple(d.get(name) or ())
     d["band_scale"] = tuple(BandStep(**b) for b in d.get("band_scale") or ())
     d["areas"] = tuple(ScoreLine(**s) for s in d.get("areas") or ())

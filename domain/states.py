@@ -26,7 +26,7 @@ class VisitStatus(StrEnum):
 
 
 class ReportScope(StrEnum):
-    """What a report covers (§5 stk. 3): the whole provider, one unit, or the dagpleje as one combined report."""
+    """What a report covers: the whole provider, one unit, or the dagpleje as one combined report."""
 
     PROVIDER = "provider"
     UNIT = "unit"

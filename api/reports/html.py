@@ -1,10 +1,10 @@
 """The report as one self-contained HTML page: `render_html(content, pdf_url=...) -> str`.
 
-The page is what a provider links to or embeds (in an iframe) on its website, as dagtilbudsloven §5 stk. 3
-requires. It is self-contained so it works anywhere and leaks nothing: inline CSS only, no scripts, no fonts,
-images or styles from elsewhere, so the only address in it is the PDF link when one is given. It is accessible:
-`lang="da"`, a title, one h1 and h2 per section, tables with captions and header cells, and a chart whose bars
-are decoration (`aria-hidden`) beside the same numbers written out as text.
+The page is what a provider links to or embeds (in an iframe) on its website, as the report duty of
+dagtilbudsloven §5 requires. It is self-contained so it works anywhere and leaks nothing: inline CSS only, no
+scripts, no fonts, images or styles from elsewhere, so the only address in it is the PDF link when one is given.
+It is accessible: `lang="da"`, a title, one h1 and h2 per section, tables with captions and header cells, and a
+chart whose bars are decoration (`aria-hidden`) beside the same numbers written out as text.
 
 Every text comes from users (supervisors, leaders, the municipality) and is escaped, attributes included.
 """
@@ -338,5 +338,7 @@ def _basis(c: ReportContent) -> list[str]:
         out.append(_p("Tilsynsførende: " + ", ".join(c.supervisors)))
     policy = "kommunens standardkoncept" if c.policy_version == 0 else f"version {c.policy_version}"
     out.append(_p(f"Tilsynskoncept: {policy}.", "note"))
+    if c.legal_basis:
+        out += ["<h2>Lovgrundlag</h2>", *(_p(line) for line in c.legal_basis)]
     out.append(f"<footer>{_e(c.municipality_name)} · tilsynsrapport efter dagtilbudsloven §5</footer>")
     return out

@@ -388,3 +388,7 @@ def _basis(c: ReportContent) -> Iterable[Flowable]:
         yield _para("Tilsynsførende: " + ", ".join(c.supervisors))
     policy = "kommunens standardkoncept" if c.policy_version == 0 else f"version {c.policy_version}"
     yield _para(f"Tilsynskoncept: {policy}.", SMALL)
+    if c.legal_basis:
+        yield from _heading("Lovgrundlag")
+        for line in c.legal_basis:
+            yield _para(line)

@@ -70,9 +70,10 @@ def create_plan(
     episode: IntensifiedDep,
     session: SessionDep,
     principal: WritePlans,
+    today: TodayDep,
 ) -> ActionPlanDetail:
     """Start an action plan for intensified supervision on serious concern, as a draft."""
-    plan = service.create_plan(session, principal, episode, data)
+    plan = service.create_plan(session, principal, episode, data, today)
     response.headers["Location"] = str(request.url_for("action-plans-read", plan_id=plan.id))
     return _detail(response, session, plan)
 

@@ -103,7 +103,7 @@ def inform_parent_board(
     _: WriteFollowUp,
     today: TodayDep,
 ) -> ParentBoardNotice:
-    """Record that the parent board was informed of the visit's assessment (§5b stk. 1)."""
+    """Record that the parent board was informed of the visit's assessment."""
     notice = service.inform_parent_board(session, visit, data, today)
     response.headers["Location"] = str(
         request.url_for("parent-board-notices-read", visit_id=visit.id, notice_id=notice.id)

@@ -1,4 +1,4 @@
-"""What is due, a visit's evidence (§5a) and a provider's timeline."""
+"""What is due, a visit's evidence and a provider's timeline."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def list_due(
     responses=problem_responses(401, 403, 404),
 )
 def read_visit_evidence(session: SessionDep, _: ReadTimeline, visit: VisitDep) -> VisitEvidence:
-    """Read everything earlier about the visit's provider that the visit must build on (§5a).
+    """Read everything earlier about the visit's provider that the visit must build on.
 
     Earlier visits with their assessments, follow-up dialogues, recommendations, concern notices (with who
     reported), intensified supervision and action plans, all dated before the day the visit was held.

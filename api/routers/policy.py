@@ -24,7 +24,7 @@ ReadPolicy = Annotated[Principal, Depends(require(Permission.POLICY_READ))]
 def read_policy(session: SessionDep, principal: ReadPolicy, today: TodayDep) -> PolicyVersionRead:
     """Read the policy in force today; the Kolding default (version 0) until your municipality publishes one."""
     row, policy = service.policy_in_force(session, principal.municipality_id, today)
-    return service.as_read(row, policy)
+    return service.as_read(row, policy, today)
 
 
 @router.get(
@@ -33,10 +33,11 @@ def read_policy(session: SessionDep, principal: ReadPolicy, today: TodayDep) -> 
     response_model=PolicyVersionList,
     responses=problem_responses(401, 403),
 )
-def list_policy_versions(session: SessionDep, principal: ReadPolicy) -> PolicyVersionList:
+def list_policy_versions(session: SessionDep, principal: ReadPolicy, today: TodayDep) -> PolicyVersionList:
     """List every published version of the policy, newest first."""
     rows = service.list_versions(session, principal.municipality_id)
-    return PolicyVersionList(items=[service.as_read(r, service.SupervisionPolicy.from_dict(r.document)) for r in rows])
+    in_force, _ = service.policy_in_force(session, principal.municipality_id, today)
+    return PolicyVersionList(items=[service.as_read_version(r, in_force, today) for r in rows])
 
 
 @router.get(
@@ -47,13 +48,17 @@ def list_policy_versions(session: SessionDep, principal: ReadPolicy) -> PolicyVe
     responses=problem_responses(401, 403, 404),
 )
 def read_policy_version(
-    number: Annotated[int, Path(ge=1, description="The version number.")], session: SessionDep, principal: ReadPolicy
+    number: Annotated[int, Path(ge=1, description="The version number.")],
+    session: SessionDep,
+    principal: ReadPolicy,
+    today: TodayDep,
 ) -> PolicyVersionRead:
     """Read one version of the policy, e.g. the one an old assessment was made under."""
     row = next((r for r in service.list_versions(session, principal.municipality_id) if r.number == number), None)
     if row is None:
         raise not_found("policy version")
-    return service.as_read(row, service.SupervisionPolicy.from_dict(row.document))
+    in_force, _ = service.policy_in_force(session, principal.municipality_id, today)
+    return service.as_read_version(row, in_force, today)
 
 
 @router.post(
@@ -74,4 +79,5 @@ def publish_policy_version(
     """Publish a new version of the policy from a date; a 422 lists every problem with it at once."""
     row: PolicyVersion = service.publish_version(session, principal, data, today)
     response.headers["Location"] = str(request.url_for("policy-versions-read", number=row.number))
-    return service.as_read(row, service.SupervisionPolicy.from_dict(row.document))
+    in_force, _ = service.policy_in_force(session, principal.municipality_id, today)
+    return service.as_read_version(row, in_force, today)

@@ -1,4 +1,5 @@
-"""What anyone may read without a token: what the law says must be public (dagtilbudsloven §5 stk. 2-3).
+"""What anyone may read without a token: the published reports (the report duty of dagtilbudsloven §5) and the
+municipality's supervision policy (published by law until 2024, voluntarily since; see its `legal_basis`).
 
 The policy in force, and the published reports: a municipality's, a provider's, and each one as JSON, PDF and a
 web page a provider can embed on its own website. Nothing unpublished is ever reachable here.
@@ -64,7 +65,9 @@ def read_public_policy(kommunekode: Kommunekode, session: SessionDep, today: Tod
         raise not_found("municipality")
     row, policy = service.policy_in_force(session, municipality.id, today)
     return PublicPolicy(
-        municipality=municipality.name, kommunekode=municipality.kommunekode, version=service.as_read(row, policy)
+        municipality=municipality.name,
+        kommunekode=municipality.kommunekode,
+        version=service.as_read(row, policy, today),
     )
 
 

@@ -1,4 +1,5 @@
-"""The §5 stk. 3 publication tracker: which reports the law requires, when each is due, and what is overdue."""
+"""The publication tracker of the report duty (dagtilbudsloven §5): which reports the law requires, when each is
+due, and what is overdue."""
 
 from __future__ import annotations
 

@@ -69,10 +69,16 @@ def _read(session: SessionDep, response: Response, report: Report) -> ReportRead
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 def create_report(
-    request: Request, response: Response, data: ReportCreate, visit: VisitDep, session: SessionDep, _: WriteReports
+    request: Request,
+    response: Response,
+    data: ReportCreate,
+    visit: VisitDep,
+    session: SessionDep,
+    _: WriteReports,
+    today: TodayDep,
 ) -> ReportRead:
     """Create a draft report on a completed visit, for the provider, one unit, or the dagpleje combined."""
-    report = service.create_report(session, visit, data)
+    report = service.create_report(session, visit, data, today)
     response.headers["Location"] = str(request.url_for("reports-read", report_id=report.id))
     return _read(session, response, report)
 

@@ -207,7 +207,7 @@ def read_observation(
 def record_dialogue(
     request: Request, response: Response, data: Dialogue, visit: VisitDep, session: SessionDep, _: WriteVisits
 ) -> Visit:
-    """Record the dialogue with leader and staff during the visit (§5a). Send the visit's ETag in If-Match."""
+    """Record the dialogue with leader and staff during the visit. Send the visit's ETag in If-Match."""
     require_if_match(request, visit.version)
     return _read(response, service.record_dialogue(session, visit, data))
 
@@ -228,7 +228,7 @@ def complete_visit(
     today: TodayDep,
     _: WriteVisits,
 ) -> VisitCompleted:
-    """Complete a visit: assess it, then apply the escalation it calls for (§5b). Send the ETag in If-Match."""
+    """Complete a visit: assess it, then apply the escalation it calls for. Send the ETag in If-Match."""
     require_if_match(request, visit.version)
     done = assessments.complete_visit(session, visit, data, today)
     set_etag(response, done.visit.version)

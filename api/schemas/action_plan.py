@@ -1,4 +1,4 @@
-"""Action plans (handleplaner, §5b stk. 4-5) as the API shows and accepts them: plans, items, comments."""
+"""Action plans (handleplaner, dagtilbudsloven §5b) as the API shows and accepts them: plans, items, comments."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=10000)]
 
 
 class ActionPlanCreate(InputModel):
-    """A new action plan, written by the supervisor together with the leader (§5b stk. 5)."""
+    """A new action plan, written by the supervisor together with the leader."""
 
     leader_name: Name = Field(description="The leader the plan is made with.")
     summary: Text | None = Field(None, description="How quality will be strengthened and followed up, in short.")
@@ -72,7 +72,7 @@ class ItemUpdate(InputModel):
 
 
 class OpenForComments(InputModel):
-    """The parent board has been informed of the plan and may now comment on it (§5b stk. 5)."""
+    """The parent board has been informed of the plan and may now comment on it."""
 
     informed_on: date = Field(description="The day the parent board was informed of the plan.")
     method: NoticeMethod = Field(description=_METHOD)
@@ -168,7 +168,8 @@ class ActionPlanRead(ReadModel):
     no_parent_board_reason: str | None = Field(
         None,
         description="Why the plan is approved without the parent board's comments, in Danish: the provider has no "
-        "parent board (`has_parent_board` is false), so there is no comment window (dagtilbudsloven §5b stk. 5). "
+        "parent board (`has_parent_board` is false), so there is no comment window. It cites the plan duty as "
+        "numbered on the day of approval (or, before it, the day the plan was made). "
         "Null when the provider has a parent board and the plan goes out for its comments.",
     )
     created_at: datetime = Field(description="When it was created.")

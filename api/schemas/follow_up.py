@@ -1,4 +1,4 @@
-"""After a visit (§5b stk. 1-2): the follow-up dialogue, the parent board informed, and recommendations."""
+"""After a visit (dagtilbudsloven §5b): the follow-up dialogue, the parent board informed, and recommendations."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ class FollowUpDialogueRead(ReadModel):
 
 
 class ParentBoardNoticeCreate(InputModel):
-    """That the parent board was informed of the visit's assessment (dagtilbudsloven §5b stk. 1)."""
+    """That the parent board was informed of the visit's assessment."""
 
     informed_on: date = Field(description="The day the board was informed; not before the visit, not in the future.")
     method: NoticeMethod = Field(description=_METHOD)

@@ -27,7 +27,9 @@ class RequiredActionRead(ReadModel):
     id: uuid.UUID = Field(description="The required action's id.")
     kind: ActionKind = Field(description=_ACTION)
     due_on: date = Field(description="The day it must be done by.")
-    legal_reference: str = Field(description="The paragraph it rests on, e.g. `dagtilbudsloven §5b, stk. 4-5`.")
+    legal_reference: str = Field(
+        description="The paragraph it rests on, as numbered in the law in force on the day of the decision."
+    )
     reason: str = Field(description="Why it is required, in plain words.")
     visit_id: uuid.UUID | None = Field(description="The visit whose assessment required it, if any.")
     done_on: date | None = Field(description="The day it was done; null while it is still open.")

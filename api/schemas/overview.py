@@ -1,4 +1,4 @@
-"""Read models of the overview: what is due, a visit's evidence (§5a) and a provider's timeline."""
+"""Read models of the overview: what is due, a visit's evidence and a provider's timeline."""
 
 from __future__ import annotations
 
@@ -182,7 +182,7 @@ class EvidenceReport(ReadModel):
 
 
 class VisitEvidence(BaseModel):
-    """Everything earlier about the provider that the visit must build on (dagtilbudsloven §5a)."""
+    """Everything earlier about the provider that the visit must build on (the data duty of the law)."""
 
     visit_id: uuid.UUID = Field(description="The visit the evidence is for.")
     provider_id: uuid.UUID = Field(description="The provider visited.")

@@ -47,7 +47,11 @@ class DeadlinesDocument(InputModel):
 class PolicyDocument(InputModel):
     """The municipality's supervision framework (tilsynskoncept) as the service enforces it."""
 
-    cycle_months: int = Field(24, description="Length of a supervision cycle in months (at most 24, §5 stk. 3).")
+    cycle_months: int = Field(
+        24,
+        description="Length of a supervision cycle in months (at most 24: the report duty of dagtilbudsloven §5 asks "
+        "for a published report at least every second year).",
+    )
     announced_visits_per_cycle: int = Field(1, description="Announced visits with systematic observation per cycle.")
     unannounced_visits_per_cycle: int = Field(1, description="Unannounced visits per cycle.")
     bands: list[BandDocument] = Field(description="The band table, covering 0-100 % without gaps or overlaps.")
@@ -74,6 +78,31 @@ class PolicyVersionCreate(InputModel):
     policy: PolicyDocument = Field(description="The policy itself.")
 
 
+class PolicyLegalBasisRead(ReadModel):
+    """On which legal ground the policy is published, in the law in force on `judged_on`.
+
+    Until 31 December 2024 dagtilbudsloven made the council set and publish a framework for the supervision; L 48
+    (folketingsåret 2024-25) repealed that duty from 1 January 2025. A policy in force after that is the
+    municipality's own, published voluntarily, and the law's rules for the visit and what follows it still bind.
+    """
+
+    judged_on: date = Field(
+        description="The day whose law is read: today for the version in force, else the version's `effective_from`."
+    )
+    law_version: str = Field(description="The version of the supervision provisions in force that day: `2022`, `2025`.")
+    required_by_law: bool = Field(
+        description="True while the law asks the council to set and publish a framework for the supervision (before "
+        "2025); false once that duty is repealed and the policy is published voluntarily."
+    )
+    legal_reference: str | None = Field(
+        description="The framework duty's paragraph as numbered that day; null once the duty is repealed."
+    )
+    binding_reference: str = Field(
+        description="The paragraphs that bind the supervision whatever the policy says (the visit and what follows)."
+    )
+    text_da: str = Field(description="The legal ground in Danish, as a public page shows it.")
+
+
 class PolicyVersionRead(ReadModel):
     """A version of the municipality's supervision policy."""
 
@@ -84,6 +113,11 @@ class PolicyVersionRead(ReadModel):
     created_by: str | None = Field(description="Who published it.")
     created_at: datetime | None = Field(description="When it was published.")
     policy: PolicyDocument = Field(description="The policy itself.")
+    legal_basis: PolicyLegalBasisRead = Field(
+        description="On which legal ground the version is published: before 2025 the framework duty of "
+        "dagtilbudsloven §5; from 2025 voluntarily, as the municipality's own policy, since L 48 (2024-25) repealed "
+        "that duty. Read in the law in force today for the version in force, else on its `effective_from`."
+    )
 
 
 class PolicyVersionList(ReadModel):
@@ -95,7 +129,7 @@ class PolicyVersionList(ReadModel):
 
 
 class PublicPolicy(ReadModel):
-    """A municipality's supervision policy as published for everyone (dagtilbudsloven §5 stk. 2)."""
+    """A municipality's supervision policy as published for everyone; `version.legal_basis` says on which ground."""
 
     municipality: str = Field(description="The municipality's name.")
     kommunekode: str = Field(description="The municipality's 3-digit kommunekode.")

@@ -1,4 +1,4 @@
-"""Published reports as anyone may read them, and the §5 stk. 3 publication tracker.
+"""Published reports as anyone may read them, and the publication tracker of the report duty (dagtilbudsloven §5).
 
 The public models mirror `domain.reports.ReportContent` field by field: the public JSON is the frozen content that
 passed the privacy guard, plus the facts of its publication. Internal fields of the report row (the case system's
@@ -20,7 +20,7 @@ from domain.cycle import COMBINED_SCOPE, PROVIDER_SCOPE, DueStatus, ReportGround
 
 
 class PublicationScope(StrEnum):
-    """What one report covers (dagtilbudsloven §5 stk. 3)."""
+    """What one report covers (the report duty of dagtilbudsloven §5 names each scope)."""
 
     PROVIDER = PROVIDER_SCOPE  # the whole provider
     UNIT = "unit"  # one unit of an institution with several
@@ -94,7 +94,7 @@ class PublicReport(ReadModel):
     content: ReportContentRead = Field(description="What the report says, frozen when it became final.")
 
 
-# --- the publication tracker (§5 stk. 3) ----------------------------------------------------------------------
+# --- the publication tracker (the report duty of dagtilbudsloven §5) ---------------------------------------------
 
 
 class TrackerLastReport(ReadModel):
@@ -120,7 +120,8 @@ class TrackerDueFrom(StrEnum):
 
 
 _GROUND = (
-    "On which ground the report is due: `law` = dagtilbudsloven §5 stk. 3 (institutions, each unit where there are "
+    "On which ground the report is due, in the law in force on `next_due`: `law` = the report duty of "
+    "dagtilbudsloven §5 (institutions, each unit where there are "
     "several, the dagpleje's combined report, puljeordninger); `policy` = the municipality's policy asks it of a "
     "kind the law leaves out (privat pasningsordning, specialdagtilbud; `policy_report_kinds`); `none` = no duty: "
     "the row is shown with no due date."
@@ -132,7 +133,7 @@ _STATUS = (
 
 
 class TrackerRow(ReadModel):
-    """One report the law or the policy calls for (§5 stk. 3), with the last one published and when the next is due."""
+    """One report the law or the policy calls for, with the last one published and when the next is due."""
 
     provider_id: uuid.UUID = Field(description="The provider.")
     provider_name: str = Field(description="The provider's name.")
@@ -143,7 +144,10 @@ class TrackerRow(ReadModel):
     unit_id: uuid.UUID | None = Field(description="For a unit report: the unit.")
     unit_name: str | None = Field(description="For a unit report: the unit's name.")
     ground: ReportGround = Field(description=_GROUND)
-    ground_label: str = Field(description="The ground in Danish.")
+    ground_label: str = Field(
+        description="The ground in Danish; for the law it cites the report duty as numbered on `next_due` "
+        "(from 1 January 2025 the paragraph L 48 (2024-25) renumbered)."
+    )
     last_report: TrackerLastReport | None = Field(description="The latest published report; null if none yet.")
     due_from: TrackerDueFrom | None = Field(
         description="What `next_due` counts from: `last_report` (its first publication), or, when no report has "

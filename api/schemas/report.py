@@ -1,4 +1,5 @@
-"""Written supervision reports (tilsynsrapporter, dagtilbudsloven §5 stk. 3 and §5b stk. 2) and their workflow."""
+"""Written supervision reports (tilsynsrapporter: the report duty and written documentation of dagtilbudsloven §5
+and §5b) and their workflow. Every legal reference in a report is the law in force on the day of its visit."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ class LeaderComment(InputModel):
 
 
 class Publication(InputModel):
-    """That the final report is published on the provider's website (§5 stk. 3)."""
+    """That the final report is published on the provider's website (the report duty of dagtilbudsloven §5)."""
 
     published_on: date | None = Field(None, description="The day it was published; today when omitted.")
     url: HttpUrl | None = Field(None, description="Where on the provider's website the report is published.")
@@ -101,7 +102,9 @@ class ConsequenceRead(ReadModel):
     """What the concern level sets off, with the paragraph behind it."""
 
     text: str = Field(description="What follows, in Danish.")
-    legal_reference: str = Field(description="The paragraph it rests on, e.g. `dagtilbudsloven §5b, stk. 3`.")
+    legal_reference: str = Field(
+        description="The paragraph it rests on, as numbered in the law in force on the day of the visit."
+    )
     due_on: date | None = Field(None, description="By when, if there is a deadline.")
 
 
@@ -148,7 +151,7 @@ class ReportContentRead(ReadModel):
     visit_kind_label_da: str = Field(description="The kind of visit in Danish, e.g. `anmeldt tilsyn`.")
     visit_date: date = Field(description="The day of the visit.")
     supervisors: list[str] = Field(description="Who supervised: the supervisor and any co-observer.")
-    data_used: list[str] = Field(description="The data the assessment rests on (§5a).")
+    data_used: list[str] = Field(description="The data the assessment rests on.")
     percent: float | None = Field(
         description="The total percent of what the report covers: the provider's, the unit's own, or for the "
         "dagpleje's combined report the mean of its dagplejere's latest results; null without a score."
@@ -188,6 +191,13 @@ class ReportContentRead(ReadModel):
     )
     concern_counts: list[CountLineRead] = Field(
         [], description="The combined report: how many dagplejere are at each concern level."
+    )
+    legal_basis: list[str] = Field(
+        [],
+        description="What the report rests on, in Danish, in the law in force on `visit_date`: the version of the "
+        "rules, the written documentation, and on which ground it is published (the report duty of dagtilbudsloven "
+        "§5, numbered as on that day, or the municipality's policy). Empty on a report made final before the service "
+        "recorded it.",
     )
 
 

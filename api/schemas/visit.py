@@ -32,12 +32,12 @@ _CONCERN = "Concern level: " + "; ".join(f"`{c.value}` = {c.label_da}" for c in 
 _STATE = "Escalation state: " + "; ".join(f"`{s.value}` = {s.label_da}" for s in EscalationState) + "."
 _ACTION = "What must be done: " + "; ".join(f"`{a.value}` = {a.label_da}" for a in ActionKind) + "."
 _DATA = (
-    "The data the visit drew on (§5a stk. 4), each at most once: "
+    "The data the visit drew on (the data duty of the law), each at most once: "
     + "; ".join(f"`{d.value}` = {d.label_da}" for d in DataSource)
     + ". Under the law until 2024 a visit shows the provider's earlier reports, earlier dialogue and any earlier"
     " intensified supervision or action plan among them; from 2025 any relevant data counts."
 )
-_CURRICULUM = "The visit started from the pedagogical foundation of the læreplan (§5a stk. 1)."
+_CURRICULUM = "The visit started from the pedagogical foundation of the læreplan, as the law asks."
 _RELATION = "`leader` or `staff` at the provider, or `conflict` for a declared conflict of interest."
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
 Strength = Annotated[str, StringConstraints(min_length=1, max_length=500)]
@@ -45,7 +45,7 @@ Score = StrictInt | None
 
 
 class VisitCreate(InputModel):
-    """A visit to plan. An announced visit needs an instrument: it is the systematic observation (§5a)."""
+    """A visit to plan. An announced visit needs an instrument: it is the systematic observation."""
 
     provider_id: uuid.UUID = Field(description="The provider to visit; it must be active.")
     kind: VisitKind = Field(description=_KIND)
@@ -53,7 +53,9 @@ class VisitCreate(InputModel):
     unit_ids: list[uuid.UUID] = Field(
         default_factory=list, description="Active units of the provider to visit; empty means the provider as a whole."
     )
-    supervisor_id: uuid.UUID = Field(description="The supervisor: an active supervisor or admin, impartial (§5a).")
+    supervisor_id: uuid.UUID = Field(
+        description="The supervisor: an active supervisor or admin, impartial (uvildig) towards the provider."
+    )
     co_observer_id: uuid.UUID | None = Field(None, description="A second observer, also active and impartial.")
     instrument_id: uuid.UUID | None = Field(
         None, description="The observation instrument version; required for an announced visit."
@@ -97,7 +99,9 @@ class VisitRead(ReadModel):
     supervisor_id: uuid.UUID = Field(description="The supervisor who conducts the visit.")
     co_observer_id: uuid.UUID | None = Field(description="The second observer, if any.")
     instrument_id: uuid.UUID | None = Field(description="The observation instrument version, if any.")
-    dialogue_held_on: date | None = Field(description="When the dialogue with leader and staff (§5a) was held.")
+    dialogue_held_on: date | None = Field(
+        description="When the dialogue with leader and staff during the visit was held."
+    )
     dialogue_participants: list[str] = Field(description="Who took part in that dialogue.")
     dialogue_summary: str | None = Field(description="What the dialogue was about.")
     notes: str | None = Field(description="The supervisor's notes.")
@@ -159,7 +163,7 @@ class ObservationList(ReadModel):
 
 
 class Dialogue(InputModel):
-    """The dialogue with leader and staff during the visit (§5a)."""
+    """The dialogue with leader and staff during the visit."""
 
     held_on: date = Field(description="The day of the dialogue.")
     participants: list[Name] = Field(min_length=1, description="Who took part, e.g. names and roles.")
@@ -248,7 +252,9 @@ class ActionRead(ReadModel):
     kind: ActionKind = Field(description=_ACTION)
     label_da: str = Field(description="The action in Danish.")
     due_on: date = Field(description="The last day it is in time.")
-    legal_reference: str = Field(description="The paragraph it rests on, e.g. `dagtilbudsloven §5b, stk. 4`.")
+    legal_reference: str = Field(
+        description="The paragraph it rests on, as numbered in the law in force on the day of the assessment."
+    )
     reason: str = Field(description="Why it is required, in plain words.")
     done_on: date | None = Field(
         None, description="When it was done: starting intensified supervision is done by the completion itself."
@@ -256,7 +262,7 @@ class ActionRead(ReadModel):
 
 
 class EscalationRead(ReadModel):
-    """What the completed visit means on the §5b ladder and what must happen now."""
+    """What the completed visit means on the escalation ladder and what must happen now."""
 
     previous_state: EscalationState = Field(description=_STATE + " Before this visit.")
     state: EscalationState = Field(description=_STATE + " After this visit.")

@@ -1,6 +1,6 @@
 """Action plans (handleplaner): written with the leader, out for the parent board's comments, approved, completed.
 
-dagtilbudsloven §5b stk. 4-5: on serious concern a plan is made with the leader, saying how quality is
+Dagtilbudsloven §5b: on serious concern a plan is made with the leader, saying how quality is
 strengthened and followed up; the parent board is informed and may comment before the plan is final. A provider
 without a parent board skips the comment window and says why (domain.action_plans). Every act on a plan by a
 supervisor or the administration needs them impartial towards the provider (domain.impartiality); the leader
@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, func, select
 
+from api.clock import DANISH_TIME
 from api.pagination import Page, SortKey, paginate
 from api.principal import Principal, PrincipalKind
 from api.schemas.action_plan import (
@@ -49,6 +50,7 @@ from domain.access import Role
 from domain.errors import DomainError, ErrorCode, Violation, invalid, not_found
 from domain.escalation import ActionKind, EscalationState
 from domain.impartiality import Act
+from domain.law import Duty, cite
 from domain.states import ItemStatus, PlanStatus
 
 PLAN_ORDER = (SortKey(ActionPlan.created_at, descending=True), SortKey(ActionPlan.id, descending=True))
@@ -98,7 +100,7 @@ def _supervisor_for(session: Session, principal: Principal, episode: Intensified
 
 
 def create_plan(
-    session: Session, principal: Principal, episode: IntensifiedSupervision, data: ActionPlanCreate
+    session: Session, principal: Principal, episode: IntensifiedSupervision, data: ActionPlanCreate, today: date
 ) -> ActionPlan:
     impartiality.require_impartial(session, Act.WRITE_ACTION_PLAN, episode.provider_id)
     if episode.ended_on is not None:
@@ -107,7 +109,8 @@ def create_plan(
         raise _conflict(
             "state",
             f"The provider is under {EscalationState(episode.state).label_da}; an action plan belongs to "
-            f"{EscalationState.INTENSIFIED_WITH_ACTION_PLAN.label_da} (serious concern, §5b stk. 4).",
+            f"{EscalationState.INTENSIFIED_WITH_ACTION_PLAN.label_da} (serious concern, "
+            f"{cite(today, Duty.ACTION_PLAN)}).",
         )
     unfinished = session.exec(
         select(ActionPlan).where(
@@ -193,7 +196,10 @@ def _comment_count(session: Session, plan: ActionPlan) -> int:
 def _read_values(plan: ActionPlan, has_parent_board: bool) -> dict:
     fields = (name for name in ActionPlanRead.model_fields if name != "no_parent_board_reason")
     reason = rules.no_parent_board_reason(
-        has_parent_board, approved_on=plan.approved_on, comment_window_ends=plan.comment_window_ends
+        has_parent_board,
+        approved_on=plan.approved_on,
+        comment_window_ends=plan.comment_window_ends,
+        made_on=plan.created_at.astimezone(DANISH_TIME).date(),
     )
     return {name: getattr(plan, name) for name in fields} | {"no_parent_board_reason": reason}
 
@@ -276,9 +282,9 @@ def update_item(session: Session, plan: ActionPlan, item: ActionPlanItem, data: 
 
 
 def open_for_comments(session: Session, plan: ActionPlan, data: OpenForComments, today: date) -> ActionPlan:
-    """Record that the parent board was informed (§5b stk. 5) and open its comment window."""
+    """Record that the parent board was informed of the plan and open its comment window."""
     _require_impartial(session, Act.WRITE_ACTION_PLAN, plan)
-    rules.require_board_to_inform(session.get(Provider, plan.provider_id).has_parent_board)
+    rules.require_board_to_inform(session.get(Provider, plan.provider_id).has_parent_board, today)
     if data.informed_on > today:
         raise invalid("body.informed_on", "The parent board cannot have been informed on a day still to come.")
     _require_status(plan, (PlanStatus.DRAFT,), "sending it to the parent board")

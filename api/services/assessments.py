@@ -29,6 +29,7 @@ from domain.errors import DomainError, ErrorCode, Violation, invalid
 from domain.escalation import UnitAssessment
 from domain.instruments import Instrument, PartScore, ScoreResult
 from domain.instruments import pool as pool_scores
+from domain.law import Duty, law_in_force
 from domain.policy import SupervisionPolicy
 from domain.privacy import refuse_personal_data
 from domain.states import VisitStatus
@@ -88,10 +89,16 @@ def _row(
     )
 
 
-def _refuse_incomplete(visit: Visit, observations: list[Observation]) -> None:
+def _refuse_incomplete(visit: Visit, observations: list[Observation], today: date) -> None:
     missing: list[Violation] = []
+    law = law_in_force(today)  # a refusal cites the law in force on the day of the request
     if not observations:
-        missing.append(Violation("observations", "No observation is recorded; observation is required (§5a)."))
+        missing.append(
+            Violation(
+                "observations",
+                f"No observation is recorded; observation is required ({law.cite(Duty.OBSERVATION)}).",
+            )
+        )
     elif visit.kind == VisitKind.ANNOUNCED and not any(
         any(v is not None for v in o.scores.values()) for o in observations
     ):
@@ -102,7 +109,10 @@ def _refuse_incomplete(visit: Visit, observations: list[Observation]) -> None:
         )
     if visit.dialogue_held_on is None:
         missing.append(
-            Violation("dialogue", "The dialogue with leader and staff during the visit is not recorded (§5a).")
+            Violation(
+                "dialogue",
+                f"The dialogue with leader and staff during the visit is not recorded ({law.cite(Duty.DIALOGUE)}).",
+            )
         )
     if missing:
         raise DomainError(
@@ -134,7 +144,7 @@ def complete_visit(session: Session, visit: Visit, data: Completion, today: date
     if data.held_on > today:
         raise invalid("body.held_on", "A visit is completed after it was held; the day cannot be in the future.")
     observations = observations_of(session, visit)
-    _refuse_incomplete(visit, observations)
+    _refuse_incomplete(visit, observations, today)
     require_impartial_now(session, visit)
     policy_row, policy = policy_in_force(session, visit.municipality_id, data.held_on)
     number = policy_row.number if policy_row else 0

@@ -2,6 +2,9 @@
 
 All three only read. Each gathers rows from several aggregates of one provider (or of the caller's providers),
 so they live together here rather than in the services that write those rows.
+
+A `/due` item cites the law in force on the day of the act it follows from (a visit, a concern, a plan); a recurring
+duty of the cycle (its visits, the biennial report) cites its due date; a required action keeps its decision's.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from api.principal import Principal
 from api.schemas import overview as schema
 from api.services.cycles import ProviderDates, provider_dates
 from api.services.policy import policy_in_force
-from api.services.reading import as_uuid, rows
+from api.services.reading import as_uuid, danish_day, held_on_days, rows
 from api.tables import (
     ActionPlan,
     Assessment,
@@ -36,12 +39,11 @@ from api.tables import (
     RequiredAction,
     Visit,
 )
-from domain.compliance import Minimum
 from domain.cycle import DueStatus, ReportGround, VisitKind, due_after, due_status, report_ground
 from domain.due import DueKind as CycleDueKind
 from domain.escalation import ActionKind
 from domain.intensified import next_intensified_visit_due
-from domain.law import LAW_2022  # dated per act by the citations work of issue 9
+from domain.law import Duty, Minimum, law_in_force
 from domain.policy import SupervisionPolicy
 from domain.providers import ProviderKind
 from domain.states import (
@@ -54,14 +56,18 @@ from domain.states import (
 )
 
 _DUE_KINDS = frozenset(k.value for k in schema.DueKind)
-_REPORT_LAW = "dagtilbudsloven §5b, stk. 2"  # written documentation with concrete follow-up
-_VISIT_LAW = LAW_2022.cite_minimum(Minimum.ANNOUNCED_AND_UNANNOUNCED_VISITS)
-_PUBLICATION_LAW = LAW_2022.cite_minimum(Minimum.WRITTEN_PUBLISHED_DOCUMENTATION)
-_INTENSIFIED_LAW = LAW_2022.cite_minimum(Minimum.INTENSIFIED_ON_CONCERN)
 T = TypeVar("T", bound=SQLModel)
 M = TypeVar("M", bound=BaseModel)
 _CYCLE_KINDS = (CycleDueKind.ANNOUNCED_VISIT, CycleDueKind.UNANNOUNCED_VISIT)
 _PUBLISHED = (ReportStatus.PUBLISHED, ReportStatus.SUPERSEDED)
+
+
+def _law(day: date, minimum: Minimum) -> str:
+    return law_in_force(day).cite_minimum(minimum)
+
+
+def _documentation(day: date) -> str:  # written documentation with concrete follow-up
+    return law_in_force(day).cite(Duty.WRITTEN_DOCUMENTATION)
 
 
 # --- what is due ----------------------------------------------------------------------------------------------
@@ -139,7 +145,7 @@ def _required_actions(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
 
 def _missing_follow_ups(session: Session, ids: list[uuid.UUID], policy: SupervisionPolicy) -> Iterable[_Due]:
     # The deadline is the policy in force today: a changed deadline applies to the dialogues still to be held.
-    days, law = policy.deadlines.follow_up_dialogue_days, LAW_2022.cite_minimum(Minimum.FOLLOW_UP_DIALOGUE)
+    days = policy.deadlines.follow_up_dialogue_days
     visits = session.exec(
         select(Visit)
         .outerjoin(FollowUpDialogue, FollowUpDialogue.visit_id == Visit.id)
@@ -150,18 +156,22 @@ def _missing_follow_ups(session: Session, ids: list[uuid.UUID], policy: Supervis
         number = VisitKind(v.kind).follow_up_dialogue_number
         text = f"Hold follow-up dialogue no. {number} with the leader after the visit on {v.held_on.isoformat()}."
         due = due_after(v.held_on, days=days)
+        law = _law(v.held_on, Minimum.FOLLOW_UP_DIALOGUE)
         yield _Due(schema.DueKind.FOLLOW_UP_DIALOGUE, v.provider_id, due, "visit", v.id, law, text, v.id)
 
 
 def _open_recommendations(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
     kind, still_open = schema.DueKind.RECOMMENDATION, Recommendation.status.in_(STILL_TO_DO)
-    for r in rows(session, Recommendation, Recommendation.provider_id.in_(ids), still_open):
+    found = rows(session, Recommendation, Recommendation.provider_id.in_(ids), still_open)
+    held = held_on_days(session, (r.visit_id for r in found))
+    for r in found:
         text = f"Follow up the recommendation ({r.owner}): {r.text}"
-        yield _Due(kind, r.provider_id, r.due_on, "recommendation", r.id, _REPORT_LAW, text, r.visit_id)
+        law = _documentation(held.get(r.visit_id, r.due_on))
+        yield _Due(kind, r.provider_id, r.due_on, "recommendation", r.id, law, text, r.visit_id)
 
 
 def _unapproved_plans(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
-    kind, law = schema.DueKind.ACTION_PLAN, LAW_2022.cite_minimum(Minimum.ACTION_PLAN_ON_SERIOUS_CONCERN)
+    kind = schema.DueKind.ACTION_PLAN
     # A plan whose period still has its open make_action_plan requirement is already on the list through it.
     required = {
         r.intensified_id
@@ -172,11 +182,13 @@ def _unapproved_plans(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
         if p.intensified_id in required:
             continue
         text = f"Get the action plan (now `{p.status}`) written with the leader and approved."
+        law = _law(danish_day(p.created_at), Minimum.ACTION_PLAN_ON_SERIOUS_CONCERN)
         yield _Due(kind, p.provider_id, p.due_on, "action_plan", p.id, law, text, None, p.supervisor_id)
 
 
 def _cycle_items(cycles: Iterable[ProviderDates]) -> Iterable[_Due]:
-    """The visits each provider's cycle asks for and its reports (§5 stk. 3), as the publication tracker dates them.
+    """The visits each provider's cycle asks for and its reports, as the publication tracker dates them; each cites
+    the law in force on its due date.
 
     The cycle is fixed (api.services.cycles): every date is a calendar day that comes closer, not a window that
     moves with today.
@@ -187,14 +199,16 @@ def _cycle_items(cycles: Iterable[ProviderDates]) -> Iterable[_Due]:
             if due.what in _CYCLE_KINDS:
                 kind = VisitKind(due.what.value.removesuffix("_visit"))
                 text = f"Hold an {kind.value} visit ({kind.label_da} tilsyn) in the supervision cycle."
-                yield _Due(due.what.value, provider.id, due.due, "provider", provider.id, _VISIT_LAW, text)
+                law = _law(due.due, Minimum.ANNOUNCED_AND_UNANNOUNCED_VISITS)
+                yield _Due(due.what.value, provider.id, due.due, "provider", provider.id, law, text)
         for scope in dates.scopes:
             due = dates.report_item(scope)
             if due is None:  # neither the law nor the policy asks this kind for a report
                 continue
             what = f"the report on {scope.unit.name}" if scope.unit else "the report"
             if due.ground is ReportGround.LAW:
-                text, law = f"Publish {what} on the provider's website (at least every second year).", _PUBLICATION_LAW
+                text = f"Publish {what} on the provider's website (at least every second year)."
+                law = _law(due.due, Minimum.WRITTEN_PUBLISHED_DOCUMENTATION)
             else:
                 text, law = f"Publish {what}: the municipality's policy asks it every cycle (not the law).", None
             reference = (ReportScope.UNIT, scope.unit.id) if scope.unit else ("provider", provider.id)
@@ -227,13 +241,14 @@ def _visit_reports(
         made = reports[v.id]
         held = v.held_on.isoformat()
         if not any(r.finalised_on is not None for r in made):
-            text = f"Make the report of the visit on {held} final (written documentation, §5b stk. 2)."
+            text = f"Make the report of the visit on {held} final (written documentation with concrete follow-up)."
             due = due_after(v.held_on, days=days.report_final_days)
-            yield _Due(schema.DueKind.VISIT_REPORT_FINAL, v.provider_id, due, "visit", v.id, _REPORT_LAW, text, v.id)
-        ground = report_ground(ProviderKind(providers[v.provider_id].kind), policy)
+            law = _documentation(v.held_on)
+            yield _Due(schema.DueKind.VISIT_REPORT_FINAL, v.provider_id, due, "visit", v.id, law, text, v.id)
+        ground = report_ground(ProviderKind(providers[v.provider_id].kind), policy, v.held_on)
         if ground is not ReportGround.NONE and not any(r.status in _PUBLISHED for r in made):
             text = f"Publish the report of the visit on {held} on the provider's website."
-            law = _PUBLICATION_LAW if ground is ReportGround.LAW else None
+            law = _law(v.held_on, Minimum.WRITTEN_PUBLISHED_DOCUMENTATION) if ground is ReportGround.LAW else None
             due = due_after(v.held_on, days=days.report_published_days)
             yield _Due(schema.DueKind.VISIT_REPORT_PUBLISHED, v.provider_id, due, "visit", v.id, law, text, v.id)
 
@@ -241,7 +256,9 @@ def _visit_reports(
 def _comment_windows(session: Session, ids: list[uuid.UUID], today: date) -> Iterable[_Due]:
     # The leader's window to comment on a draft report (`leader_comment_days`): shown while it is open. It is an
     # opportunity, not a duty, so a closed window is not overdue; the report's own deadlines take over.
-    for r in rows(session, Report, Report.provider_id.in_(ids), Report.status == ReportStatus.SENT):
+    sent = rows(session, Report, Report.provider_id.in_(ids), Report.status == ReportStatus.SENT)
+    held = held_on_days(session, (r.visit_id for r in sent))
+    for r in sent:
         if r.comment_window_ends is not None and today <= r.comment_window_ends:
             text = f"The leader may comment on the draft report until {r.comment_window_ends.isoformat()}."
             yield _Due(
@@ -250,7 +267,7 @@ def _comment_windows(session: Session, ids: list[uuid.UUID], today: date) -> Ite
                 r.comment_window_ends,
                 "report",
                 r.id,
-                _REPORT_LAW,
+                _documentation(held.get(r.visit_id, r.comment_window_ends)),
                 text,
                 r.visit_id,
             )
@@ -293,7 +310,7 @@ def _intensified_visits(session: Session, ids: list[uuid.UUID], policy: Supervis
             due,
             "intensified_supervision",
             period.id,
-            _INTENSIFIED_LAW,
+            _law(period.started_on, Minimum.INTENSIFIED_ON_CONCERN),  # the concern that started it
             text,
         )
 

@@ -1,4 +1,4 @@
-"""Reading and publishing versions of the supervision policy."""
+"""Reading and publishing versions of the supervision policy, each with the legal ground it is published on."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from datetime import date
 from sqlmodel import Session, select
 
 from api.principal import Principal
-from api.schemas.policy import PolicyDocument, PolicyVersionCreate, PolicyVersionRead
+from api.schemas.policy import PolicyDocument, PolicyLegalBasisRead, PolicyVersionCreate, PolicyVersionRead
 from api.services.common import in_request_body
 from api.tables import PolicyVersion
 from domain.errors import DomainError, invalid
-from domain.policy import KOLDING_DEFAULT, SupervisionPolicy
+from domain.policy import KOLDING_DEFAULT, SupervisionPolicy, policy_legal_basis
 
 
 def policy_in_force(
@@ -67,8 +67,17 @@ def publish_version(session: Session, principal: Principal, data: PolicyVersionC
     return row
 
 
-def as_read(row: PolicyVersion | None, policy: SupervisionPolicy) -> PolicyVersionRead:
+def legal_basis(judged_on: date) -> PolicyLegalBasisRead:
+    """The policy's legal ground in the law in force on `judged_on` (domain.policy.policy_legal_basis)."""
+    basis = policy_legal_basis(judged_on)
+    return PolicyLegalBasisRead(judged_on=judged_on, **vars(basis))
+
+
+def as_read(row: PolicyVersion | None, policy: SupervisionPolicy, in_force_on: date) -> PolicyVersionRead:
+    """The version as the API shows it. `in_force_on` is today when it is the version in force (the default is only
+    ever read so), and otherwise its `effective_from`: the day whose law says on which ground it is published."""
     document = PolicyDocument.model_validate(policy.to_dict())
+    ground = legal_basis(in_force_on)
     if row is None:
         return PolicyVersionRead(
             number=0,
@@ -78,6 +87,7 @@ def as_read(row: PolicyVersion | None, policy: SupervisionPolicy) -> PolicyVersi
             created_by=None,
             created_at=None,
             policy=document,
+            legal_basis=ground,
         )
     return PolicyVersionRead(
         number=row.number,
@@ -87,4 +97,11 @@ def as_read(row: PolicyVersion | None, policy: SupervisionPolicy) -> PolicyVersi
         created_by=row.created_by,
         created_at=row.created_at,
         policy=document,
+        legal_basis=ground,
     )
+
+
+def as_read_version(row: PolicyVersion, in_force: PolicyVersion | None, today: date) -> PolicyVersionRead:
+    """A saved version: judged on today while it is the one in force, else on the day it takes effect."""
+    judged_on = today if in_force is not None and row.id == in_force.id else row.effective_from
+    return as_read(row, SupervisionPolicy.from_dict(row.document), judged_on)

@@ -1,4 +1,4 @@
-"""What anyone may read without a token: published reports (dagtilbudsloven §5 stk. 3).
+"""What anyone may read without a token: published reports (the report duty of dagtilbudsloven §5).
 
 Only a report whose status is `published` is public, and only while no published correction replaces it: a
 draft, a report sent to the leader, a final one not yet published and a superseded one do not exist here (404).

@@ -1,10 +1,13 @@
-"""The publication tracker (dagtilbudsloven §5 stk. 3): every report the law requires, when it is due, what is late.
+"""The publication tracker (the report duty of dagtilbudsloven §5): every report the law requires, when it is due,
+what is late.
 
 The law asks for a published report at least every second year: one per institution, one per unit where an
 institution has several, one combined for the dagpleje, and one per puljeordning
-(`domain.cycle.required_report_scopes`, `ProviderKind.has_legal_report_duty`). Private pasningsordninger and
+(`domain.cycle.required_report_scopes`, `LawVersion.report_kinds` in domain.law). Private pasningsordninger and
 specialdagtilbud are shown too, due only when the municipality's policy asks for their report
 (`SupervisionPolicy.policy_report_kinds`) and then on that ground, never "by law" (`domain.cycle.report_ground`).
+A row's ground, and the paragraph its label cites, is the law in force on the day the report falls due: a report
+due in 2025 or later cites the report duty as L 48 (2024-25) renumbered it.
 
 The dates are the ones `/due` shows, from the same facts (`api.services.cycles`): the next report is due a cycle
 after the last one was first published (a correction keeps that day), or, when none has been, by the last day
@@ -75,8 +78,9 @@ def _due_from(dates: ProviderDates, scope: RequiredScope) -> schema.TrackerDueFr
 def _row(dates: ProviderDates, required: RequiredScope, policy: SupervisionPolicy, today: date) -> schema.TrackerRow:
     provider, unit, last = dates.provider, required.unit, required.last
     kind, scope = ProviderKind(provider.kind), schema.PublicationScope(required.scope)
-    ground = report_ground(kind, policy)
     item = dates.report_item(required)
+    # Judged on the day the report falls due (domain.due); without a duty, on the day of the list.
+    ground = item.ground if item is not None and item.ground is not None else report_ground(kind, policy, today)
     next_due = item.due if item else None
     late = max((today - next_due).days, 0) if next_due else 0
     return schema.TrackerRow(
@@ -89,7 +93,7 @@ def _row(dates: ProviderDates, required: RequiredScope, policy: SupervisionPolic
         unit_id=unit.id if unit else None,
         unit_name=unit.name if unit else None,
         ground=ground,
-        ground_label=ground.label_da,
+        ground_label=ground.label_on(next_due or today),
         last_report=_last(last) if last else None,
         due_from=_due_from(dates, required) if item else None,
         next_due=next_due,

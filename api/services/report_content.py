@@ -2,7 +2,8 @@
 
 Everything is read as it stands now: a draft or sent report is assembled on every read, so a corrected
 recommendation or a late follow-up dialogue shows at once; a final report stores the result and never
-reassembles. The band scale is the one of the policy version the visit was assessed under, not today's.
+reassembles. The band scale is the one of the policy version the visit was assessed under, not today's, and
+every legal reference is the law in force on the day the visit was held (domain.law), not today's.
 
 Each scope reads its own result: the provider's pooled assessment, the unit's own, or for the dagpleje's
 combined report the latest assessment of each dagplejer over the cycle, counted without names (domain.reports).
@@ -31,13 +32,13 @@ from api.tables import (
     UserAccount,
     Visit,
 )
-from domain.cycle import VisitKind
+from domain.cycle import VisitKind, report_ground
 from domain.errors import DomainError, ErrorCode
 from domain.escalation import ActionKind
 from domain.policy import KOLDING_DEFAULT, SupervisionPolicy
 from domain.providers import ProviderKind, UnitKind
 from domain.report_scopes import ActionLine, consequences
-from domain.reports import BandStep, FollowUpLine, RecommendationLine, ReportContent
+from domain.reports import BandStep, FollowUpLine, RecommendationLine, ReportContent, legal_basis
 from domain.states import ReportScope, ReportStatus, VisitStatus
 
 
@@ -212,6 +213,7 @@ def assemble(
             _actions(session, visit),
             whole_provider=own.whole_provider,
             has_parent_board=provider.has_parent_board,
+            on_day=visit.held_on,
         ),
         strengths=tuple(visit.strengths or ()),
         recommendations=tuple(
@@ -228,4 +230,5 @@ def assemble(
         period_from=own.period_from,
         band_counts=own.band_counts,
         concern_counts=own.concern_counts,
+        legal_basis=legal_basis(visit.held_on, report_ground(provider.kind, policy, visit.held_on)),
     )

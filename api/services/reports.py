@@ -28,6 +28,7 @@ from api.services.report_content import assemble
 from api.services.report_scopes import unit_assessment
 from api.tables import Provider, Report, Unit, Visit
 from domain.errors import DomainError, ErrorCode, Violation, invalid, not_found
+from domain.law import Duty, cite
 from domain.privacy import refuse_personal_data
 from domain.providers import ProviderKind, UnitKind
 from domain.reports import ReportContent, content_from_dict, content_to_dict
@@ -108,13 +109,14 @@ def _open_reports(session: Session, visit: Visit, scope: str, unit_id: uuid.UUID
     return list(session.exec(statement))
 
 
-def _check_scope(session: Session, visit: Visit, data: ReportCreate) -> None:
+def _check_scope(session: Session, visit: Visit, data: ReportCreate, today: date) -> None:
     provider = session.get(Provider, visit.provider_id)
     dagpleje = provider is not None and provider.kind == ProviderKind.MUNICIPAL_CHILDMINDING
+    duty = cite(today, Duty.REPORT)  # a refusal cites the law in force on the day of the request
     if data.scope is ReportScope.COMBINED and not dagpleje:
-        raise invalid("body.scope", "A combined report is the dagpleje's (§5 stk. 3); this provider is no dagpleje.")
+        raise invalid("body.scope", f"A combined report is the dagpleje's ({duty}); this provider is no dagpleje.")
     if data.scope is ReportScope.PROVIDER and dagpleje:
-        raise invalid("body.scope", "The dagpleje gets one combined report (§5 stk. 3): use scope `combined`.")
+        raise invalid("body.scope", f"The dagpleje gets one combined report ({duty}): use scope `combined`.")
     if data.scope is ReportScope.UNIT:
         if data.unit_id is None:
             raise invalid("body.unit_id", "A unit report names the unit in `unit_id`.")
@@ -125,7 +127,7 @@ def _check_scope(session: Session, visit: Visit, data: ReportCreate) -> None:
             raise invalid(
                 "body.unit_id",
                 "A dagplejer's own result stays internal (a unit assessment); the dagpleje's published report is "
-                "the combined one (§5 stk. 3): use scope `combined`.",
+                f"the combined one ({duty}): use scope `combined`.",
             )
         if unit_assessment(session, visit, unit.id) is None:
             raise invalid("body.unit_id", "The unit was not observed on its own at this visit; report on the provider.")
@@ -133,11 +135,11 @@ def _check_scope(session: Session, visit: Visit, data: ReportCreate) -> None:
         raise invalid("body.unit_id", "Only a report with scope `unit` names a unit.")
 
 
-def create_report(session: Session, visit: Visit, data: ReportCreate) -> Report:
+def create_report(session: Session, visit: Visit, data: ReportCreate, today: date) -> Report:
     """A draft on a completed visit; one open report per visit, scope and unit."""
     if visit.status != VisitStatus.COMPLETED:
         raise _conflict(f"The visit is {visit.status}; a report is written on a completed visit.")
-    _check_scope(session, visit, data)
+    _check_scope(session, visit, data, today)
     if _open_reports(session, visit, data.scope, data.unit_id):
         message = "The visit already has a report for this scope; change it, or correct it once it is published."
         raise DomainError(ErrorCode.DUPLICATE, message, [Violation("body.scope", message)])
@@ -272,7 +274,7 @@ def publish_report(session: Session, principal: Principal, report: Report, data:
     if report.replaces_id is not None:
         replaced = session.get(Report, report.replaces_id)
         if replaced is not None:
-            # A correction keeps the day the first version was published: §5's two years are not restarted by it.
+            # A correction keeps the day the first version was published: the report duty's two years run on.
             report.first_published_on = replaced.first_published_on or replaced.published_on or published_on
             if replaced.status == ReportStatus.PUBLISHED:
                 replaced.status = ReportStatus.SUPERSEDED

@@ -359,7 +359,7 @@ def create_plan_as(client, headers: dict, episode):
 
 
 NO_BOARD = (
-    "Dagtilbuddet har ingen forældrebestyrelse; handleplanen godkendes uden kommentering (dagtilbudsloven §5b stk. 5)."
+    "Dagtilbuddet har ingen forældrebestyrelse; handleplanen godkendes uden kommentering (dagtilbudsloven §5b, stk. 5)."
 )
 
 

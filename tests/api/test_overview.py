@@ -580,3 +580,19 @@ def test_a_plan_still_owed_by_its_period_is_listed_once(client, db, world: World
     kinds = [kind for _, kind, name, _ in summary(client.get(DUE, headers=world.headers(Role.ADMIN)))]
     assert kinds.count("make_action_plan") == 1
     assert "action_plan" not in kinds
+
+
+def test_each_item_due_cites_the_law_of_the_act_it_follows_or_of_its_due_date(client, db: Session, world: World):
+    # Cycles from 1 June 2023: the first ends on 31 May 2025, so its report falls due under the 2025 rules, while
+    # the visit held on 15 November 2024 and its report are acts under the 2022 rules.
+    c = data.registered(db, world.provider, date(2023, 1, 1), name="C-huset", cycle_start=date(2023, 6, 1))
+    data.visit(db, c, world.users[Role.SUPERVISOR], planned_on=date(2024, 11, 15))
+
+    response = client.get(DUE, params={"provider_id": str(c.id)}, headers=world.headers(Role.ADMIN))
+    assert response.status_code == 200, response.text
+    cited = {(i["kind"], i["due_on"]): i["legal_reference"] for i in response.json()["items"]}
+
+    assert cited[("visit_report_published", "2025-01-10")] == "dagtilbudsloven §5, stk. 3, og §5b, stk. 2"
+    assert cited[("report_publication", "2025-05-31")] == "dagtilbudsloven §5, stk. 2, og §5b, stk. 2"
+    assert cited[("visit_report_final", "2024-12-27")] == "dagtilbudsloven §5b, stk. 2"
+    assert cited[("follow_up_dialogue", "2024-12-15")] == "dagtilbudsloven §5b, stk. 1"

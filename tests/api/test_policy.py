@@ -1,4 +1,4 @@
-"""The supervision policy over HTTP: read, publish new versions, and the public read the law requires."""
+"""The supervision policy over HTTP: read, publish new versions, the public read, and its legal ground by date."""
 
 from __future__ import annotations
 
@@ -108,6 +108,48 @@ def test_the_public_read_needs_no_token_and_shows_the_policy_in_force(client, wo
     body = response.json()
     assert body["municipality"] == world.municipality.name
     assert body["version"]["policy"]["cycle_months"] == 18
+
+
+def move_today(app, day: date) -> None:
+    app.dependency_overrides[today] = lambda: day
+
+
+def test_before_2025_a_policy_is_the_framework_the_law_asks_to_be_published_and_from_2025_it_is_voluntary(
+    client, app, world: World
+):
+    move_today(app, date(2024, 6, 3))
+    assert publish(client, world, "2024-07-01", kolding_document()).status_code == 201
+    assert publish(client, world, "2025-03-01", kolding_document(cycle_months=18)).status_code == 201
+    public = f"/api/v1/public/municipalities/{world.municipality.kommunekode}/policy"
+
+    move_today(app, date(2024, 8, 1))  # version 1 in force, under the 2022 rules
+    in_force = client.get("/api/v1/policy", headers=world.headers(Role.LEADER)).json()["legal_basis"]
+    assert client.get(public).json()["version"]["legal_basis"] == in_force
+    assert (in_force["judged_on"], in_force["law_version"], in_force["required_by_law"]) == ("2024-08-01", "2022", True)
+    assert in_force["legal_reference"] == "dagtilbudsloven §5, stk. 2"
+    assert "fastsættes og offentliggøres efter dagtilbudsloven §5, stk. 2" in in_force["text_da"]
+
+    move_today(app, TODAY)  # version 2 in force, after L 48 repealed the framework duty
+    basis = client.get(public).json()["version"]["legal_basis"]
+    assert (basis["judged_on"], basis["law_version"], basis["required_by_law"]) == (TODAY.isoformat(), "2025", False)
+    assert basis["legal_reference"] is None
+    assert (
+        "offentliggør frivilligt" in basis["text_da"] and "ophævet ved L 48, folketingsåret 2024-25" in basis["text_da"]
+    )
+    assert basis["binding_reference"] == "dagtilbudsloven §5a, stk. 1-6, og §5b, stk. 1-5"
+    assert basis["binding_reference"] in basis["text_da"]
+
+    # The history: the version in force is judged today, a superseded one on the day it took effect.
+    versions = client.get("/api/v1/policy/versions", headers=world.headers(Role.ADMIN)).json()["items"]
+    grounds = {v["number"]: (v["legal_basis"]["judged_on"], v["legal_basis"]["required_by_law"]) for v in versions}
+    assert grounds == {2: (TODAY.isoformat(), False), 1: ("2024-07-01", True)}
+    one = client.get("/api/v1/policy/versions/1", headers=world.headers(Role.ADMIN)).json()
+    assert one["legal_basis"]["legal_reference"] == "dagtilbudsloven §5, stk. 2"
+
+
+def test_the_default_policy_is_published_voluntarily_today(client, world: World):
+    basis = client.get("/api/v1/policy", headers=world.headers(Role.SUPERVISOR)).json()["legal_basis"]
+    assert (basis["judged_on"], basis["required_by_law"]) == (TODAY.isoformat(), False)
 
 
 def test_the_public_read_of_an_unknown_municipality_is_404(client, world: World):

@@ -1,4 +1,5 @@
-"""The §5 stk. 3 publication tracker: every report the law requires, the last one published, and what is overdue.
+"""The publication tracker (dagtilbudsloven §5): every report the law requires, the last one published, and what is
+overdue.
 
 Done when 4 of issue 5: a provider whose last published report is older than two years is overdue, and the
 dagpleje is one combined report however many dagplejere it has.
@@ -211,7 +212,7 @@ def test_a_private_pasningsordning_is_never_overdue_by_law_and_a_late_puljeordni
     late = shown["Puljeordningen Skovly"]
     assert (late["ground"], late["ground_label"], late["provider_kind_label"]) == (
         "law",
-        "lovkrav (dagtilbudsloven §5)",
+        "lovkrav (dagtilbudsloven §5, stk. 2)",
         "puljeordning",
     )
     assert (late["next_due"], late["status"], late["overdue"], late["overdue_by_law"]) == (
@@ -318,7 +319,7 @@ def test_the_csv_is_the_same_list_with_danish_headers(client, world: World, scen
         "2024-03-01",
         "tilstrækkelig",
         "ingen bekymring",
-        "lovkrav (dagtilbudsloven §5)",
+        "lovkrav (dagtilbudsloven §5, stk. 2)",
         "2026-03-01",
         "seneste rapport",
         "ja",
@@ -326,3 +327,21 @@ def test_the_csv_is_the_same_list_with_danish_headers(client, world: World, scen
     ]
     assert body[0][:5] == ["C-huset", "kommunal daginstitution", "afdeling", "C Engen", "ingen"]
     assert [line[0] for line in body].count("Dagplejen Fjord") == 1
+
+
+def test_the_ground_cites_the_report_duty_as_numbered_on_the_day_the_report_falls_due(
+    client, db: Session, world: World
+):
+    supervisor = world.users[Role.SUPERVISOR]
+    due_in_2024 = provider(db, world, "Gammelhuset")
+    data.report(db, due_in_2024, supervisor, published_on=date(2022, 6, 1))  # due 2024-06-01, still not met
+    due_in_2026 = provider(db, world, "Nyhuset")
+    data.report(db, due_in_2026, supervisor, published_on=date(2024, 9, 1))  # due 2026-09-01
+
+    rows = {r["provider_name"]: r for r in client.get(TRACKER, headers=world.headers(Role.ADMIN)).json()["items"]}
+
+    late, coming = rows["Gammelhuset"], rows["Nyhuset"]
+    assert (late["next_due"], late["overdue_by_law"]) == ("2024-06-01", True)
+    assert late["ground_label"] == "lovkrav (dagtilbudsloven §5, stk. 3)"  # the duty it broke, as numbered then
+    assert (coming["next_due"], coming["overdue"]) == ("2026-09-01", False)
+    assert coming["ground_label"] == "lovkrav (dagtilbudsloven §5, stk. 2)"  # L 48 renumbered it from 2025

@@ -1,4 +1,4 @@
-"""When an action plan may be approved (§5b stk. 5): after the parent board's window, or directly without a board."""
+"""When an action plan may be approved: after the parent board's window, or directly without a board."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from domain.action_plans import (
-    NO_PARENT_BOARD_REASON,
     no_parent_board_reason,
+    no_parent_board_text,
     require_approvable,
     require_board_to_inform,
 )
@@ -16,6 +16,7 @@ from domain.errors import DomainError, ErrorCode
 from domain.states import PlanStatus
 
 TODAY = date(2026, 3, 10)
+NO_PARENT_BOARD_REASON = no_parent_board_text(TODAY)
 
 
 def approvable(status: PlanStatus, **overrides) -> None:
@@ -66,19 +67,24 @@ def test_a_plan_already_out_for_comments_keeps_its_window_when_the_board_is_gone
 
 def test_a_provider_without_a_parent_board_sends_no_plan_out_for_comments():
     with pytest.raises(DomainError) as caught:
-        require_board_to_inform(False)
+        require_board_to_inform(False, TODAY)
     assert caught.value.code is ErrorCode.CONFLICT and NO_PARENT_BOARD_REASON in caught.value.detail
-    require_board_to_inform(True)
+    require_board_to_inform(True, TODAY)
 
 
-def test_the_plan_says_why_it_is_approved_without_the_parent_board():
+def test_the_plan_says_why_it_is_approved_without_the_parent_board_citing_the_law_of_its_day():
     assert NO_PARENT_BOARD_REASON == (
         "Dagtilbuddet har ingen forældrebestyrelse; handleplanen godkendes uden kommentering "
-        "(dagtilbudsloven §5b stk. 5)."
+        "(dagtilbudsloven §5b, stk. 5)."
     )
-    assert no_parent_board_reason(False, approved_on=None, comment_window_ends=None) == NO_PARENT_BOARD_REASON
-    assert no_parent_board_reason(True, approved_on=None, comment_window_ends=None) is None
+    made = date(2026, 2, 1)
+
+    def reason(has_board: bool, **kw):
+        return no_parent_board_reason(has_board, made_on=made, **kw)
+
+    assert reason(False, approved_on=None, comment_window_ends=None) == NO_PARENT_BOARD_REASON
+    assert reason(True, approved_on=None, comment_window_ends=None) is None
     # What happened is fixed once approved, whatever the register says later.
-    assert no_parent_board_reason(True, approved_on=TODAY, comment_window_ends=None) == NO_PARENT_BOARD_REASON
-    assert no_parent_board_reason(False, approved_on=TODAY, comment_window_ends=date(2026, 3, 1)) is None
-    assert no_parent_board_reason(False, approved_on=None, comment_window_ends=date(2026, 3, 12)) is None
+    assert reason(True, approved_on=TODAY, comment_window_ends=None) == NO_PARENT_BOARD_REASON
+    assert reason(False, approved_on=TODAY, comment_window_ends=date(2026, 3, 1)) is None
+    assert reason(False, approved_on=None, comment_window_ends=date(2026, 3, 12)) is None

@@ -24,6 +24,7 @@ from domain.cycle import (
 )
 from domain.due import DueKind, due_dates
 from domain.errors import DomainError
+from domain.law import law_in_force
 from domain.policy import SupervisionPolicy
 from domain.providers import ProviderKind
 
@@ -131,12 +132,19 @@ def test_a_visit_held_today_counts_for_the_cycle():
 
 
 @pytest.mark.parametrize("kind", list(ProviderKind))
-def test_the_report_duty_of_the_law_covers_institutions_the_dagpleje_and_puljeordninger(kind: ProviderKind):
+@pytest.mark.parametrize("day", [date(2024, 11, 15), date(2025, 2, 3)])
+def test_the_report_duty_of_the_law_covers_institutions_the_dagpleje_and_puljeordninger(kind: ProviderKind, day):
     outside = {ProviderKind.PRIVATE_CHILDMINDING, ProviderKind.SPECIAL_DAYCARE}
-    assert kind.has_legal_report_duty is (kind not in outside)
-    assert report_ground(kind, POLICY) is (ReportGround.NONE if kind in outside else ReportGround.LAW)
+    assert (kind in law_in_force(day).report_kinds) is (kind not in outside)  # one rule: the law's data
+    assert report_ground(kind, POLICY, day) is (ReportGround.NONE if kind in outside else ReportGround.LAW)
     asking = replace(POLICY, policy_report_kinds=tuple(outside))
-    assert report_ground(kind, asking) is (ReportGround.POLICY if kind in outside else ReportGround.LAW)
+    assert report_ground(kind, asking, day) is (ReportGround.POLICY if kind in outside else ReportGround.LAW)
+
+
+def test_the_ground_of_a_report_due_cites_the_report_duty_as_numbered_on_its_day():
+    assert ReportGround.LAW.label_on(date(2024, 12, 31)) == "lovkrav (dagtilbudsloven §5, stk. 3)"
+    assert ReportGround.LAW.label_on(date(2025, 1, 1)) == "lovkrav (dagtilbudsloven §5, stk. 2)"
+    assert ReportGround.POLICY.label_on(date(2025, 1, 1)) == "kommunens tilsynspolitik"
 
 
 def test_a_puljeordning_has_a_danish_label():

@@ -1,4 +1,4 @@
-"""The §5b escalation ladder: what follows from each assessment, and when intensified supervision may end."""
+"""The escalation ladder (§5b): what follows from each assessment, and when intensified supervision may end."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from domain.escalation import (
 )
 from domain.intensified import CauseUnit, end_intensified, next_intensified_visit_due
 from domain.policy import KOLDING_DEFAULT, ConcernLevel
+from tests.support.law import IN_2030, amended_in_2030
 
 NORMAL = EscalationState.NORMAL
 INTENSIFIED = EscalationState.INTENSIFIED
@@ -376,7 +377,20 @@ def test_ending_succeeds_when_every_condition_holds(current):
     assert decision.changed
     assert decision.concern is ConcernLevel.NONE
     assert decision.grounds == GROUNDS
-    assert summary(decision) == [(INFORM, after(DECIDED_ON, D.follow_up_dialogue_days), "dagtilbudsloven §5b")]
+    informed = "dagtilbudsloven §5b, stk. 1 og 3"  # the board informed of the end of intensified supervision
+    assert summary(decision) == [(INFORM, after(DECIDED_ON, D.follow_up_dialogue_days), informed)]
+
+
+def test_a_decision_and_its_actions_cite_the_law_in_force_on_the_day_of_the_assessment(monkeypatch):
+    amended_in_2030(monkeypatch)
+    serious = assess(KOLDING_DEFAULT, 20)
+    before = decide(NORMAL, serious, date(2029, 12, 31), KOLDING_DEFAULT)
+    after_ = decide(NORMAL, serious, IN_2030, KOLDING_DEFAULT)
+    assert before.action(PLAN).legal_reference == "dagtilbudsloven §5b, stk. 4-5"
+    assert after_.action(PLAN).legal_reference == "dagtilbudsloven §5c, stk. 4-5"
+    assert {a.legal_reference.split(",")[0] for a in after_.actions} == {"dagtilbudsloven §5c"}
+    ended = ending(decided_on=IN_2030 + timedelta(days=40), latest_assessed_on=IN_2030 + timedelta(days=30))
+    assert ended.actions[0].legal_reference == "dagtilbudsloven §5c, stk. 1 og 3"  # the day of the decision
 
 
 def test_the_walk_ends_with_the_administrations_decision():

@@ -10,14 +10,16 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import fields, replace
+from datetime import date
 from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.cycle import kinds_always_under_report_duty
 from domain.errors import DomainError, ErrorCode
-from domain.policy import KOLDING_DEFAULT, Band, ConcernLevel, Deadlines, SupervisionPolicy
+from domain.policy import KOLDING_DEFAULT, Band, ConcernLevel, Deadlines, SupervisionPolicy, policy_legal_basis
 from domain.providers import ProviderKind
 
 DEADLINE_NAMES = [f.name for f in fields(Deadlines)]
@@ -161,7 +163,7 @@ def valid_policies(draw, min_bands: int = 1):
     bands = draw(st.permutations(bands))  # the order the bands are listed in must not matter
     deadlines = Deadlines(**{name: draw(st.integers(min_value=1, max_value=3650)) for name in DEADLINE_NAMES})
     deadlines = replace(deadlines, due_soon_days=draw(st.integers(min_value=1, max_value=366)))
-    outside_the_law = [k for k in ProviderKind if not k.has_legal_report_duty]
+    outside_the_law = [k for k in ProviderKind if k not in kinds_always_under_report_duty()]
     return SupervisionPolicy(
         cycle_months=draw(st.integers(min_value=1, max_value=24)),
         announced_visits_per_cycle=draw(st.integers(min_value=1, max_value=5)),
@@ -421,3 +423,23 @@ def test_only_kinds_outside_the_legal_report_duty_can_be_asked_a_report_by_polic
     with pytest.raises(DomainError) as refused:
         SupervisionPolicy.from_dict({**KOLDING_DEFAULT.to_dict(), "policy_report_kinds": ["puljeordning", "nope"]})
     assert [v.location for v in refused.value.violations] == ["policy_report_kinds[0]", "policy_report_kinds[1]"]
+
+
+# --- on which legal ground a policy is published ---------------------------------------------------------------
+
+
+def test_before_2025_the_policy_is_the_framework_the_law_asks_the_council_to_publish():
+    basis = policy_legal_basis(date(2024, 12, 31))
+    assert (basis.law_version, basis.required_by_law) == ("2022", True)
+    assert basis.legal_reference == "dagtilbudsloven §5, stk. 2"
+    assert "fastsættes og offentliggøres efter dagtilbudsloven §5, stk. 2" in basis.text_da
+
+
+def test_from_2025_the_policy_is_published_voluntarily_since_l_48_repealed_the_framework_duty():
+    basis = policy_legal_basis(date(2025, 1, 1))
+    assert (basis.law_version, basis.required_by_law, basis.legal_reference) == ("2025", False, None)
+    assert "offentliggør frivilligt" in basis.text_da
+    assert "ophævet ved L 48, folketingsåret 2024-25, med virkning fra 01.01.2025" in basis.text_da
+    assert "§5, stk. 2 i reglerne fra 01.01.2022" in basis.text_da  # the repealed duty, by its own numbering
+    assert basis.binding_reference == "dagtilbudsloven §5a, stk. 1-6, og §5b, stk. 1-5"
+    assert basis.text_da.endswith(f"fortsat bundet af {basis.binding_reference}.")

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from domain.cycle import ReportGround
 from domain.errors import DomainError
 from domain.escalation import ActionKind
 from domain.policy import KOLDING_DEFAULT, ConcernLevel
@@ -18,7 +19,16 @@ from domain.report_scopes import (
     combined_period_start,
     consequences,
 )
-from domain.reports import CountLine, RecommendationLine, ScoreLine, UnitResult, content_from_dict, content_to_dict
+from domain.reports import (
+    CountLine,
+    RecommendationLine,
+    ScoreLine,
+    UnitResult,
+    content_from_dict,
+    content_to_dict,
+    legal_basis,
+)
+from tests.support.law import IN_2030, amended_in_2030
 from tests.support.report_content import typical_content
 
 
@@ -68,19 +78,24 @@ ACTIONS = (
 )
 
 
+VISIT_DAY = date(2026, 11, 20)
+
+
 def test_a_units_own_serious_concern_leads_with_intensified_supervision_and_an_action_plan():
-    lines = consequences(ConcernLevel.SERIOUS, ACTIONS, whole_provider=False, has_parent_board=True)
+    lines = consequences(ConcernLevel.SERIOUS, ACTIONS, whole_provider=False, has_parent_board=True, on_day=VISIT_DAY)
     assert [(c.text, c.legal_reference) for c in lines] == [
         ("Alvorlig bekymring: skærpet tilsyn med handleplan", "dagtilbudsloven §5b, stk. 4"),
         ("Orienter forældrebestyrelsen", "§5b, stk. 1"),  # the development plan is for a scope without concern
     ]
-    calm = consequences(ConcernLevel.NONE, ACTIONS, whole_provider=False, has_parent_board=True)
+    calm = consequences(ConcernLevel.NONE, ACTIONS, whole_provider=False, has_parent_board=True, on_day=VISIT_DAY)
     assert calm[0].text == "Ingen bekymring: det almindelige tilsyn fortsætter"
 
 
 def test_the_provider_report_lists_every_action_of_its_escalation():
     plan = ActionLine(ActionKind.MAKE_ACTION_PLAN, "udarbejd handleplan", "§5b, stk. 4-5", date(2026, 12, 20))
-    lines = consequences(ConcernLevel.NONE, (*ACTIONS, plan), whole_provider=True, has_parent_board=True)
+    lines = consequences(
+        ConcernLevel.NONE, (*ACTIONS, plan), whole_provider=True, has_parent_board=True, on_day=VISIT_DAY
+    )
     # A unit escalated the provider: its pooled "ingen bekymring" does not mean the normal cycle continues.
     assert [c.text for c in lines] == [
         "Udarbejd handleplan",
@@ -90,7 +105,7 @@ def test_the_provider_report_lists_every_action_of_its_escalation():
 
 
 def test_without_a_parent_board_the_report_says_so_where_the_board_would_be_informed():
-    lines = consequences(ConcernLevel.NONE, ACTIONS, whole_provider=True, has_parent_board=False)
+    lines = consequences(ConcernLevel.NONE, ACTIONS, whole_provider=True, has_parent_board=False, on_day=VISIT_DAY)
     assert [c.text for c in lines] == [
         "Ingen bekymring: det almindelige tilsyn fortsætter",
         NO_PARENT_BOARD_TEXT,
@@ -131,3 +146,27 @@ def test_the_combined_report_covers_the_providers_cycle_or_one_cycle_back_from_t
     assert combined_period_start(date(2026, 11, 20), 24, date(2025, 3, 1)) == date(2025, 3, 1)
     assert combined_period_start(date(2027, 3, 1), 24, date(2025, 3, 1)) == date(2027, 3, 1)  # the next cycle
     assert combined_period_start(date(2026, 11, 20), 24, date(2027, 1, 1)) == date(2024, 11, 21)
+
+
+def test_what_a_report_adds_to_its_consequences_cites_the_law_in_force_on_the_visits_day(monkeypatch):
+    amended_in_2030(monkeypatch)
+
+    def cited(day: date) -> list[str]:
+        lines = consequences(ConcernLevel.SERIOUS, (), whole_provider=False, has_parent_board=False, on_day=day)
+        return [c.legal_reference for c in lines]
+
+    assert cited(date(2029, 12, 31)) == ["dagtilbudsloven §5b, stk. 4", "dagtilbudsloven §5b, stk. 1"]
+    assert cited(IN_2030) == ["dagtilbudsloven §5c, stk. 4", "dagtilbudsloven §5c, stk. 1"]
+
+
+@pytest.mark.parametrize(
+    ("held_on", "cited"),
+    [(date(2024, 11, 15), "dagtilbudsloven §5, stk. 3"), (date(2025, 2, 3), "dagtilbudsloven §5, stk. 2")],
+)
+def test_a_report_cites_the_report_duty_of_the_law_in_force_on_its_visits_day(held_on, cited):
+    basis = legal_basis(held_on, ReportGround.LAW)
+    assert f"Rapporten offentliggøres på dagtilbuddets hjemmeside efter {cited}." in basis
+    assert "Tilsynet er dokumenteret skriftligt efter dagtilbudsloven §5b, stk. 2." in basis
+    policy_only = legal_basis(held_on, ReportGround.POLICY)
+    assert any("kommunens tilsynspolitik" in line and cited in line for line in policy_only)
+    assert not any("offentliggøres på dagtilbuddets hjemmeside" in line for line in policy_only)
