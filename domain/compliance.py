@@ -212,7 +212,7 @@ def _documentation(found: Findings, policy: SupervisionPolicy, visits: Visits) -
     # end, so a scope stays in time until its latest visit's deadline too. The dagpleje's visits to single
     # dagplejere feed its one combined report, so there no visit has a publication deadline of its own.
     cycle, days = found.cycle, policy.deadlines.report_published_days
-    if report_ground(cycle.kind, policy) is ReportGround.NONE:
+    if report_ground(cycle.kind, policy, reference_day(cycle)) is ReportGround.NONE:
         law = law_in_force(reference_day(cycle))
         kind = ProviderKind(cycle.kind).label_da
         reason = f"Neither {law.cite(Duty.REPORT)} nor the policy asks a {kind} to publish a report."

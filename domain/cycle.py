@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from domain.errors import DomainError, ErrorCode, Violation, invalid
-from domain.law import VERSIONS, Duty, law_in_force
+from domain.law import Duty, law_in_force
 from domain.policy import ConcernLevel, SupervisionPolicy
 from domain.providers import ProviderKind
 
@@ -160,22 +160,14 @@ class ReportGround(StrEnum):
 _GROUND_LABELS = {ReportGround.POLICY: "kommunens tilsynspolitik", ReportGround.NONE: "ingen pligt"}
 
 
-def report_ground(kind: ProviderKind, policy: SupervisionPolicy, on_day: date | None = None) -> ReportGround:
+def report_ground(kind: ProviderKind, policy: SupervisionPolicy, on_day: date) -> ReportGround:
     """The law for the kinds its report duty names on `on_day` (`LawVersion.report_kinds` in domain.law); for the
-    others the policy's `policy_report_kinds`, or no duty.
-
-    Without `on_day` the law counts only for a kind that every version names, so no version's duty is claimed for
-    a day it did not hold; give the day of the act (a report's visit, a due date) wherever there is one.
-    """
+    others the policy's `policy_report_kinds`, or no duty. `on_day` is the day of the act: a report's visit, a
+    due date, the end of the cycle judged."""
     kind = ProviderKind(kind)
-    if kind in (law_in_force(on_day).report_kinds if on_day is not None else kinds_always_under_report_duty()):
+    if kind in law_in_force(on_day).report_kinds:
         return ReportGround.LAW
     return ReportGround.POLICY if kind in policy.policy_report_kinds else ReportGround.NONE
-
-
-def kinds_always_under_report_duty() -> frozenset[ProviderKind]:
-    """The provider kinds every version of the law asks a published report of."""
-    return frozenset.intersection(*(version.report_kinds for version in VERSIONS))
 
 
 def report_due(since: date, months: int, last_published: date | None) -> date:

@@ -11,7 +11,7 @@ The versions:
 - 2025: L 48, folketingsåret 2024-25 ("regelforenklinger"), in force from 1 January 2025: §5 stk. 2 (the published
   framework) is repealed, stk. 3-4 become stk. 2-3, §5a stk. 4 asks for "relevante data", and its second sentence
   (earlier intensified supervision and action plans must be included) is repealed.
-Before 1 January 2022 the service has no law to cite: `law_in_force` refuses such a day rather than guess.
+The service models the rules from 1 January 2022; an act dated earlier is read under the first version.
 """
 
 from __future__ import annotations
@@ -252,6 +252,11 @@ def law_in_force(day: date) -> LawVersion:
         if version.effective_from <= day:
             found = version
     return found
+
+
+def kinds_always_under_report_duty() -> frozenset[ProviderKind]:
+    """The provider kinds that every version of the law asks a published report of."""
+    return frozenset.intersection(*(version.report_kinds for version in VERSIONS))
 
 
 def join_references(references: list[str]) -> str:

@@ -38,7 +38,8 @@ _STATUS_LABELS = {
 
 
 class DataSource(StrEnum):
-    """The data a visit drew on (§5a stk. 4). Values are stable slugs; `other` is for a municipality's own."""
+    """The data a visit drew on (the data duty of the supervision provisions). Values are stable slugs; `other` is for a
+    municipality's own."""
 
     SYSTEMATIC_OBSERVATION = "systematic_observation"  # KIDS, ECERS-3 and the like
     EARLIER_REPORT = "earlier_report"  # written documentation from earlier visits

@@ -18,7 +18,7 @@ from itertools import pairwise
 from typing import Any
 
 from domain.errors import DomainError, ErrorCode, Violation
-from domain.law import VERSIONS, Duty, LawVersion, law_in_force
+from domain.law import VERSIONS, Duty, LawVersion, kinds_always_under_report_duty, law_in_force
 from domain.providers import ProviderKind
 
 
@@ -303,7 +303,7 @@ def _problems(policy: SupervisionPolicy) -> list[Violation]:
 
 def _report_kind_problems(index: int, kind: object) -> list[Violation]:
     # A kind every version of the law asks a report of gains nothing from the policy asking it too.
-    if isinstance(kind, ProviderKind) and any(kind not in version.report_kinds for version in VERSIONS):
+    if isinstance(kind, ProviderKind) and kind not in kinds_always_under_report_duty():
         return []
     message = (
         f"`{kind}` is under the law's report duty (dagtilbudsloven §5) on every date: the law already asks its report."

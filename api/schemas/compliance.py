@@ -47,7 +47,7 @@ class MinimumVerdictRead(ReadModel):
     reason: str = Field(description="Why, in a sentence or two; a breach names the visit, concern or scope.")
     evidence: list[EvidenceRead] = Field(description="What satisfied it so far: visits, reports, dialogues, plans.")
     legal_reference: str = Field(
-        description="The paragraphs in force on the days of the acts judged, e.g. `dagtilbudsloven §5a, stk. 1`; "
+        description="The paragraphs in force on the days of the acts judged, as `domain.law` cites them; "
         "when two versions applied with different numbering, each with its version's key in brackets."
     )
     law_versions: list[str] = Field(description="The keys of the law versions applied to this minimum, oldest first.")

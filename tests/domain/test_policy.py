@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.cycle import kinds_always_under_report_duty
 from domain.errors import DomainError, ErrorCode
+from domain.law import kinds_always_under_report_duty
 from domain.policy import KOLDING_DEFAULT, Band, ConcernLevel, Deadlines, SupervisionPolicy, policy_legal_basis
 from domain.providers import ProviderKind
 
