@@ -21,8 +21,9 @@ from domain.access import Role, integration_scopes
 from domain.cycle import add_months
 from domain.providers import AgeGroup, ProviderKind, UnitKind
 
-# The current cycle began a year ago; the first visits (about two years ago) fall in the cycle before.
-DEMO_CYCLE_MONTHS_AGO = 12
+# The first cycle began three years ago and ended a year ago: the demo's first visits (about two years ago) fall in
+# it, the second ones in the current cycle, so compliance can be read for both.
+DEMO_CYCLE_MONTHS_AGO = 36
 
 DEMO_KOMMUNEKODE = "998"
 NEIGHBOUR_KOMMUNEKODE = "997"

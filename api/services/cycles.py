@@ -265,9 +265,12 @@ def _cycle_starting(provider: Provider, origin: date, months: int, starting: dat
     if starting is not None and cycle.start != starting:
         message = (
             f"No supervision cycle of {provider.name} starts on {starting.isoformat()}: its cycles start on "
-            f"{origin.isoformat()} and every {months} months after; the cycle that day falls in started on "
-            f"{cycle.start.isoformat()}."
+            f"{origin.isoformat()} and every {months} months after; "
         )
+        if starting < origin:
+            message += "the first cycle starts on that day, and there is none before it."
+        else:
+            message += f"the cycle that day falls in started on {cycle.start.isoformat()}."
         raise invalid("query.cycle_start", message)
     return cycle
 

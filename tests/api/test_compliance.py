@@ -111,6 +111,9 @@ def test_without_cycle_start_the_current_cycle_is_checked_and_a_day_that_starts_
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["location"] == "query.cycle_start"
     assert "2024-06-01" in refused.json()["detail"]
+    before = of_provider(client, world, world.provider, cycle_start="2022-06-01")
+    assert before.status_code == 422
+    assert "the first cycle starts on that day, and there is none before it" in before.json()["detail"]
 
 
 # --- who may read what ----------------------------------------------------------------------------------------
