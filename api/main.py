@@ -13,7 +13,7 @@ from fastapi_offline import FastAPIOffline
 
 import api.audit  # noqa: F401 - registers the audit listener before any session flushes
 from api.config import Settings, get_settings
-from api.errors import install_error_handlers
+from api.errors import ProblemOnErrorMiddleware, install_error_handlers
 from api.idempotency import IdempotencyMiddleware
 from api.openapi import install_openapi
 from api.routers import (
@@ -107,6 +107,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
     # Added before the request-id middleware, so it runs inside it: its problems and replays carry the request id.
     app.add_middleware(IdempotencyMiddleware)
+    # Around it: any error that escaped (its own database work included) becomes a problem, never a reset connection.
+    app.add_middleware(ProblemOnErrorMiddleware)
 
     @app.middleware("http")
     async def request_id(request: Request, call_next):  # type: ignore[no-untyped-def]
