@@ -15,6 +15,7 @@ import api.audit  # noqa: F401 - registers the audit listener before any session
 from api.config import Settings, get_settings
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware
+from api.input_hygiene import InputHygieneMiddleware
 from api.openapi import install_openapi
 from api.routers import (
     action_plans,
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
     # Added before the request-id middleware, so it runs inside it: its problems and replays carry the request id.
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(InputHygieneMiddleware)  # outside it: text that cannot be stored never reaches a key or a row
 
     @app.middleware("http")
     async def request_id(request: Request, call_next):  # type: ignore[no-untyped-def]
