@@ -157,6 +157,22 @@ def _declare_location(operation: dict[str, Any]) -> None:
         created.setdefault("headers", {}).setdefault("Location", _LOCATION_HEADER)
 
 
+def _declare_unreadable_body(operation: dict[str, Any]) -> None:
+    """Every operation that reads a body answers 400 (a problem) when the body cannot be parsed at all."""
+    media_types = operation.get("requestBody", {}).get("content", {})
+    if not media_types:
+        return
+    kind = "JSON" if any(_is_json(m) for m in media_types) else "form data"
+    text = f"The body is not valid {kind}: it cannot be read as UTF-8 text."
+    if kind == "JSON":
+        text += " (JSON text that is malformed is a 422 naming `body`.)"
+    responses = operation.setdefault("responses", {})
+    response = responses.setdefault("400", {"description": text})
+    if text not in response["description"]:
+        response["description"] = f"{response['description']} Or: {text}"
+    operation["responses"] = dict(sorted(responses.items()))
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     document = get_openapi(
         title=app.title,
@@ -179,6 +195,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         _declare_location(operation)
         if method == "post" and "201" in operation.get("responses", {}):
             _idempotent_post(operation)
+        _declare_unreadable_body(operation)
         _files_only(operation.get("responses", {}))
         _problem_only(operation.get("responses", {}))
         # A route's one-line docstring is its summary ("List the providers you can see"); FastAPI would
