@@ -162,10 +162,12 @@ def _declare_unreadable_body(operation: dict[str, Any]) -> None:
     media_types = operation.get("requestBody", {}).get("content", {})
     if not media_types:
         return
-    kind = "JSON" if any(_is_json(m) for m in media_types) else "form data"
-    text = f"The body is not valid {kind}: it cannot be read as UTF-8 text."
-    if kind == "JSON":
-        text += " (JSON text that is malformed is a 422 naming `body`.)"
+    if any(_is_json(m) for m in media_types):
+        text = (
+            "The body is not valid JSON: it cannot be read as UTF-8 text (malformed JSON text is a 422 naming `body`)."
+        )
+    else:
+        text = "The body is not valid form data: it cannot be parsed."
     responses = operation.setdefault("responses", {})
     response = responses.setdefault("400", {"description": text})
     if text not in response["description"]:
