@@ -119,15 +119,19 @@ async def _on_domain_error(request: Request, exc: DomainError) -> JSONResponse:
     return problem_response(request, exc.code, exc.detail, errors, headers)
 
 
-async def _on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [
-        {
-            "location": ".".join(str(part) for part in e["loc"]),
-            "pointer": _pointer(tuple(e["loc"])),
-            "detail": _message(e),
+def _located(error: dict[str, Any]) -> dict[str, Any]:
+    loc = tuple(error["loc"])
+    if error.get("type") == "json_invalid":  # FastAPI puts the character position where a field name belongs
+        return {
+            "location": "body",
+            "pointer": _pointer(("body",)),
+            "detail": f"The body is not valid JSON (at character {loc[-1]}).",
         }
-        for e in exc.errors()
-    ]
+    return {"location": ".".join(str(part) for part in loc), "pointer": _pointer(loc), "detail": _message(error)}
+
+
+async def _on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [_located(e) for e in exc.errors()]
     names = ", ".join(dict.fromkeys(err["location"] for err in errors))
     return problem_response(request, ErrorCode.INVALID_INPUT, f"The request has invalid values: {names}.", errors)
 
@@ -153,6 +157,8 @@ async def _on_http_error(request: Request, exc: StarletteHTTPException) -> JSONR
     headers = dict(getattr(exc, "headers", None) or {})
     if exc.status_code == 404 and detail == "Not Found":
         detail = "There is no resource at this path."
+    if exc.status_code == 400 and detail == "There was an error parsing the body":  # FastAPI's words
+        detail = "The body cannot be parsed: it is not valid JSON (or form data) in UTF-8 text. Nothing was changed."
     if exc.status_code == 405:
         allowed = _allowed_methods(request)
         headers["Allow"] = ", ".join(allowed) or headers.get("Allow", "")

@@ -15,6 +15,7 @@ import api.audit  # noqa: F401 - registers the audit listener before any session
 from api.config import Settings, get_settings
 from api.errors import ProblemOnErrorMiddleware, install_error_handlers
 from api.idempotency import IdempotencyMiddleware
+from api.input_hygiene import InputHygieneMiddleware
 from api.openapi import install_openapi
 from api.routers import (
     action_plans,
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(IdempotencyMiddleware)
     # Around it: any error that escaped (its own database work included) becomes a problem, never a reset connection.
     app.add_middleware(ProblemOnErrorMiddleware)
+    app.add_middleware(InputHygieneMiddleware)  # outside both: text that cannot be stored never reaches a key or a row
 
     @app.middleware("http")
     async def request_id(request: Request, call_next):  # type: ignore[no-untyped-def]

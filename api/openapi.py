@@ -172,6 +172,24 @@ def _declare_location(operation: dict[str, Any]) -> None:
         created.setdefault("headers", {}).setdefault("Location", _LOCATION_HEADER)
 
 
+def _declare_unreadable_body(operation: dict[str, Any]) -> None:
+    """Every operation that reads a body answers 400 (a problem) when the body cannot be parsed at all."""
+    media_types = operation.get("requestBody", {}).get("content", {})
+    if not media_types:
+        return
+    if any(_is_json(m) for m in media_types):
+        text = (
+            "The body is not valid JSON: it cannot be read as UTF-8 text (malformed JSON text is a 422 naming `body`)."
+        )
+    else:
+        text = "The body is not valid form data: it cannot be parsed."
+    responses = operation.setdefault("responses", {})
+    response = responses.setdefault("400", {"description": text})
+    if text not in response["description"]:
+        response["description"] = f"{response['description']} Or: {text}"
+    operation["responses"] = dict(sorted(responses.items()))
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     document = get_openapi(
         title=app.title,
@@ -196,6 +214,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             _idempotent_post(operation)
         if method in _WRITES:
             _declare_busy(operation)
+        _declare_unreadable_body(operation)
         _files_only(operation.get("responses", {}))
         _problem_only(operation.get("responses", {}))
         # A route's one-line docstring is its summary ("List the providers you can see"); FastAPI would
