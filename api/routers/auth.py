@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Request, Response, status
+from fastapi import APIRouter, Depends, Form, Path, Request, status
 from fastapi.responses import JSONResponse
 from sqlmodel import Session, select
 
@@ -184,7 +184,6 @@ LOCKOUT_ERRORS = problem_responses(401, 403, 404)
     operation_id="users-sign-in-lockout-lift",
     tags=["users"],
     status_code=status.HTTP_204_NO_CONTENT,
-    response_class=Response,
     responses=LOCKOUT_ERRORS,
 )
 def lift_user_lockout(user: UserDep, session: SessionDep, settings: SettingsDep, now: NowDep, _: WriteUsers) -> None:
@@ -198,7 +197,6 @@ def lift_user_lockout(user: UserDep, session: SessionDep, settings: SettingsDep,
     operation_id="clients-sign-in-lockout-lift",
     tags=["integration clients"],
     status_code=status.HTTP_204_NO_CONTENT,
-    response_class=Response,
     responses=LOCKOUT_ERRORS,
 )
 def lift_client_lockout(
