@@ -1,8 +1,8 @@
-"""Today's date where the municipalities are. Deadlines are counted in Danish calendar days, not UTC ones."""
+"""The clock: today's date where the municipalities are (deadlines count Danish calendar days) and the instant."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -17,3 +17,11 @@ def today() -> date:
 
 
 TodayDep = Annotated[date, Depends(today)]
+
+
+def now() -> datetime:
+    """The current instant, timezone-aware in UTC; a dependency, so tests can move time instead of sleeping."""
+    return datetime.now(UTC)
+
+
+NowDep = Annotated[datetime, Depends(now)]

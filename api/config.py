@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     # AnyIO serves sync endpoints from a threadpool of 40; each holds at most one connection at a time.
     database_pool_size: int = Field(40, ge=1, description="connections kept open per process (plus 10 overflow)")
 
+    sign_in_attempts: int = Field(10, ge=1, le=1000, description="wrong credentials per account before a lockout")
+    sign_in_window_seconds: int = Field(60, ge=1, le=86400, description="window in which an account's failures count")
+    sign_in_base_backoff_seconds: int = Field(60, ge=1, le=86400, description="first lockout; each further doubles")
+    sign_in_max_backoff_seconds: int = Field(900, ge=1, le=86400, description="longest lockout")
+    sign_in_address_attempts: int = Field(
+        100, ge=1, le=100000, description="failures per client address before a lockout"
+    )
+    sign_in_address_window_seconds: int = Field(60, ge=1, le=86400, description="window for an address's failures")
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -78,6 +87,10 @@ class Settings(BaseSettings):
             raise ValueError("TILSYN_SECRET_KEY must be at least 32 characters")
         if self.auth_mode is AuthMode.OIDC and not (self.oidc_issuer and self.oidc_jwks_url and self.oidc_audience):
             raise ValueError("oidc mode needs TILSYN_OIDC_ISSUER, TILSYN_OIDC_JWKS_URL and TILSYN_OIDC_AUDIENCE")
+        if self.sign_in_max_backoff_seconds < self.sign_in_base_backoff_seconds:
+            raise ValueError(
+                "TILSYN_SIGN_IN_MAX_BACKOFF_SECONDS must not be less than TILSYN_SIGN_IN_BASE_BACKOFF_SECONDS"
+            )
         return self
 
     @property

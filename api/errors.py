@@ -46,6 +46,7 @@ PROBLEMS: dict[str, ProblemKind] = {
     "method-not-allowed": ProblemKind(405, "Method not allowed"),
     "bad-request": ProblemKind(400, "Bad request"),
     "invalid-grant": ProblemKind(400, "Invalid credentials or grant"),
+    "too-many-attempts": ProblemKind(429, "Too many failed sign-in attempts"),
     "internal-error": ProblemKind(500, "Internal error"),
     BUSY: ProblemKind(503, "Busy; retry shortly"),
 }
@@ -271,6 +272,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         412: "The If-Match ETag is stale: someone changed the resource. Re-read and retry.",
         422: "Invalid input; `errors` names each invalid value.",
         428: "An If-Match header with the resource's ETag is required.",
+        429: "Too many failed sign-in attempts: wait the seconds in `Retry-After`.",
         503: "Busy with other changes; nothing was saved. Retry after `Retry-After` seconds.",
     }
     return {s: {"model": Problem, "description": texts[s], "content": {PROBLEM_MEDIA_TYPE: {}}} for s in statuses}

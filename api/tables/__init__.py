@@ -14,6 +14,7 @@ from api.tables.municipality import Municipality
 from api.tables.policy import PolicyVersion
 from api.tables.provider import Provider, Unit
 from api.tables.report import Report
+from api.tables.sign_in import SignInLimit
 from api.tables.visit import Assessment, Observation, Visit
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "Recommendation",
     "Report",
     "RequiredAction",
+    "SignInLimit",
     "Unit",
     "UserAccount",
     "Visit",
