@@ -10,6 +10,7 @@
   hash, computed from the page as served), and may not be framed (`frame-ancestors 'none'`, `X-Frame-Options: DENY`),
   so no other site can dress up the Authorize dialog.
 - Any other HTML page that set no policy of its own gets the strictest one: it may load nothing and not be framed.
+  A page that set its own policy keeps it, and its framing with it (no `X-Frame-Options` is added).
 
 A header that a route set itself is never overwritten: the public report page chooses its own policy, which lets
 any site embed it. HSTS is left to the TLS proxy in front of the service (see the README's Production section):
@@ -58,6 +59,10 @@ def _with_defaults(headers: list[tuple[bytes, bytes]], defaults: Iterable[tuple[
     headers.extend((name, value) for name, value in defaults if name not in present)
 
 
+def _has(headers: list[tuple[bytes, bytes]], wanted: bytes) -> bool:
+    return any(name.lower() == wanted for name, _ in headers)
+
+
 def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
     return any(name.lower() == b"content-type" and value.lower().startswith(b"text/html") for name, value in headers)
 
@@ -84,8 +89,8 @@ class SecurityHeadersMiddleware:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 _with_defaults(headers, (*EVERY_RESPONSE, *extra))
-                if _is_html(headers):
-                    _with_defaults(headers, STRICT_HTML)
+                if _is_html(headers) and not _has(headers, b"content-security-policy"):
+                    headers.extend(STRICT_HTML)  # a page with its own policy decides its framing too
                 message = {**message, "headers": headers}
             await send(message)
 

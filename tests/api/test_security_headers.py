@@ -20,7 +20,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 from starlette.applications import Starlette
-from starlette.responses import PlainTextResponse
+from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from api.config import Settings
@@ -120,17 +120,31 @@ def test_an_unexpected_error_is_a_problem_with_the_same_headers(settings: Settin
     assert_every_response_headers(response)
 
 
-def test_a_header_the_route_chose_is_kept():
+def page_app():
     async def chosen(_request):
         headers = {"Referrer-Policy": "same-origin", "Content-Security-Policy": "default-src 'self'"}
-        return PlainTextResponse("<p>hi</p>", headers=headers, media_type="text/html")
+        return HTMLResponse("<p>framed where it likes</p>", headers=headers)
 
-    app = SecurityHeadersMiddleware(Starlette(routes=[Route("/", chosen)]), token_paths=[], docs_paths=[])
-    response = TestClient(app).get("/")
-    assert response.headers["referrer-policy"] == "same-origin"
-    assert response.headers["content-security-policy"] == "default-src 'self'"
+    async def silent(_request):
+        return HTMLResponse("<p>says nothing about itself</p>")
+
+    routes = [Route("/chosen", chosen), Route("/silent", silent)]
+    return SecurityHeadersMiddleware(Starlette(routes=routes), token_paths=[], docs_paths=[])
+
+
+def test_a_header_the_route_chose_is_kept_and_its_own_policy_decides_its_framing():
+    response = TestClient(page_app()).get("/chosen")
     assert response.headers.get_list("referrer-policy") == ["same-origin"]
+    assert response.headers.get_list("content-security-policy") == ["default-src 'self'"]
+    assert "x-frame-options" not in response.headers
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_an_html_page_without_a_policy_of_its_own_may_load_nothing_and_not_be_framed():
+    response = TestClient(page_app()).get("/silent")
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert response.headers["x-frame-options"] == "DENY"
 
 
 # --- HTML pages --------------------------------------------------------------------------------------------------
