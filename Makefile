@@ -21,8 +21,8 @@ run: $(STAMP)
 	$(BIN)/tilsyn demo-data
 	$(BIN)/tilsyn serve --host $(HOST) --port $(PORT)
 
-## test: lint, then the whole suite on SQLite and on a throwaway PostgreSQL 15 cluster
-test: $(STAMP) lint
+## test: the system programs (installed or asked for), lint, then the whole suite on SQLite and PostgreSQL 15
+test: system-deps $(STAMP) lint
 	$(BIN)/pytest
 
 lint: $(STAMP)
@@ -46,15 +46,21 @@ demo-data: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
-## system-deps: install the system programs the tests use, if missing (Debian/Ubuntu, as root)
+## system-deps: install the system programs the tests use where missing (Debian/Ubuntu, as root); else say what to do
+# `make test` runs this first, so a machine without them stops before any test with one line that says what to run.
 system-deps:
-	@missing=""; \
-	command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql-15"; \
-	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
-	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	@missing=""; packages=""; \
+	if [ "$$TILSYN_TEST_POSTGRES" != skip ] && ! command -v initdb >/dev/null 2>&1 \
+		&& ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		missing="$$missing initdb"; packages="$$packages postgresql-15"; fi; \
+	command -v pdftotext >/dev/null 2>&1 || { missing="$$missing pdftotext"; packages="$$packages poppler-utils"; }; \
+	command -v chromium >/dev/null 2>&1 || { missing="$$missing chromium"; packages="$$packages chromium"; }; \
 	if [ -z "$$missing" ]; then echo "system programs present"; exit 0; fi; \
-	if [ "$$(id -u)" != 0 ]; then echo "missing:$$missing; install them with apt-get (as root)"; exit 1; fi; \
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing
+	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then \
+		echo "missing:$$missing; run \`sudo make system-deps\` (Debian/Ubuntu) or install them, then \`make test\`" >&2; \
+		exit 1; fi; \
+	echo "installing$$packages for$$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$packages
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .pytest_cache .ruff_cache
