@@ -61,6 +61,9 @@ class Settings(BaseSettings):
         default_factory=list, description="comma-separated origins allowed by CORS"
     )
     sqlite_busy_timeout_ms: int = Field(5000, ge=0, description="how long SQLite waits for a lock")
+    postgres_lock_timeout_ms: int = Field(5000, ge=0, description="how long PostgreSQL waits for a lock; 0: forever")
+    # AnyIO serves sync endpoints from a threadpool of 40; each holds at most one connection at a time.
+    database_pool_size: int = Field(40, ge=1, description="connections kept open per process (plus 10 overflow)")
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -6,23 +6,39 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from fastapi import Request
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
 from api.config import Settings, get_settings
 
+# Requests with these methods change data; their transaction is a write transaction from its first statement.
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# An execution option on a connection whose transaction will write: on SQLite it begins with BEGIN IMMEDIATE.
+_WRITER = "tilsyn_writer"
+# How long a request waits for a free connection before it is answered 503 busy, in seconds.
+POOL_TIMEOUT_S = 10
+
 
 def build_engine(url: str, settings: Settings | None = None) -> Engine:
-    """An engine for `url`. SQLite gets WAL, a busy timeout, foreign keys and real transactions."""
+    """An engine for `url`, with a pool that fits the server's threadpool.
+
+    SQLite gets WAL, a busy timeout, foreign keys, real transactions and BEGIN IMMEDIATE for writers;
+    PostgreSQL gets a lock timeout, so a request stuck behind a lock is answered 503 instead of hanging.
+    """
     settings = settings or get_settings()
+    pool = {"pool_size": settings.database_pool_size, "max_overflow": 10, "pool_timeout": POOL_TIMEOUT_S}
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        options = f"-c lock_timeout={int(settings.postgres_lock_timeout_ms)}"
+        return create_engine(url, pool_pre_ping=True, connect_args={"options": options}, **pool)
 
     database = make_url(url).database
-    if database and database != ":memory:":
+    in_memory = not database or database == ":memory:" or "mode=memory" in url
+    if not in_memory:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    # An in-memory database lives in one connection: SQLAlchemy picks a single-connection pool for it.
+    engine = create_engine(url, connect_args={"check_same_thread": False}, **({} if in_memory else pool))
     busy_timeout = settings.sqlite_busy_timeout_ms
 
     @event.listens_for(engine, "connect")
@@ -38,9 +54,20 @@ def build_engine(url: str, settings: Settings | None = None) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN")
+        # A deferred BEGIN that reads and then writes must upgrade its lock; under WAL that fails at once with
+        # "database is locked" when another writer went first, and the busy timeout never helps. A writer takes
+        # the write lock up front instead, and waits its turn for up to the busy timeout. Readers stay deferred.
+        writer = connection.get_execution_options().get(_WRITER, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
     return engine
+
+
+def begin_writing(session: Session) -> Session:
+    """Begin the session's transaction as a write transaction: on SQLite, take the write lock now."""
+    if session.get_bind().dialect.name == "sqlite" and not session.in_transaction():
+        session.connection(execution_options={_WRITER: True})
+    return session
 
 
 @lru_cache
@@ -58,14 +85,22 @@ def open_session() -> Session:
 session_factory = open_session
 
 
-def request_session() -> Iterator[Session]:
+def write_session() -> Session:
+    """A new session whose transaction writes (see `begin_writing`)."""
+    return begin_writing(session_factory())  # looked up per call: tests replace the factory
+
+
+def request_session(request: Request) -> Iterator[Session]:
     """One transaction per request: commit when the handler succeeds, roll back when anything raises.
 
+    A request that changes data (POST, PUT, PATCH, DELETE) holds a write transaction from the start.
     Used with `Depends(..., scope="function")` so the commit runs before the response is sent: a failed
-    commit becomes a 500 instead of a success the client was already told about.
+    commit becomes a problem response instead of a success the client was already told about.
     """
     session = session_factory()
     try:
+        if request.method in WRITE_METHODS:
+            begin_writing(session)
         yield session
         session.commit()
     except BaseException:

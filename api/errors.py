@@ -11,9 +11,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.errors import DomainError, ErrorCode
 
@@ -21,6 +23,8 @@ log = logging.getLogger("tilsyn.errors")
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 # A URN, not a URL: stable without owning a domain. Each slug is documented in docs/problems.md.
 PROBLEM_BASE = "urn:tilsyn:problem:"
+BUSY = "busy"
+BUSY_RETRY_AFTER_S = 1
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ PROBLEMS: dict[str, ProblemKind] = {
     "bad-request": ProblemKind(400, "Bad request"),
     "invalid-grant": ProblemKind(400, "Invalid credentials or grant"),
     "internal-error": ProblemKind(500, "Internal error"),
+    BUSY: ProblemKind(503, "Busy; retry shortly"),
 }
 
 
@@ -114,15 +119,19 @@ async def _on_domain_error(request: Request, exc: DomainError) -> JSONResponse:
     return problem_response(request, exc.code, exc.detail, errors, headers)
 
 
-async def _on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [
-        {
-            "location": ".".join(str(part) for part in e["loc"]),
-            "pointer": _pointer(tuple(e["loc"])),
-            "detail": _message(e),
+def _located(error: dict[str, Any]) -> dict[str, Any]:
+    loc = tuple(error["loc"])
+    if error.get("type") == "json_invalid":  # FastAPI puts the character position where a field name belongs
+        return {
+            "location": "body",
+            "pointer": _pointer(("body",)),
+            "detail": f"The body is not valid JSON (at character {loc[-1]}).",
         }
-        for e in exc.errors()
-    ]
+    return {"location": ".".join(str(part) for part in loc), "pointer": _pointer(loc), "detail": _message(error)}
+
+
+async def _on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [_located(e) for e in exc.errors()]
     names = ", ".join(dict.fromkeys(err["location"] for err in errors))
     return problem_response(request, ErrorCode.INVALID_INPUT, f"The request has invalid values: {names}.", errors)
 
@@ -148,6 +157,8 @@ async def _on_http_error(request: Request, exc: StarletteHTTPException) -> JSONR
     headers = dict(getattr(exc, "headers", None) or {})
     if exc.status_code == 404 and detail == "Not Found":
         detail = "There is no resource at this path."
+    if exc.status_code == 400 and detail == "There was an error parsing the body":  # FastAPI's words
+        detail = "The body cannot be parsed: it is not valid JSON (or form data) in UTF-8 text. Nothing was changed."
     if exc.status_code == 405:
         allowed = _allowed_methods(request)
         headers["Allow"] = ", ".join(allowed) or headers.get("Allow", "")
@@ -173,9 +184,69 @@ async def _on_integrity(request: Request, _exc: IntegrityError) -> JSONResponse:
     )
 
 
-async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+# SQLite: SQLITE_BUSY and SQLITE_LOCKED (the low byte of extended codes such as SQLITE_BUSY_SNAPSHOT).
+_SQLITE_CONTENTION = {5, 6}
+# PostgreSQL: serialization_failure, deadlock_detected, lock_not_available (lock_timeout).
+_POSTGRES_CONTENTION = {"40001", "40P01", "55P03"}
+
+
+def is_contention(exc: BaseException) -> bool:
+    """Whether `exc` means the database was busy: a lock not had in time, a deadlock, or no free connection."""
+    if isinstance(exc, PoolTimeoutError):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    original = exc.orig
+    sqlite_code = getattr(original, "sqlite_errorcode", None)
+    if isinstance(sqlite_code, int):
+        return sqlite_code & 0xFF in _SQLITE_CONTENTION
+    if getattr(original, "sqlstate", None) in _POSTGRES_CONTENTION:
+        return True
+    return "database is locked" in str(original)
+
+
+def problem_for_exception(request: Request, exc: Exception) -> JSONResponse:
+    """The problem for an exception no specific handler took: 503 busy for contention, otherwise a 500."""
+    if is_contention(exc):
+        log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+        detail = "The service is busy with other changes and could not get to yours in time; nothing was saved."
+        return problem_response(request, BUSY, detail, headers={"Retry-After": str(BUSY_RETRY_AFTER_S)})
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(request, "internal-error", "Something went wrong on our side; nothing was saved.")
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    return problem_for_exception(request, exc)
+
+
+class ProblemOnErrorMiddleware:
+    """Any exception that reaches it becomes a problem response, so the connection stays usable.
+
+    Starlette hands an exception no handler took to its outermost middleware, which answers 500 and then re-raises;
+    the server closes the connection, and a client's next request on it is reset. This answers instead. It sits
+    outside the idempotency middleware, so that middleware's own database work is covered too.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            if started:  # part of an answer is on its way; nothing better can be sent now
+                raise
+            await problem_for_exception(Request(scope, receive), exc)(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -184,6 +255,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http_error)  # type: ignore[arg-type]
     app.add_exception_handler(StaleDataError, _on_stale)  # type: ignore[arg-type]
     app.add_exception_handler(IntegrityError, _on_integrity)  # type: ignore[arg-type]
+    app.add_exception_handler(OperationalError, _on_unexpected)  # type: ignore[arg-type]
+    app.add_exception_handler(PoolTimeoutError, _on_unexpected)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _on_unexpected)
 
 
@@ -198,5 +271,6 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         412: "The If-Match ETag is stale: someone changed the resource. Re-read and retry.",
         422: "Invalid input; `errors` names each invalid value.",
         428: "An If-Match header with the resource's ETag is required.",
+        503: "Busy with other changes; nothing was saved. Retry after `Retry-After` seconds.",
     }
     return {s: {"model": Problem, "description": texts[s], "content": {PROBLEM_MEDIA_TYPE: {}}} for s in statuses}

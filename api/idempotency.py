@@ -110,7 +110,9 @@ def _subject(scope: Scope) -> str | None:
 
 
 def _session() -> Session:
-    return api.db.session_factory()  # looked up per call: tests replace the factory
+    # Every use here reads the key's row and then writes it: a write transaction from the start (on SQLite,
+    # BEGIN IMMEDIATE), so a concurrent request waits for the lock instead of failing to upgrade it.
+    return api.db.write_session()
 
 
 def _claim(subject: str, key: str, scope: Scope, fingerprint: str) -> IdempotencyRecord | None:
@@ -226,7 +228,12 @@ class IdempotencyMiddleware:
         try:
             await self.app(scope, receive, hold)
         except BaseException:
-            await run_in_threadpool(_release, subject, key)
+            # The request's own error is what the client must hear about; a failure to forget the key is only
+            # logged (the marker then counts as abandoned after ABANDONED_AFTER).
+            try:
+                await run_in_threadpool(_release, subject, key)
+            except Exception:
+                log.exception("could not forget an idempotency key after a failed request")
             raise
         status, raw = int(start.get("status", 500)), b"".join(chunks)
         headers = [(k, v) for k, v in start.get("headers", [])]

@@ -14,8 +14,9 @@ from fastapi_offline import FastAPIOffline
 import api.audit  # noqa: F401 - registers the audit listener before any session flushes
 from api import headers
 from api.config import Settings, get_settings
-from api.errors import install_error_handlers
+from api.errors import ProblemOnErrorMiddleware, install_error_handlers
 from api.idempotency import IdempotencyMiddleware
+from api.input_hygiene import InputHygieneMiddleware
 from api.openapi import install_openapi
 from api.routers import (
     action_plans,
@@ -113,6 +114,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     headers.install(app, token_path=f"{API_PREFIX}/auth/token", docs_paths=(DOCS_URL, REDOC_URL))
     # Added before the request-id middleware, so it runs inside it: its problems and replays carry the request id.
     app.add_middleware(IdempotencyMiddleware)
+    # Around it: any error that escaped (its own database work included) becomes a problem, never a reset connection.
+    app.add_middleware(ProblemOnErrorMiddleware)
+    app.add_middleware(InputHygieneMiddleware)  # outside both: text that cannot be stored never reaches a key or a row
 
     @app.middleware("http")
     async def request_id(request: Request, call_next):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ The headers of the HTTP conventions are declared from what the routes declare, n
 - `ETag` is declared on every success response that carries an object a client can change with If-Match (the
   same schema as the response of an operation that declares If-Match), and where a route adds it itself;
 - `Idempotency-Key` and `Idempotent-Replayed` on every creating POST (api/idempotency.py), `Location` on every 201;
+- 503 `busy` with `Retry-After` on every write, which can wait too long for a database lock (api/db.py);
 - a file response (`file_response`: PDF, CSV, HTML) is that type only, as bytes (`format: binary`) or as text,
   so a generated client returns the file rather than trying to parse JSON.
 """
@@ -87,6 +88,20 @@ _IF_MATCH_PROBLEMS = {
 }
 
 
+_WRITES = frozenset({"post", "put", "patch", "delete"})
+_BUSY_RESPONSE = {
+    "description": "Busy with other changes; nothing was saved. Retry after `Retry-After` seconds (problem `busy`).",
+    "headers": {"Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}},
+}
+
+
+def _declare_busy(operation: dict[str, Any]) -> None:
+    """A write can wait too long for a database lock (api/errors.py `busy`): 503 with Retry-After."""
+    responses = operation.setdefault("responses", {})
+    responses.setdefault("503", {**_BUSY_RESPONSE})
+    operation["responses"] = dict(sorted(responses.items()))
+
+
 def _is_json(media_type: str) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
@@ -157,6 +172,24 @@ def _declare_location(operation: dict[str, Any]) -> None:
         created.setdefault("headers", {}).setdefault("Location", _LOCATION_HEADER)
 
 
+def _declare_unreadable_body(operation: dict[str, Any]) -> None:
+    """Every operation that reads a body answers 400 (a problem) when the body cannot be parsed at all."""
+    media_types = operation.get("requestBody", {}).get("content", {})
+    if not media_types:
+        return
+    if any(_is_json(m) for m in media_types):
+        text = (
+            "The body is not valid JSON: it cannot be read as UTF-8 text (malformed JSON text is a 422 naming `body`)."
+        )
+    else:
+        text = "The body is not valid form data: it cannot be parsed."
+    responses = operation.setdefault("responses", {})
+    response = responses.setdefault("400", {"description": text})
+    if text not in response["description"]:
+        response["description"] = f"{response['description']} Or: {text}"
+    operation["responses"] = dict(sorted(responses.items()))
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     document = get_openapi(
         title=app.title,
@@ -179,6 +212,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         _declare_location(operation)
         if method == "post" and "201" in operation.get("responses", {}):
             _idempotent_post(operation)
+        if method in _WRITES:
+            _declare_busy(operation)
+        _declare_unreadable_body(operation)
         _files_only(operation.get("responses", {}))
         _problem_only(operation.get("responses", {}))
         # A route's one-line docstring is its summary ("List the providers you can see"); FastAPI would

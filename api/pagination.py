@@ -20,6 +20,7 @@ from sqlmodel import Session
 from sqlmodel.sql.expression import SelectOfScalar
 
 from domain.errors import invalid
+from domain.text import unstorable_problem
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 50
@@ -75,6 +76,8 @@ def _decode(cursor: str, keys: Sequence[SortKey]) -> list[Any]:
             elif python_type is date:
                 value = date.fromisoformat(value)
             if not isinstance(value, python_type):  # a forged cursor must not reach the database driver
+                raise ValueError
+            if isinstance(value, str) and unstorable_problem(value):  # nor a NUL PostgreSQL cannot compare
                 raise ValueError
             values.append(value)
         return values

@@ -32,6 +32,8 @@ class Role(StrEnum):
 
 
 PROVIDER_BOUND_ROLES = frozenset({Role.LEADER, Role.STAFF, Role.PARENT_BOARD})
+# The roles a person's account can hold: `integration` belongs to clients with scoped credentials, never a person.
+PERSON_ROLES = frozenset(Role) - {Role.INTEGRATION}
 
 _ROLE_LABELS = {
     Role.ADMIN: "forvaltning",

@@ -20,6 +20,7 @@ from typing import Any
 from domain.errors import DomainError, ErrorCode, Violation
 from domain.law import VERSIONS, Duty, LawVersion, kinds_always_under_report_duty, law_in_force
 from domain.providers import ProviderKind
+from domain.text import unstorable_problem
 
 
 class ConcernLevel(StrEnum):
@@ -73,6 +74,9 @@ class Deadlines:
     intensified_interval_days: int = 90  # between visits while under intensified supervision
     due_soon_days: int = 30  # the warning window: a deadline this close shows as due soon (at most a year)
 
+
+BAND_KEY_MAX_LENGTH = 40  # a stable English slug, e.g. `good`
+BAND_LABEL_MAX_LENGTH = 100  # the Danish name shown in reports and on the public policy page, e.g. `god`
 
 KOLDING_BANDS: tuple[Band, ...] = (
     Band("excellent", "fremragende", 90, ConcernLevel.NONE),
@@ -315,6 +319,20 @@ def _valid_bound(bound: object) -> bool:
     return not isinstance(bound, bool) and isinstance(bound, int | float) and not math.isnan(bound) and 0 <= bound < 100
 
 
+def _band_text_problems(index: int, band: Band) -> list[Violation]:
+    # The labels are printed in reports and on the public policy page: short, and text a database can store.
+    problems = []
+    for name, limit in (("key", BAND_KEY_MAX_LENGTH), ("label_da", BAND_LABEL_MAX_LENGTH)):
+        value = getattr(band, name)
+        if len(value) > limit:
+            problems.append(
+                Violation(f"bands[{index}].{name}", f"Band {index + 1}'s `{name}` is at most {limit} characters.")
+            )
+        elif reason := unstorable_problem(value):
+            problems.append(Violation(f"bands[{index}].{name}", f"Band {index + 1}'s `{name}`: {reason}"))
+    return problems
+
+
 def _band_problems(bands: tuple[Band, ...]) -> list[Violation]:
     if not bands:
         return [Violation("bands", "The policy needs at least one band.")]
@@ -326,6 +344,7 @@ def _band_problems(bands: tuple[Band, ...]) -> list[Violation]:
             )
         if not band.key or not band.label_da:
             problems.append(Violation(f"bands[{i}]", f"Band {i + 1} needs a key and a Danish label."))
+        problems += _band_text_problems(i, band)
     keys = [b.key for b in bands]
     for key in sorted({k for k in keys if keys.count(k) > 1}):
         problems.append(Violation("bands", f"Two bands share the key `{key}`."))

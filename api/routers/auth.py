@@ -14,6 +14,7 @@ from api.deps import SessionDep, SettingsDep
 from api.errors import problem_response, problem_responses
 from api.passwords import verify_client_secret, verify_password
 from api.principal import PrincipalKind
+from api.schemas.common import Storable
 from api.schemas.identity import TokenResponse
 from api.security import issue_local_token
 from api.tables import IntegrationClient, UserAccount
@@ -48,12 +49,28 @@ def issue_token(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    grant_type: Annotated[str, Form(description="`password` (local users) or `client_credentials` (integrations).")],
-    username: Annotated[str | None, Form(description="E-mail address, for the password grant.")] = None,
-    password: Annotated[str | None, Form(description="Password, for the password grant.")] = None,
-    client_id: Annotated[str | None, Form(description="Client id, for client credentials (or HTTP Basic).")] = None,
-    client_secret: Annotated[str | None, Form(description="Client secret, for client credentials.")] = None,
-    scope: Annotated[str, Form(description="Space-separated scopes to narrow a client's token to; optional.")] = "",
+    grant_type: Annotated[
+        str,
+        Form(max_length=40, description="`password` (local users) or `client_credentials` (integrations)."),
+        Storable,
+    ],
+    username: Annotated[
+        str | None, Form(max_length=320, description="E-mail address, for the password grant."), Storable
+    ] = None,
+    password: Annotated[
+        str | None, Form(max_length=200, description="Password, for the password grant."), Storable
+    ] = None,
+    client_id: Annotated[
+        str | None, Form(max_length=100, description="Client id, for client credentials (or HTTP Basic)."), Storable
+    ] = None,
+    client_secret: Annotated[
+        str | None, Form(max_length=200, description="Client secret, for client credentials."), Storable
+    ] = None,
+    scope: Annotated[
+        str,
+        Form(max_length=2000, description="Space-separated scopes to narrow a client's token to; optional."),
+        Storable,
+    ] = "",
 ) -> TokenResponse | JSONResponse:
     """Exchange credentials for an access token."""
     if grant_type == "password":

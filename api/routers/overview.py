@@ -18,7 +18,8 @@ from domain.access import Permission
 
 router = APIRouter(tags=["overview"])
 
-# The guard comes before the 404 loaders in each signature: a role without the permission gets 403 whatever it asks.
+# The 404 loaders come before the guard in each signature, as on every other route: another municipality's (or
+# another provider's) id is a 404 whoever asks, and only then does a role without the permission get its 403.
 ReadDue = Annotated[Principal, Depends(require(Permission.DUE_READ))]
 ReadTimeline = Annotated[Principal, Depends(require(Permission.TIMELINE_READ))]
 
@@ -59,7 +60,7 @@ def list_due(
     response_model=VisitEvidence,
     responses=problem_responses(401, 403, 404),
 )
-def read_visit_evidence(session: SessionDep, _: ReadTimeline, visit: VisitDep) -> VisitEvidence:
+def read_visit_evidence(session: SessionDep, visit: VisitDep, _: ReadTimeline) -> VisitEvidence:
     """Read everything earlier about the visit's provider that the visit must build on.
 
     Earlier visits with their assessments, follow-up dialogues, recommendations, concern notices (with who
@@ -76,8 +77,8 @@ def read_visit_evidence(session: SessionDep, _: ReadTimeline, visit: VisitDep) -
 )
 def read_provider_timeline(
     session: SessionDep,
-    _: ReadTimeline,
     provider: ProviderDep,
+    _: ReadTimeline,
     limit: Annotated[int, Query(ge=1, le=1000, description="At most this many events (1-1000), newest first.")] = 200,
 ) -> ProviderTimeline:
     """Read the provider's timeline: every event of its supervision, newest first."""

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
-from api.deps import SessionDep, UserDep, require
+from api.deps import CurrentPrincipal, SessionDep, UserDep, require
 from api.errors import problem_responses
 from api.etag import NEEDS_IF_MATCH, require_if_match, set_etag
 from api.pagination import DEFAULT_LIMIT, link_next
@@ -35,6 +35,19 @@ ReadUsers = Annotated[Principal, Depends(require(Permission.USERS_READ))]
 WriteUsers = Annotated[Principal, Depends(require(Permission.USERS_WRITE))]
 ManageClients = Annotated[Principal, Depends(require(Permission.CLIENTS_MANAGE))]
 Cursor = Annotated[str | None, Query(description="Opaque cursor from the previous page's `next_cursor`.")]
+ClientId = Annotated[uuid.UUID, Path(description="The integration client's id (not its client_id).")]
+
+
+def load_client(client_id: ClientId, session: SessionDep, principal: CurrentPrincipal) -> IntegrationClient:
+    """The client, if it is the caller's municipality's; another municipality's is a 404 whatever the caller's role."""
+    client = session.get(IntegrationClient, client_id)
+    if client is None or client.municipality_id != principal.municipality_id:
+        raise not_found("integration client")
+    return client
+
+
+# Before the guard in a signature, as the 404 loaders of api/deps.py are.
+ClientDep = Annotated[IntegrationClient, Depends(load_client)]
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428)
 
 
@@ -159,13 +172,6 @@ def create_client(
     response_model=ClientRead,
     responses=problem_responses(401, 403, 404, 409),
 )
-def revoke_client(
-    client_id: Annotated[uuid.UUID, Path(description="The integration client's id (not its client_id).")],
-    session: SessionDep,
-    principal: ManageClients,
-) -> IntegrationClient:
+def revoke_client(client: ClientDep, session: SessionDep, _: ManageClients) -> IntegrationClient:
     """Revoke an integration client: its tokens stop working at once."""
-    client = session.get(IntegrationClient, client_id)
-    if client is None or client.municipality_id != principal.municipality_id:
-        raise not_found("integration client")
     return service.revoke_client(session, client)

@@ -4,13 +4,34 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import EmailStr, Field, SecretStr
+from pydantic import AfterValidator, EmailStr, Field, SecretStr, WithJsonSchema
 
 from api.schemas.common import Cvr, InputModel, Name, ReadModel
-from domain.access import Permission, Role
+from domain.access import PERSON_ROLES, Permission, Role
 
 _ROLE = "Role: " + "; ".join(f"`{r.value}` = {r.label_da}" for r in Role) + "."
+_PERSON_ROLES = [r for r in Role if r in PERSON_ROLES]
+_PERSON_ROLE = (
+    "Role: "
+    + "; ".join(f"`{r.value}` = {r.label_da}" for r in _PERSON_ROLES)
+    + ". A person cannot hold `integration`: integrations are clients (POST /clients)."
+)
+
+
+def _person_role(role: Role) -> Role:
+    if role not in PERSON_ROLES:
+        raise ValueError(f"A person cannot hold the role `{role.value}`; use one of: {', '.join(_PERSON_ROLES)}.")
+    return role
+
+
+# A person's role: the schema lists only persons' roles; `integration` is refused with a 422 naming `body.role`.
+PersonRole = Annotated[
+    Role,
+    AfterValidator(_person_role),
+    WithJsonSchema({"type": "string", "enum": [r.value for r in _PERSON_ROLES], "title": "PersonRole"}),
+]
 _CREDENTIAL_HELP = "At least 12 characters. Stored only as a scrypt hash."
 
 
@@ -19,7 +40,7 @@ class UserCreate(InputModel):
 
     email: EmailStr = Field(description="Sign-in name and contact address; unique across the service.")
     full_name: Name = Field(description="The person's name.")
-    role: Role = Field(description=_ROLE)
+    role: PersonRole = Field(description=_PERSON_ROLE)
     provider_id: uuid.UUID | None = Field(None, description="Required for leader, staff and parent_board; else null.")
     password: SecretStr = Field(min_length=12, max_length=200, description=_CREDENTIAL_HELP)
 
@@ -28,7 +49,7 @@ class UserUpdate(InputModel):
     """Fields to change; omitted fields keep their value."""
 
     full_name: Name | None = Field(None, description="The person's name.")
-    role: Role | None = Field(None, description=_ROLE)
+    role: PersonRole | None = Field(None, description=_PERSON_ROLE)
     provider_id: uuid.UUID | None = Field(None, description="The provider, for provider-bound roles.")
     password: SecretStr | None = Field(None, min_length=12, max_length=200, description=_CREDENTIAL_HELP)
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pydantic import Field
 
 from api.schemas.common import InputModel, ReadModel
-from domain.policy import ConcernLevel
+from domain.policy import BAND_KEY_MAX_LENGTH, BAND_LABEL_MAX_LENGTH, ConcernLevel
 from domain.providers import ProviderKind
 
 _CONCERN = "Concern level the band implies: `none` (ingen bekymring), `concern` (bekymring), `serious_concern`."
@@ -20,8 +20,8 @@ _CONCERN = "Concern level the band implies: `none` (ingen bekymring), `concern` 
 class BandDocument(InputModel):
     """A quality band: from `lower_bound` percent up to the next band's lower bound (a boundary is in the higher)."""
 
-    key: str = Field(description="Stable English slug, e.g. `good`.")
-    label_da: str = Field(description="Danish name shown in reports, e.g. `god`.")
+    key: str = Field(max_length=BAND_KEY_MAX_LENGTH, description="Stable English slug, e.g. `good`.")
+    label_da: str = Field(max_length=BAND_LABEL_MAX_LENGTH, description="Danish name shown in reports, e.g. `god`.")
     lower_bound: float = Field(description="Lowest total percent in this band (0 to under 100).")
     concern: ConcernLevel = Field(description=_CONCERN)
 

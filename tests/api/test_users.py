@@ -114,6 +114,33 @@ def test_a_password_shorter_than_12_characters_is_422(client, world: World, db: 
     assert user_count(db) == before
 
 
+def test_a_person_cannot_be_created_with_the_integration_role(client, world: World, db: Session):
+    before = user_count(db)
+    response = client.post("/api/v1/users", json=new_user(role="integration"), headers=world.headers(Role.ADMIN))
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM
+    assert [e["location"] for e in response.json()["errors"]] == ["body.role"]
+    assert "integration" in response.json()["errors"][0]["detail"]
+    assert user_count(db) == before
+
+
+def test_a_person_cannot_be_given_the_integration_role(client, world: World):
+    admin = world.headers(Role.ADMIN)
+    url = f"/api/v1/users/{world.users[Role.SUPERVISOR].id}"
+    response = client.patch(url, json={"role": "integration"}, headers={**admin, "If-Match": "*"})
+    assert response.status_code == 422, response.text
+    assert [e["location"] for e in response.json()["errors"]] == ["body.role"]
+    assert client.get(url, headers=admin).json()["role"] == "supervisor"
+
+
+def test_the_contract_offers_a_person_only_persons_roles(client):
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    for name in ("UserCreate", "UserUpdate-Input" if "UserUpdate-Input" in schemas else "UserUpdate"):
+        role = schemas[name]["properties"]["role"]
+        offered = next(s for s in role.get("anyOf", [role]) if "enum" in s)["enum"]
+        assert "integration" not in offered and "supervisor" in offered, name
+
+
 def test_a_created_user_signs_in_and_nothing_shows_the_password(client, world: World):
     created = client.post(
         "/api/v1/users",

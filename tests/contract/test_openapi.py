@@ -181,3 +181,51 @@ def test_every_api_operation_except_the_token_endpoint_requires_the_oauth2_schem
         and not any(requirement.keys() & oauth2 for requirement in operation.get("security", []))
     ]
     assert not offenders, f"operations under {API_PREFIX} without the OAuth2 security requirement: {offenders}"
+
+
+# --- what a request may send -------------------------------------------------------------------------------------
+
+# A string with one of these is bounded by it (a date, a uuid, an e-mail address, one of a list of values).
+_BOUNDED_BY = ("format", "enum", "pattern", "const", "maxLength")
+
+
+def _request_strings(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every string schema a request body can hold, named by where it is, following `$ref`s once each."""
+    schemas = document["components"]["schemas"]
+    seen: set[str] = set()
+
+    def walk(node: Any, where: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                yield from walk(item, f"{where}[{i}]")
+        elif isinstance(node, dict):
+            if node.get("type") == "string":
+                yield where, node
+            ref = node.get("$ref", "")
+            if ref.startswith("#/components/schemas/") and ref not in seen:
+                seen.add(ref)
+                name = ref.rsplit("/", 1)[-1]
+                yield from walk(schemas[name], name)
+            for key, value in node.items():
+                if key not in ("$ref", "examples", "example", "default"):
+                    yield from walk(value, f"{where}.{key}")
+
+    for method, path, operation in operations(document):
+        for media_type, media in operation.get("requestBody", {}).get("content", {}).items():
+            yield from walk(media.get("schema", {}), f"{where(method, path)} {media_type}")
+
+
+def test_every_free_text_a_request_can_send_has_a_documented_maximum_length():
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    unbounded = sorted({where for where, schema in _request_strings(document) if not set(_BOUNDED_BY) & set(schema)})
+    assert not unbounded, f"string properties of request bodies without maxLength (or format/enum/pattern): {unbounded}"
+
+
+def test_every_operation_that_reads_a_body_documents_the_400_for_a_body_it_cannot_parse(document):
+    undocumented = [
+        where(method, path)
+        for method, path, operation in operations(document)
+        if "requestBody" in operation
+        and PROBLEM_JSON not in operation.get("responses", {}).get("400", {}).get("content", {})
+    ]
+    assert not undocumented, f"operations that read a body without a 400 problem response: {undocumented}"

@@ -19,7 +19,16 @@ from hypothesis import strategies as st
 
 from domain.errors import DomainError, ErrorCode
 from domain.law import kinds_always_under_report_duty
-from domain.policy import KOLDING_DEFAULT, Band, ConcernLevel, Deadlines, SupervisionPolicy, policy_legal_basis
+from domain.policy import (
+    BAND_KEY_MAX_LENGTH,
+    BAND_LABEL_MAX_LENGTH,
+    KOLDING_DEFAULT,
+    Band,
+    ConcernLevel,
+    Deadlines,
+    SupervisionPolicy,
+    policy_legal_basis,
+)
 from domain.providers import ProviderKind
 
 DEADLINE_NAMES = [f.name for f in fields(Deadlines)]
@@ -144,7 +153,8 @@ def test_concern_ranks_order_the_levels():
 # --- generated policies ------------------------------------------------------------------------------------------
 
 keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyzæøå_-", min_size=1, max_size=12)
-labels = st.text(min_size=1, max_size=20)
+# Any printable text (no control characters: a database cannot store those; see domain/text.py).
+labels = st.text(alphabet=st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=20)
 inner_bounds = st.one_of(
     st.integers(min_value=1, max_value=99),
     st.floats(min_value=0, max_value=100, exclude_min=True, exclude_max=True, allow_subnormal=False),
@@ -339,6 +349,22 @@ def test_an_empty_band_table_is_refused():
     with pytest.raises(DomainError) as caught:
         replace(KOLDING_DEFAULT, bands=()).validated()
     assert _names(caught.value.violations, "bands", "at least one band")
+
+
+def test_a_band_key_or_label_too_long_or_holding_a_control_character_is_refused_each_named():
+    data = KOLDING_DEFAULT.to_dict()
+    data["bands"][0]["key"] = "k" * (BAND_KEY_MAX_LENGTH + 1)
+    data["bands"][1]["label_da"] = "x" * 2_000_000  # served on the public policy page
+    data["bands"][2]["label_da"] = "til\x00strækkelig"
+    with pytest.raises(DomainError) as caught:
+        SupervisionPolicy.from_dict(data)
+    found = {v.location: v.message for v in caught.value.violations}
+    assert f"at most {BAND_KEY_MAX_LENGTH} characters" in found["bands[0].key"]
+    assert f"at most {BAND_LABEL_MAX_LENGTH} characters" in found["bands[1].label_da"]
+    assert "U+0000" in found["bands[2].label_da"]
+    ok = KOLDING_DEFAULT.to_dict()
+    ok["bands"][0]["key"], ok["bands"][0]["label_da"] = "k" * BAND_KEY_MAX_LENGTH, "l" * BAND_LABEL_MAX_LENGTH
+    assert SupervisionPolicy.from_dict(ok).bands[0].key == "k" * BAND_KEY_MAX_LENGTH
 
 
 # --- reading a policy from plain data ------------------------------------------------------------------------
