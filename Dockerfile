@@ -17,13 +17,16 @@ WORKDIR /app
 RUN groupadd --system --gid 10001 tilsyn \
     && useradd --system --uid 10001 --gid tilsyn --home-dir /app --no-create-home --shell /usr/sbin/nologin tilsyn
 
-COPY pyproject.toml README.md alembic.ini ./
+COPY requirements.lock pyproject.toml README.md alembic.ini ./
 COPY domain/ domain/
 COPY api/ api/
 COPY migrations/ migrations/
 
-# Installs the dependencies and the `tilsyn` command; build leftovers are removed in the same layer.
-RUN pip install --no-cache-dir . \
+# Installs exactly the locked versions, each file checked against its hash (the lock also pins setuptools, which
+# builds the project), then the project and its `tilsyn` command, which resolve nothing: the commands `make` runs,
+# with the runtime lock. Build leftovers are removed in the same layer.
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock \
+    && pip install --no-cache-dir --no-deps --no-build-isolation . \
     && rm -rf build ./*.egg-info \
     && mkdir -p var \
     && chown tilsyn:tilsyn var

@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 
 import api.audit  # noqa: F401 - registers the audit listener before any session flushes
+from api import headers
 from api.config import Settings, get_settings
 from api.errors import ProblemOnErrorMiddleware, install_error_handlers
 from api.idempotency import IdempotencyMiddleware
@@ -40,6 +41,7 @@ from api.routers import (
 )
 
 API_PREFIX = "/api/v1"
+DOCS_URL, REDOC_URL = "/docs", "/redoc"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 DESCRIPTION = """
@@ -95,6 +97,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     # FastAPIOffline: /docs and /redoc load their scripts from this service, not from a CDN.
     app = FastAPIOffline(
+        docs_url=DOCS_URL,
+        redoc_url=REDOC_URL,
         title="tilsyn",
         version="1.0.0",
         summary="Pedagogical supervision of daycare for Danish municipalities.",
@@ -106,6 +110,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     install_openapi(app)
+    # nosniff, Referrer-Policy, no-store on tokens, CSP on HTML: around everything, so 500s carry them too.
+    headers.install(app, token_path=f"{API_PREFIX}/auth/token", docs_paths=(DOCS_URL, REDOC_URL))
     # Added before the request-id middleware, so it runs inside it: its problems and replays carry the request id.
     app.add_middleware(IdempotencyMiddleware)
     # Around it: any error that escaped (its own database work included) becomes a problem, never a reset connection.
@@ -147,6 +153,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
+        return RedirectResponse(DOCS_URL)
 
     return app

@@ -19,6 +19,16 @@ from urllib.parse import urlsplit
 from api.reports import band_of, dagplejere_text, day_long, day_short, percent_text
 from domain.reports import BandStep, ReportContent
 
+# What the page may do, as a Content-Security-Policy: load nothing (no scripts, fetches, fonts or styles from
+# elsewhere), use its own inline styles and inline images, and submit no form. Who may frame it is the route's choice.
+PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+
+def content_security_policy(*, frame_ancestors: str) -> str:
+    """The page's policy, with the sites that may embed it (`*` for any, `'none'` for none)."""
+    return f"{PAGE_POLICY}; frame-ancestors {frame_ancestors}"
+
+
 # Tints from the best band to the poorest, as in the PDF; a scale with more bands reuses the last tint.
 BAND_TINTS = ("#d9efd9", "#e8f4d4", "#fbf3cf", "#fbe1c8", "#f6d0d0")
 

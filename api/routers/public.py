@@ -46,9 +46,6 @@ Cursor = Annotated[str | None, Query(description="Opaque cursor from the previou
 # A published report never changes, but a correction can replace it; five minutes of caching bounds how long an
 # old version lingers in a browser or proxy after a correction is published.
 CACHE = "public, max-age=300"
-# The page is made to be embedded on the provider's own website, wherever that is hosted: any site may frame it,
-# and it may load nothing (no scripts, no fetches), only its own inline styles and inline images.
-HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors *"
 READ_ERRORS = problem_responses(404, 422)
 
 
@@ -207,13 +204,13 @@ def read_public_report_pdf(report_id: ReportId, session: SessionDep) -> Response
 def read_public_report_html(request: Request, report_id: ReportId, session: SessionDep) -> HTMLResponse:
     """Show a published report as a web page to embed or link from the provider's website, without a token."""
     facts = public_reports.published_report(session, report_id)
-    from api.reports.html import render_html  # loaded on first use, like the PDF renderer
+    from api.reports.html import content_security_policy, render_html  # loaded on first use, like the PDF renderer
 
     pdf_url = str(request.url_for("public-reports-pdf", report_id=facts.report.id))
     headers = {
         "Cache-Control": CACHE,
-        "Content-Security-Policy": HTML_POLICY,
-        "X-Content-Type-Options": "nosniff",
+        # Made to be embedded on the provider's own website, wherever that is hosted: any site may frame it.
+        "Content-Security-Policy": content_security_policy(frame_ancestors="*"),
         "ETag": etag_of(facts.report.version),
     }
     return HTMLResponse(render_html(facts.content, pdf_url=pdf_url), headers=headers)

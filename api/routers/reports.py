@@ -271,8 +271,10 @@ def report_pdf(report: ReportDep, session: SessionDep, _: ReadReports) -> Respon
 )
 def report_html(request: Request, report: ReportDep, session: SessionDep, _: ReadReports) -> HTMLResponse:
     """Read the report as an HTML page, rendered from its content (frozen once final)."""
-    from api.reports.html import render_html  # the renderer is its own module; loaded when a page is asked for
+    from api.reports.html import content_security_policy, render_html  # loaded when a page is asked for
 
     content = service.content_of(session, report)
     pdf_url = str(request.url_for("reports-pdf", report_id=report.id))
-    return HTMLResponse(render_html(content, pdf_url=pdf_url))
+    # A report that is not yet public may not be framed by another site; the public page may (routers/public.py).
+    headers = {"Content-Security-Policy": content_security_policy(frame_ancestors="'none'"), "X-Frame-Options": "DENY"}
+    return HTMLResponse(render_html(content, pdf_url=pdf_url), headers=headers)
