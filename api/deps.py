@@ -33,7 +33,17 @@ from domain.errors import DomainError, ErrorCode, not_found
 
 # scope="function": commit before the response is sent, so a failed commit is a 500, not a false success.
 SessionDep = Annotated[Session, Depends(request_session, scope="function")]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def current_settings() -> Settings:
+    """The process's settings as a dependency. `async`: a sync dependency would cost a threadpool hop per request.
+
+    Tests override this one (`app.dependency_overrides[current_settings]`) to serve with other settings.
+    """
+    return get_settings()
+
+
+SettingsDep = Annotated[Settings, Depends(current_settings)]
 
 oauth2_scheme = OAuth2PasswordBearer(
     tokenUrl="/api/v1/auth/token",
@@ -70,13 +80,31 @@ def _uuid_claim(claims: dict, name: str) -> uuid.UUID | None:
         raise _unauthenticated(f"The token's `{name}` claim is not an id.") from exc
 
 
+@lru_cache(maxsize=256)
+def _permissions(role: Role, scopes: frozenset[str] | None = None) -> frozenset[Permission]:
+    """`permissions_of`, computed once per role (and client scope set), not once per request."""
+    return permissions_of(role, scopes)
+
+
+def _with_municipality(session: Session, table: type[UserAccount] | type[IntegrationClient], subject_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    """The account and its municipality in ONE round trip; both land in the session's identity map, so a later
+    `session.get(Municipality, ...)` in the same request (GET /me) asks the database nothing."""
+    statement = (
+        select(table, Municipality)
+        .join(Municipality, Municipality.id == table.municipality_id)  # type: ignore[arg-type]
+        .where(table.id == subject_id)
+    )
+    row = session.exec(statement).first()
+    return row[0] if row else None
+
+
 def _local_principal(session: Session, claims: dict) -> Principal:
     # The database, not the token, is the truth about roles: a deactivated user or revoked client is out
     # at once, not when their token expires.
     kind = claims.get("typ")
     subject_id = _uuid_claim(claims, "sub")
     if kind == PrincipalKind.USER:
-        user = session.get(UserAccount, subject_id)
+        user = _with_municipality(session, UserAccount, subject_id) if subject_id else None
         if user is None or not user.is_active:
             raise _unauthenticated("The account behind this token is not active.")
         role = Role(user.role)
@@ -87,10 +115,10 @@ def _local_principal(session: Session, claims: dict) -> Principal:
             role,
             user.municipality_id,
             user.provider_id,
-            permissions_of(role),
+            _permissions(role),
         )
     if kind == PrincipalKind.CLIENT:
-        client = session.get(IntegrationClient, subject_id)
+        client = _with_municipality(session, IntegrationClient, subject_id) if subject_id else None
         if client is None or client.revoked_at is not None:
             raise _unauthenticated("The integration client behind this token is revoked.")
         token_scopes = frozenset(str(claims.get("scope", "")).split())
@@ -101,7 +129,7 @@ def _local_principal(session: Session, claims: dict) -> Principal:
             Role.INTEGRATION,
             client.municipality_id,
             None,
-            permissions_of(Role.INTEGRATION, token_scopes & frozenset(client.scopes)),
+            _permissions(Role.INTEGRATION, token_scopes & frozenset(client.scopes)),
         )
     raise _unauthenticated("The token is of an unknown kind.")
 
@@ -127,7 +155,7 @@ def _external_principal(session: Session, claims: dict, settings: Settings) -> P
         role,
         municipality.id,
         provider_id if role.is_provider_bound else None,
-        permissions_of(role),
+        _permissions(role),
     )
 
 
@@ -169,9 +197,9 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
 def require(permission: Permission):  # type: ignore[no-untyped-def]
-    """A guard: the caller must hold `permission` (see domain/access.py's table)."""
+    """A guard: the caller must hold `permission` (see domain/access.py's table). `async`: it does no I/O."""
 
-    def guard(principal: CurrentPrincipal) -> Principal:
+    async def guard(principal: CurrentPrincipal) -> Principal:
         if not principal.can(permission):
             raise DomainError(
                 ErrorCode.FORBIDDEN,
