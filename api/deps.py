@@ -53,6 +53,8 @@ oauth2_scheme = OAuth2PasswordBearer(
     description="Local users: the password flow. Integration clients: client credentials at the same URL.",
 )
 ON_BEHALF_OF_HEADER = "X-On-Behalf-Of"
+# In the request session's info: the caller's municipality, loaded with the caller (see `_with_municipality`).
+CALLER_MUNICIPALITY = "tilsyn_caller_municipality"
 
 
 def _unauthenticated(detail: str) -> DomainError:
@@ -95,7 +97,12 @@ def _with_municipality(session: Session, table: type[UserAccount] | type[Integra
         .where(table.id == subject_id)
     )
     row = session.exec(statement).first()
-    return row[0] if row else None
+    if row is None:
+        return None
+    # The identity map holds objects weakly: keep the municipality for the request's lifetime, or it is collected
+    # at once and the next `session.get` asks the database again.
+    session.info[CALLER_MUNICIPALITY] = row[1]
+    return row[0]
 
 
 def _local_principal(session: Session, claims: dict) -> Principal:
@@ -145,6 +152,7 @@ def _external_principal(session: Session, claims: dict, settings: Settings) -> P
     municipality = session.exec(select(Municipality).where(Municipality.kommunekode == code)).first()
     if municipality is None:
         raise _unauthenticated(f"No municipality with the kommunekode in `{settings.oidc_municipality_claim}`.")
+    session.info[CALLER_MUNICIPALITY] = municipality
     provider_id = _uuid_claim(claims, settings.oidc_provider_claim)
     if role.is_provider_bound and provider_id is None:
         raise _unauthenticated(f"A {role.value} token must name a provider in `{settings.oidc_provider_claim}`.")
@@ -215,19 +223,19 @@ UnitId = Annotated[uuid.UUID, Path(description="The unit's id.")]
 UserId = Annotated[uuid.UUID, Path(description="The user's id.")]
 
 
-def _require_visible(session: Session, principal: Principal, provider_id: uuid.UUID | None, entity: str) -> None:
-    """404 unless the provider is in the caller's municipality and, for provider-bound roles, their own."""
+def _require_visible(session: Session, principal: Principal, provider_id: uuid.UUID | None, entity: str) -> Provider:
+    """The provider; 404 unless it is in the caller's municipality and, for provider-bound roles, their own."""
     provider = session.get(Provider, provider_id) if provider_id else None
     if provider is None or provider.municipality_id != principal.municipality_id:
         raise not_found(entity)
     if not principal.sees_provider(provider.id):
         raise not_found(entity)
+    return provider
 
 
 def load_provider(provider_id: ProviderId, session: SessionDep, principal: CurrentPrincipal) -> Provider:
     """The provider, if the caller may see it; another municipality's or provider's is a 404."""
-    _require_visible(session, principal, provider_id, "provider")
-    return session.get(Provider, provider_id)
+    return _require_visible(session, principal, provider_id, "provider")
 
 
 def load_unit(unit_id: UnitId, session: SessionDep, principal: CurrentPrincipal) -> Unit:
