@@ -131,6 +131,7 @@ def generate(url: str, municipalities: int, first: int = 0, seed: int = 11) -> N
             "assessment",
             "report",
             "intensified_supervision",
+            "follow_up_dialogue",
             "required_action",
             "audit_event",
         )
@@ -246,6 +247,15 @@ def _visits(w, mid, pid, name, kind, units, users, rng, today) -> None:
         )
         if last:
             continue
+        if v < VISITS_PER_PROVIDER - 2:  # the latest visit's follow-up dialogue is still to be held
+            w["follow_up_dialogue"].add(
+                id=uuid.uuid4(),
+                visit_id=vid,
+                number=1 + v % 2,
+                held_on=held + timedelta(days=21),
+                participants=["leder"],
+                summary="Opfølgning på tilsynet.",
+            )
         band = rng.choice(BANDS)
         w["assessment"].add(
             id=uuid.uuid4(),

@@ -12,7 +12,9 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from api.services.reading import danish_day
@@ -47,6 +49,46 @@ from domain.states import RegisterStatus, ReportScope, ReportStatus, VisitStatus
 
 UNIT_SCOPE = ReportScope.UNIT
 ScopeKey = tuple[uuid.UUID, str, uuid.UUID | None]  # (provider id, Report.scope, unit id)
+# What the cycle and the legal minimums read of a held visit (a Row with these attributes, not a Visit).
+HELD_VISIT_COLUMNS = (
+    Visit.id,
+    Visit.provider_id,
+    Visit.kind,
+    Visit.held_on,
+    Visit.instrument_id,
+    Visit.supervisor_id,
+    Visit.co_observer_id,
+    Visit.dialogue_held_on,
+    Visit.based_on_curriculum,
+    Visit.data_sources,
+)
+HeldVisit = Any  # a Row of HELD_VISIT_COLUMNS
+# What the minimums read of a report: never its content.
+REPORT_FACT_COLUMNS = (
+    Report.id,
+    Report.provider_id,
+    Report.visit_id,
+    Report.unit_id,
+    Report.scope,
+    Report.status,
+    Report.published_on,
+    Report.first_published_on,
+)
+
+
+@dataclass(frozen=True)
+class LatestReport:
+    """The latest current published report of a scope, as the tracker shows it (its labels read in SQL)."""
+
+    id: uuid.UUID
+    provider_id: uuid.UUID
+    scope: str
+    unit_id: uuid.UUID | None
+    published_on: date | None
+    first_published_on: date | None
+    report_version: int
+    band_label: str | None
+    concern_label: str | None
 
 
 @dataclass(frozen=True)
@@ -56,7 +98,7 @@ class RequiredScope:
     scope: str  # a Report.scope: provider | unit | combined
     unit: Unit | None
     since: date  # the first day of the scope's first cycle
-    last: Report | None  # the latest current published report
+    last: LatestReport | None  # the latest current published report
 
     @property
     def domain_scope(self) -> str:
@@ -80,7 +122,7 @@ class ProviderDates:
         return next((i for i in self.items if i.what == DueKind.REPORT_PUBLICATION and i.scope == wanted), None)
 
 
-def published_on(report: Report) -> date:
+def published_on(report: Report | LatestReport | Any) -> date:
     """The day a report counts as published for the §5 clock: its first version's (a correction keeps it)."""
     return report.first_published_on or report.published_on
 
@@ -98,15 +140,21 @@ def provider_dates(
     return {p.id: _dates(p, held[p.id], units[p.id], latest, policy, today) for p in providers}
 
 
-def held_visits(session: Session, provider_ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, list[Visit]]:
-    """The completed supervision visits held up to `today`, per provider, in the order they were held."""
-    held: dict[uuid.UUID, list[Visit]] = defaultdict(list)
-    completed = select(Visit).where(
-        Visit.provider_id.in_(provider_ids), Visit.status == VisitStatus.COMPLETED, Visit.held_on.is_not(None)
+def held_visits(session: Session, provider_ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, list[HeldVisit]]:
+    """The completed supervision visits held up to `today`, per provider, in the order they were held.
+
+    Only the columns the cycle and the minimums read, as rows: a provider's history is not loaded as ORM objects.
+    """
+    held: dict[uuid.UUID, list[HeldVisit]] = defaultdict(list)
+    completed = select(*HELD_VISIT_COLUMNS).where(
+        Visit.provider_id.in_(provider_ids),
+        Visit.status == VisitStatus.COMPLETED,
+        Visit.held_on.is_not(None),
+        Visit.held_on <= today,
+        Visit.kind.in_([k.value for k in VisitKind]),
     )
     for visit in session.exec(completed.order_by(Visit.held_on, Visit.id)):
-        if visit.held_on <= today and visit.kind in set(VisitKind):
-            held[visit.provider_id].append(visit)
+        held[visit.provider_id].append(visit)
     return held
 
 
@@ -119,7 +167,7 @@ def active_units(session: Session, provider_ids: list[uuid.UUID]) -> dict[uuid.U
     return units
 
 
-def provider_origin(provider: Provider, visits: list[Visit], months: int) -> tuple[date, date]:
+def provider_origin(provider: Provider, visits: list[HeldVisit], months: int) -> tuple[date, date]:
     """The day the provider was registered and the first day of its first cycle (`domain.cycle.cycle_origin`)."""
     registered = danish_day(provider.created_at)
     first_visit = next((v.held_on for v in visits if v.held_on >= registered), None)
@@ -128,9 +176,9 @@ def provider_origin(provider: Provider, visits: list[Visit], months: int) -> tup
 
 def _dates(
     provider: Provider,
-    visits: list[Visit],
+    visits: list[HeldVisit],
     units: list[Unit],
-    latest: dict[ScopeKey, Report],
+    latest: dict[ScopeKey, LatestReport],
     policy: SupervisionPolicy,
     today: date,
 ) -> ProviderDates:
@@ -167,21 +215,56 @@ def _dates(
     return ProviderDates(provider, registered, origin, cycle, tuple(scopes), due_dates(facts, policy))
 
 
-def _latest_published(session: Session, provider_ids: list[uuid.UUID], today: date) -> dict[ScopeKey, Report]:
+def _latest_published(session: Session, provider_ids: list[uuid.UUID], today: date) -> dict[ScopeKey, LatestReport]:
     """The latest current published report per (provider, scope, unit), by the day its first version came out.
 
     Only `published` counts: a superseded report was replaced by a published correction, which is the current
     publication and carries the first version's day. A report's scope is taken as recorded, so a provider report
     does not stand in for the unit reports the law asks of an institution with several units.
+
+    One query: a window numbers each scope's reports newest first, and only the first of each is read, with the
+    two labels taken out of its content in SQL (no report's content is loaded).
     """
-    statement = select(Report).where(
-        Report.provider_id.in_(provider_ids), Report.status == ReportStatus.PUBLISHED, Report.published_on.is_not(None)
+    first_day = func.coalesce(Report.first_published_on, Report.published_on)
+    unit_key = case((Report.scope == UNIT_SCOPE, Report.unit_id), else_=None)
+    ranked = (
+        select(
+            Report.id.label("id"),
+            func.row_number()
+            .over(
+                partition_by=(Report.provider_id, Report.scope, unit_key),
+                order_by=(first_day.desc(), Report.report_version.desc(), Report.created_at.desc()),
+            )
+            .label("n"),
+        )
+        .where(
+            Report.provider_id.in_(provider_ids),
+            Report.status == ReportStatus.PUBLISHED,
+            Report.published_on.is_not(None),
+            first_day <= today,
+        )
+        .subquery()
     )
-    reports = [r for r in session.exec(statement) if published_on(r) <= today]
-    latest: dict[ScopeKey, Report] = {}
-    for report in sorted(reports, key=lambda r: (published_on(r), r.report_version, r.created_at)):
+    statement = (
+        select(
+            Report.id,
+            Report.provider_id,
+            Report.scope,
+            Report.unit_id,
+            Report.published_on,
+            Report.first_published_on,
+            Report.report_version,
+            Report.content["band_label_da"].as_string(),
+            Report.content["concern_label_da"].as_string(),
+        )
+        .join(ranked, ranked.c.id == Report.id)
+        .where(ranked.c.n == 1)
+    )
+    latest: dict[ScopeKey, LatestReport] = {}
+    for row in session.exec(statement):
+        report = LatestReport(*row)
         unit_id = report.unit_id if report.scope == UNIT_SCOPE else None
-        latest[(report.provider_id, report.scope, unit_id)] = report  # later rows win
+        latest[(report.provider_id, report.scope, unit_id)] = report
     return latest
 
 
@@ -194,10 +277,10 @@ EARLIER_SHOWN = 3  # how many of the earlier reports, dialogues or escalations a
 class _Rows:
     """Every row the minimums of a set of providers are checked on, loaded once for all of them (eight queries)."""
 
-    visits: dict[uuid.UUID, list[Visit]]
+    visits: dict[uuid.UUID, list[HeldVisit]]
     units: dict[uuid.UUID, list[Unit]]
-    reports: dict[uuid.UUID, list[Report]]  # per visit: its current reports (not superseded)
-    published: dict[uuid.UUID, list[Report]]  # per provider: current published reports
+    reports: dict[uuid.UUID, list[Any]]  # per visit: its current reports (not superseded), REPORT_FACT_COLUMNS
+    published: dict[uuid.UUID, list[Any]]  # per provider: current published reports
     follow_ups: dict[uuid.UUID, date]  # visit id -> follow-up dialogue day
     ties: dict[uuid.UUID, list[ImpartialityDeclaration]]  # per provider
     concern: dict[uuid.UUID, ConcernLevel]  # visit id -> the most serious concern at any scope of the visit
@@ -208,7 +291,8 @@ class _Rows:
 def _load(session: Session, ids: list[uuid.UUID], today: date) -> _Rows:
     visits = held_visits(session, ids, today)
     reports, published = defaultdict(list), defaultdict(list)
-    for r in session.exec(select(Report).where(Report.provider_id.in_(ids), Report.status != ReportStatus.SUPERSEDED)):
+    current = select(*REPORT_FACT_COLUMNS).where(Report.provider_id.in_(ids), Report.status != ReportStatus.SUPERSEDED)
+    for r in session.exec(current):
         reports[r.visit_id].append(r)
         if r.status == ReportStatus.PUBLISHED and r.published_on is not None and published_on(r) <= today:
             published[r.provider_id].append(r)
@@ -313,10 +397,10 @@ def _domain_scope(kind: ProviderKind, report: Report, unit_ids: tuple[str, ...])
 
 
 def _visit_fact(
-    v: Visit,
+    v: HeldVisit,
     provider: Provider,
     rows: _Rows,
-    visits: list[Visit],
+    visits: list[HeldVisit],
     published: list[Report],
     kind: ProviderKind,
     unit_ids: tuple[str, ...],
@@ -359,7 +443,7 @@ def _latest_ids(rows: list) -> tuple[str, ...]:
     return tuple(str(r.id) for r in rows[-EARLIER_SHOWN:][::-1])
 
 
-def _episode(v: Visit, rows: _Rows) -> ConcernEpisode:
+def _episode(v: HeldVisit, rows: _Rows) -> ConcernEpisode:
     """The concern a visit raised and what followed: the intensified supervision it started or found running,
     and that period's action plan."""
     held = rows.episodes[v.provider_id]
