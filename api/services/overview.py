@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, or_, true
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from api.clock import DANISH_TIME
 from api.principal import Principal
@@ -56,7 +56,6 @@ from domain.states import (
 )
 
 _DUE_KINDS = frozenset(k.value for k in schema.DueKind)
-T = TypeVar("T", bound=SQLModel)
 M = TypeVar("M", bound=BaseModel)
 _CYCLE_KINDS = (CycleDueKind.ANNOUNCED_VISIT, CycleDueKind.UNANNOUNCED_VISIT)
 _PUBLISHED = (ReportStatus.PUBLISHED, ReportStatus.SUPERSEDED)
@@ -112,9 +111,8 @@ def due_items(
     _, policy = policy_in_force(session, principal.municipality_id, today)
     ids = list(providers)
     open_actions = _open_required_actions(session, ids)
-    cycles = provider_dates(
-        session, [p for p in providers.values() if p.status == RegisterStatus.ACTIVE], policy, today
-    )
+    active = [p for p in providers.values() if p.status == RegisterStatus.ACTIVE]
+    cycles = provider_dates(session, active, policy, today)
     candidates = [
         *_required_actions(open_actions),
         *_missing_follow_ups(session, ids, policy),
@@ -294,22 +292,14 @@ def _intensified_visits(
     The first visit after the concern is the escalation's own `schedule_follow_up_visit` deadline; while that is
     open, it is the item, so it is not shown twice.
     """
-    periods = rows(
-        session,
-        IntensifiedSupervision,
-        IntensifiedSupervision.provider_id.in_(ids),
-        IntensifiedSupervision.ended_on.is_(None),
-    )
+    episode = IntensifiedSupervision
+    periods = rows(session, episode, episode.provider_id.in_(ids), episode.ended_on.is_(None))
     if not periods:
         return
     open_first = {r.intensified_id for r in open_actions if r.kind == ActionKind.SCHEDULE_FOLLOW_UP_VISIT}
-    completed = session.exec(
-        select(Visit.provider_id, Visit.held_on).where(
-            Visit.provider_id.in_([p.provider_id for p in periods]),
-            Visit.status == VisitStatus.COMPLETED,
-            Visit.held_on.is_not(None),
-        )
-    ).all()
+    held = (Visit.status == VisitStatus.COMPLETED, Visit.held_on.is_not(None))
+    under = Visit.provider_id.in_([p.provider_id for p in periods])
+    completed = session.exec(select(Visit.provider_id, Visit.held_on).where(under, *held)).all()
     for period in periods:
         if period.id in open_first:
             continue
