@@ -34,7 +34,7 @@ def loaded() -> Iterator[Counter]:
     """How many reports and visits the request turned into ORM objects."""
     counts: Counter = Counter()
 
-    def count(target, _context) -> None:  # noqa: ANN001 - SQLAlchemy's load event
+    def count(target, _context) -> None:
         counts[type(target).__name__] += 1
 
     for table in (Report, Visit):
