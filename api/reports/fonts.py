@@ -10,6 +10,9 @@ so two reports with the same characters would still get different subsets. `seed
 and signs Danish reports use fixed codes at the start of every document, so the subset of a font is the same from
 report to report, and it is cut out and compressed once per process and reused (a report with a rarer character
 gets its own subset, built as before). The seeded glyphs are embedded even where unused: a few kilobytes.
+With the codes fixed, how a text made only of ASCII and the seeded characters splits into codes is the same in
+every seeded document too, so that is remembered per text instead of worked out character by character each time
+it is drawn.
 """
 
 from __future__ import annotations
@@ -33,6 +36,15 @@ FILES = {REGULAR: "Vera.ttf", BOLD: "VeraBd.ttf", ITALIC: "VeraIt.ttf", BOLD_ITA
 # these (31 at most) take them in this order in every document. The no-break space is written as a space.
 SEEDED = "æøåÆØÅéÉüÜöÖäÄ§–—…•·«»“”„‘’°½"
 SUBSETS_KEPT = 16  # per font: distinct subsets (character sets) whose built font file is kept
+SPLITS_KEPT = 4096  # per font: texts whose codes are remembered
+_FIXED = frozenset(map(chr, range(32, 127))) | frozenset(SEEDED) | {"\u00a0"}
+
+
+class _Reference:
+    """The stand-in document in which a font's fixed codes are worked out once (see `EmbeddedFont.splitString`)."""
+
+
+_REFERENCE = _Reference()
 
 
 class _FontFileFlate(PDFStreamFilterZCompress):
@@ -67,6 +79,17 @@ class EmbeddedFont(TTFont):
 
         face.makeSubset = lambda subset: subset_of(tuple(subset))
         face.addSubsetObjects = add_objects
+        super().splitString(SEEDED, _REFERENCE)
+        self._split_fixed = lru_cache(maxsize=SPLITS_KEPT)(
+            lambda text: super(EmbeddedFont, self).splitString(text, _REFERENCE)
+        )
+
+    def splitString(self, text: str | bytes, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
+        """reportlab's split of `text` into (subset, codes); remembered for fixed characters in a seeded document."""
+        state = self.state.get(doc)
+        if getattr(state, "seeded", False) and isinstance(text, str) and _FIXED.issuperset(text):
+            return self._split_fixed(text)
+        return super().splitString(text, doc, encoding)
 
 
 def register() -> None:
@@ -84,7 +107,11 @@ def seed(doc: Any) -> None:
     This only numbers characters; a font is still embedded only when the document uses it.
     """
     for name in FILES:
-        pdfmetrics.getFont(name).splitString(SEEDED, doc)
+        font = pdfmetrics.getFont(name)
+        fresh = doc not in font.state  # nothing numbered yet: the codes will be the fixed ones
+        font.splitString(SEEDED, doc)
+        if fresh:
+            font.state[doc].seeded = True
 
 
 # Parsing a TrueType file costs milliseconds; doing it at import keeps it out of every rendering.
