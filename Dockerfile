@@ -10,7 +10,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     PYTHONPATH=/app \
-    TILSYN_ENVIRONMENT=production
+    TILSYN_ENVIRONMENT=production \
+    WEB_CONCURRENCY=2
 
 WORKDIR /app
 
@@ -39,4 +40,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
 
 # Migrate, then `exec` so the server replaces the shell as PID 1 and receives SIGTERM from `docker stop`.
+# `tilsyn serve` starts WEB_CONCURRENCY worker processes (2 unless `docker run -e WEB_CONCURRENCY=N`).
 CMD ["sh", "-c", "tilsyn migrate && exec tilsyn serve --host 0.0.0.0 --port 8000"]

@@ -17,21 +17,31 @@ app = typer.Typer(help="tilsyn: pedagogical supervision of daycare for Danish mu
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            envvar="WEB_CONCURRENCY",
+            help="Worker processes (uvicorn's), each with its own database pool; about one per core.",
+        ),
+    ] = 1,
 ) -> None:
-    """Serve the API with uvicorn."""
+    """Serve the API with uvicorn, in one process or several worker processes sharing the port."""
     import uvicorn
 
     from api import demo
 
     settings = get_settings()
-    typer.echo(f"tilsyn on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    processes = f", {workers} workers" if workers > 1 else ""
+    typer.echo(f"tilsyn on http://{host}:{port}{processes}  (API docs: http://{host}:{port}/docs)")
     if settings.environment is Environment.DEVELOPMENT:
         typer.echo("Demo logins (password grant at /api/v1/auth/token, or Authorize in /docs):")
         for login in demo.DEMO_LOGINS:
             typer.echo(f"  {login.role.value:<13} {login.email:<32} {login.password}")
         typer.echo(f"  {'integration':<13} client_id={demo.DEMO_CLIENT_ID}  client_secret={demo.DEMO_CLIENT_SECRET}")
         typer.echo(f"  other municipality's admin: {demo.NEIGHBOUR_ADMIN.email} {demo.NEIGHBOUR_ADMIN.password}")
-    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, proxy_headers=True)
+    # Several workers need the app as an import string (each process builds its own), as one does.
+    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, proxy_headers=True, workers=workers)
 
 
 @app.command()

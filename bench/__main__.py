@@ -1,7 +1,11 @@
-"""`python -m bench [http|pdf] [options]`: `http` compares plain reads with bare FastAPI, `pdf` times reports.
+"""`python -m bench [http|pdf|load|national] [options]`: the benchmarks in `bench/`.
 
-Without a name it runs both, the HTTP comparison first. `python -m bench [--count N]` (options only) is the PDF
-benchmark, as before.
+- `http`: plain reads side by side with a bare FastAPI app (bench/http.py);
+- `pdf` (or options only, `python -m bench --count N`, as before): report rendering (bench/report_rendering.py);
+- `load`: the bounded multi-worker load test (bench/load.py); by hand, not in `make bench`;
+- `national [generate|time] ...`: the national-scale data set and its heaviest reads (bench/national.py).
+
+Without a name it runs `http`, then `pdf`: what `make bench` does.
 """
 
 from __future__ import annotations
@@ -10,19 +14,29 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    if argv and argv[0] == "http":
+    name, rest = (argv[0], argv[1:]) if argv and not argv[0].startswith("-") else (None, argv)
+    if name == "http":
         from bench.http import main as http
 
-        return http(argv[1:])
-    if argv and argv[0] == "pdf":
-        argv = argv[1:]
-    elif not argv:
+        return http(rest)
+    if name == "load":
+        from bench.load import main as load
+
+        return load(rest)
+    if name == "national":
+        from bench.national import main as national
+
+        return national(rest)
+    if name not in (None, "pdf"):
+        print(f"unknown benchmark {name!r}: http, pdf, load or national", file=sys.stderr)
+        return 2
+    if name is None and not rest:
         from bench.http import main as http
 
         http([])
     from bench.report_rendering import main as pdf
 
-    return pdf(argv)
+    return pdf(rest)
 
 
 if __name__ == "__main__":

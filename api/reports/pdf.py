@@ -137,6 +137,7 @@ class _NumberedCanvas(Canvas):
 
     def __init__(self, *args: Any, municipality: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        fonts.seed(self._doc)  # before any text: the same font subsets in every report, built once (fonts.py)
         self._municipality = municipality
         self._held: list[dict[str, Any]] = []
 

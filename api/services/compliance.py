@@ -1,6 +1,6 @@
 """Compliance with the legal minimums over the API: per provider and cycle, for the municipality, and as CSV.
 
-The facts come from `api.services.cycles.compliance_cycles` (every row loaded once for all providers), the verdicts
+The facts come from `api.services.cycle_facts.compliance_cycles` (every row loaded once for all providers), the verdicts
 from `domain.compliance.check_minimums`, under the policy in force today and the law in force on each act's day.
 Exemption periods (velfærdsaftaler) are rows of the municipality, read here and handed to the domain as data.
 """
@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from api.principal import Principal
 from api.schemas import compliance as schema
 from api.services.common import in_request_body
-from api.services.cycles import compliance_cycles
+from api.services.cycle_facts import compliance_cycles
 from api.services.policy import policy_in_force
 from api.services.publication import csv_cell
 from api.tables import Exemption, Provider

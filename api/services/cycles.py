@@ -12,16 +12,13 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from api.services.reading import danish_day
 from api.tables import (
-    ActionPlan,
-    Assessment,
-    FollowUpDialogue,
-    ImpartialityDeclaration,
-    IntensifiedSupervision,
     Provider,
     Report,
     Unit,
@@ -30,7 +27,6 @@ from api.tables import (
 from domain.cycle import (
     COMBINED_SCOPE,
     PROVIDER_SCOPE,
-    ConcernEpisode,
     Cycle,
     ProviderCycle,
     VisitFact,
@@ -40,13 +36,52 @@ from domain.cycle import (
     required_report_scopes,
 )
 from domain.due import DueItem, DueKind, due_dates
-from domain.errors import invalid
-from domain.policy import ConcernLevel, SupervisionPolicy
+from domain.policy import SupervisionPolicy
 from domain.providers import ProviderKind
 from domain.states import RegisterStatus, ReportScope, ReportStatus, VisitStatus
 
 UNIT_SCOPE = ReportScope.UNIT
 ScopeKey = tuple[uuid.UUID, str, uuid.UUID | None]  # (provider id, Report.scope, unit id)
+# What the cycle and the legal minimums read of a held visit (a Row with these attributes, not a Visit).
+HELD_VISIT_COLUMNS = (
+    Visit.id,
+    Visit.provider_id,
+    Visit.kind,
+    Visit.held_on,
+    Visit.instrument_id,
+    Visit.supervisor_id,
+    Visit.co_observer_id,
+    Visit.dialogue_held_on,
+    Visit.based_on_curriculum,
+    Visit.data_sources,
+)
+HeldVisit = Any  # a Row of HELD_VISIT_COLUMNS
+# What the minimums read of a report: never its content.
+REPORT_FACT_COLUMNS = (
+    Report.id,
+    Report.provider_id,
+    Report.visit_id,
+    Report.unit_id,
+    Report.scope,
+    Report.status,
+    Report.published_on,
+    Report.first_published_on,
+)
+
+
+@dataclass(frozen=True)
+class LatestReport:
+    """The latest current published report of a scope, as the tracker shows it (its labels read in SQL)."""
+
+    id: uuid.UUID
+    provider_id: uuid.UUID
+    scope: str
+    unit_id: uuid.UUID | None
+    published_on: date | None
+    first_published_on: date | None
+    report_version: int
+    band_label: str | None
+    concern_label: str | None
 
 
 @dataclass(frozen=True)
@@ -56,7 +91,7 @@ class RequiredScope:
     scope: str  # a Report.scope: provider | unit | combined
     unit: Unit | None
     since: date  # the first day of the scope's first cycle
-    last: Report | None  # the latest current published report
+    last: LatestReport | None  # the latest current published report
 
     @property
     def domain_scope(self) -> str:
@@ -80,7 +115,7 @@ class ProviderDates:
         return next((i for i in self.items if i.what == DueKind.REPORT_PUBLICATION and i.scope == wanted), None)
 
 
-def published_on(report: Report) -> date:
+def published_on(report: Report | LatestReport | Any) -> date:
     """The day a report counts as published for the §5 clock: its first version's (a correction keeps it)."""
     return report.first_published_on or report.published_on
 
@@ -98,15 +133,21 @@ def provider_dates(
     return {p.id: _dates(p, held[p.id], units[p.id], latest, policy, today) for p in providers}
 
 
-def held_visits(session: Session, provider_ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, list[Visit]]:
-    """The completed supervision visits held up to `today`, per provider, in the order they were held."""
-    held: dict[uuid.UUID, list[Visit]] = defaultdict(list)
-    completed = select(Visit).where(
-        Visit.provider_id.in_(provider_ids), Visit.status == VisitStatus.COMPLETED, Visit.held_on.is_not(None)
+def held_visits(session: Session, provider_ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, list[HeldVisit]]:
+    """The completed supervision visits held up to `today`, per provider, in the order they were held.
+
+    Only the columns the cycle and the minimums read, as rows: a provider's history is not loaded as ORM objects.
+    """
+    held: dict[uuid.UUID, list[HeldVisit]] = defaultdict(list)
+    completed = select(*HELD_VISIT_COLUMNS).where(
+        Visit.provider_id.in_(provider_ids),
+        Visit.status == VisitStatus.COMPLETED,
+        Visit.held_on.is_not(None),
+        Visit.held_on <= today,
+        Visit.kind.in_([k.value for k in VisitKind]),
     )
     for visit in session.exec(completed.order_by(Visit.held_on, Visit.id)):
-        if visit.held_on <= today and visit.kind in set(VisitKind):
-            held[visit.provider_id].append(visit)
+        held[visit.provider_id].append(visit)
     return held
 
 
@@ -119,7 +160,7 @@ def active_units(session: Session, provider_ids: list[uuid.UUID]) -> dict[uuid.U
     return units
 
 
-def provider_origin(provider: Provider, visits: list[Visit], months: int) -> tuple[date, date]:
+def provider_origin(provider: Provider, visits: list[HeldVisit], months: int) -> tuple[date, date]:
     """The day the provider was registered and the first day of its first cycle (`domain.cycle.cycle_origin`)."""
     registered = danish_day(provider.created_at)
     first_visit = next((v.held_on for v in visits if v.held_on >= registered), None)
@@ -128,9 +169,9 @@ def provider_origin(provider: Provider, visits: list[Visit], months: int) -> tup
 
 def _dates(
     provider: Provider,
-    visits: list[Visit],
+    visits: list[HeldVisit],
     units: list[Unit],
-    latest: dict[ScopeKey, Report],
+    latest: dict[ScopeKey, LatestReport],
     policy: SupervisionPolicy,
     today: date,
 ) -> ProviderDates:
@@ -167,215 +208,54 @@ def _dates(
     return ProviderDates(provider, registered, origin, cycle, tuple(scopes), due_dates(facts, policy))
 
 
-def _latest_published(session: Session, provider_ids: list[uuid.UUID], today: date) -> dict[ScopeKey, Report]:
+def _latest_published(session: Session, provider_ids: list[uuid.UUID], today: date) -> dict[ScopeKey, LatestReport]:
     """The latest current published report per (provider, scope, unit), by the day its first version came out.
 
     Only `published` counts: a superseded report was replaced by a published correction, which is the current
     publication and carries the first version's day. A report's scope is taken as recorded, so a provider report
     does not stand in for the unit reports the law asks of an institution with several units.
+
+    One query: a window numbers each scope's reports newest first, and only the first of each is read, with the
+    two labels taken out of its content in SQL (no report's content is loaded).
     """
-    statement = select(Report).where(
-        Report.provider_id.in_(provider_ids), Report.status == ReportStatus.PUBLISHED, Report.published_on.is_not(None)
+    first_day = func.coalesce(Report.first_published_on, Report.published_on)
+    unit_key = case((Report.scope == UNIT_SCOPE, Report.unit_id), else_=None)
+    ranked = (
+        select(
+            Report.id.label("id"),
+            func.row_number()
+            .over(
+                partition_by=(Report.provider_id, Report.scope, unit_key),
+                order_by=(first_day.desc(), Report.report_version.desc(), Report.created_at.desc()),
+            )
+            .label("n"),
+        )
+        .where(
+            Report.provider_id.in_(provider_ids),
+            Report.status == ReportStatus.PUBLISHED,
+            Report.published_on.is_not(None),
+            first_day <= today,
+        )
+        .subquery()
     )
-    reports = [r for r in session.exec(statement) if published_on(r) <= today]
-    latest: dict[ScopeKey, Report] = {}
-    for report in sorted(reports, key=lambda r: (published_on(r), r.report_version, r.created_at)):
+    statement = (
+        select(
+            Report.id,
+            Report.provider_id,
+            Report.scope,
+            Report.unit_id,
+            Report.published_on,
+            Report.first_published_on,
+            Report.report_version,
+            Report.content["band_label_da"].as_string(),
+            Report.content["concern_label_da"].as_string(),
+        )
+        .join(ranked, ranked.c.id == Report.id)
+        .where(ranked.c.n == 1)
+    )
+    latest: dict[ScopeKey, LatestReport] = {}
+    for row in session.exec(statement):
+        report = LatestReport(*row)
         unit_id = report.unit_id if report.scope == UNIT_SCOPE else None
-        latest[(report.provider_id, report.scope, unit_id)] = report  # later rows win
+        latest[(report.provider_id, report.scope, unit_id)] = report
     return latest
-
-
-# --- the facts the legal minimums are checked on (api/services/compliance.py) --------------------------------
-
-EARLIER_SHOWN = 3  # how many of the earlier reports, dialogues or escalations a fact names (the latest)
-
-
-@dataclass
-class _Rows:
-    """Every row the minimums of a set of providers are checked on, loaded once for all of them (eight queries)."""
-
-    visits: dict[uuid.UUID, list[Visit]]
-    units: dict[uuid.UUID, list[Unit]]
-    reports: dict[uuid.UUID, list[Report]]  # per visit: its current reports (not superseded)
-    published: dict[uuid.UUID, list[Report]]  # per provider: current published reports
-    follow_ups: dict[uuid.UUID, date]  # visit id -> follow-up dialogue day
-    ties: dict[uuid.UUID, list[ImpartialityDeclaration]]  # per provider
-    concern: dict[uuid.UUID, ConcernLevel]  # visit id -> the most serious concern at any scope of the visit
-    episodes: dict[uuid.UUID, list[IntensifiedSupervision]]  # per provider
-    plans: dict[uuid.UUID, list[ActionPlan]]  # per intensified supervision
-
-
-def _load(session: Session, ids: list[uuid.UUID], today: date) -> _Rows:
-    visits = held_visits(session, ids, today)
-    reports, published = defaultdict(list), defaultdict(list)
-    for r in session.exec(select(Report).where(Report.provider_id.in_(ids), Report.status != ReportStatus.SUPERSEDED)):
-        reports[r.visit_id].append(r)
-        if r.status == ReportStatus.PUBLISHED and r.published_on is not None and published_on(r) <= today:
-            published[r.provider_id].append(r)
-    follow_ups = dict(
-        session.exec(
-            select(FollowUpDialogue.visit_id, FollowUpDialogue.held_on)
-            .join(Visit, Visit.id == FollowUpDialogue.visit_id)
-            .where(Visit.provider_id.in_(ids))
-        ).all()
-    )
-    ties = defaultdict(list)
-    for d in session.exec(select(ImpartialityDeclaration).where(ImpartialityDeclaration.provider_id.in_(ids))):
-        ties[d.provider_id].append(d)
-    concern: dict[uuid.UUID, ConcernLevel] = {}
-    for visit_id, level in session.exec(
-        select(Assessment.visit_id, Assessment.concern).where(
-            Assessment.provider_id.in_(ids), Assessment.concern != ConcernLevel.NONE
-        )
-    ):
-        if ConcernLevel(level).rank > concern.get(visit_id, ConcernLevel.NONE).rank:
-            concern[visit_id] = ConcernLevel(level)
-    episodes = defaultdict(list)
-    for e in session.exec(
-        select(IntensifiedSupervision)
-        .where(IntensifiedSupervision.provider_id.in_(ids))
-        .order_by(IntensifiedSupervision.started_on)
-    ):
-        episodes[e.provider_id].append(e)
-    plans = defaultdict(list)
-    for p in session.exec(select(ActionPlan).where(ActionPlan.provider_id.in_(ids)).order_by(ActionPlan.created_at)):
-        plans[p.intensified_id].append(p)
-    units = active_units(session, ids)
-    return _Rows(visits, units, reports, published, follow_ups, ties, concern, episodes, plans)
-
-
-def compliance_cycles(
-    session: Session, providers: list[Provider], policy: SupervisionPolicy, today: date, starting: date | None = None
-) -> dict[uuid.UUID, ProviderCycle]:
-    """Each provider's cycle with the facts its minimums are checked on, as of `today`.
-
-    The cycle is the one `today` falls in, or the one that starts on `starting` (a 422 when no cycle of the
-    provider starts that day). Every row is loaded once for all providers, so the municipality's view costs the
-    same few queries for ten providers as for a thousand.
-    """
-    ids = [p.id for p in providers]
-    if not ids:
-        return {}
-    rows = _load(session, ids, today)
-    return {p.id: _facts(p, rows, policy, today, starting) for p in providers}
-
-
-def _cycle_starting(provider: Provider, origin: date, months: int, starting: date | None, today: date) -> Cycle:
-    cycle = cycle_on(origin, months, starting or today)
-    if starting is not None and cycle.start != starting:
-        message = (
-            f"No supervision cycle of {provider.name} starts on {starting.isoformat()}: its cycles start on "
-            f"{origin.isoformat()} and every {months} months after; "
-        )
-        if starting < origin:
-            message += "the first cycle starts on that day, and there is none before it."
-        else:
-            message += f"the cycle that day falls in started on {cycle.start.isoformat()}."
-        raise invalid("query.cycle_start", message)
-    return cycle
-
-
-def _facts(
-    provider: Provider, rows: _Rows, policy: SupervisionPolicy, today: date, starting: date | None
-) -> ProviderCycle:
-    months, kind = policy.cycle_months, ProviderKind(provider.kind)
-    visits = rows.visits[provider.id]
-    _, origin = provider_origin(provider, visits, months)
-    cycle = _cycle_starting(provider, origin, months, starting, today)
-    unit_ids = tuple(str(u.id) for u in rows.units[provider.id])
-    published = sorted(rows.published[provider.id], key=lambda r: (published_on(r), r.id))
-    in_cycle = [v for v in visits if cycle.start <= v.held_on <= cycle.end]
-    latest: dict[str, date] = {}
-    for r in published:
-        scope = _domain_scope(kind, r, unit_ids)
-        latest[scope] = published_on(r)  # later rows win
-    return ProviderCycle(
-        provider_id=str(provider.id),
-        kind=kind,
-        unit_ids=unit_ids,
-        cycle_start=cycle.start,
-        cycle_end=cycle.end,
-        previous_cycle_start=cycle.previous_start,
-        visits=tuple(_visit_fact(v, provider, rows, visits, published, kind, unit_ids) for v in in_cycle),
-        concerns=tuple(_episode(v, rows) for v in in_cycle if v.id in rows.concern),
-        last_published_report_on=latest,
-        as_of=today,
-    )
-
-
-def _domain_scope(kind: ProviderKind, report: Report, unit_ids: tuple[str, ...]) -> str:
-    """The report's scope as `domain.cycle` names it: provider, combined, or an active unit's id."""
-    if kind.is_childminding:
-        return COMBINED_SCOPE
-    if report.scope == UNIT_SCOPE and str(report.unit_id) in unit_ids:
-        return str(report.unit_id)
-    return PROVIDER_SCOPE
-
-
-def _visit_fact(
-    v: Visit,
-    provider: Provider,
-    rows: _Rows,
-    visits: list[Visit],
-    published: list[Report],
-    kind: ProviderKind,
-    unit_ids: tuple[str, ...],
-) -> VisitFact:
-    own = rows.reports.get(v.id, [])
-    done = [r for r in own if r.status == ReportStatus.PUBLISHED and r.published_on is not None]
-    # In time when the last of the visit's reports (one per unit, say) is out; not published while one is missing.
-    report_day = max((published_on(r) for r in done), default=None) if own and len(done) == len(own) else None
-    people = {v.supervisor_id, v.co_observer_id} - {None}
-    ties = [d for d in rows.ties[provider.id] if d.user_id in people and d.declared_on <= v.held_on]
-    before = [w for w in visits if w.held_on < v.held_on]
-    talked = [w for w in before if w.dialogue_held_on is not None or w.id in rows.follow_ups]
-    earlier_reports = [r for r in published if published_on(r) < v.held_on]
-    escalations = [e for e in rows.episodes[provider.id] if e.started_on < v.held_on]
-    return VisitFact(
-        id=str(v.id),
-        kind=VisitKind(v.kind),
-        held_on=v.held_on,
-        systematic_observation=bool(v.instrument_id),
-        based_on_curriculum=v.based_on_curriculum,
-        dialogue_with_leadership_and_staff=v.dialogue_held_on is not None,
-        follow_up_dialogue_on=_not_before(rows.follow_ups.get(v.id), v.held_on),
-        supervisor_impartial=not ties,
-        data_sources=tuple(v.data_sources),
-        report_published_on=_not_before(report_day, v.held_on),
-        report_scope=_domain_scope(kind, own[0], unit_ids) if own else PROVIDER_SCOPE,
-        report_ids=tuple(str(r.id) for r in done),
-        earlier_reports=_latest_ids(earlier_reports),
-        earlier_dialogues=_latest_ids(talked),
-        earlier_escalations=_latest_ids(escalations),
-    )
-
-
-def _not_before(day: date | None, first: date) -> date | None:
-    """A day recorded before the act it follows (a data error, or a plan already in place) read as that act's day."""
-    return None if day is None else max(day, first)
-
-
-def _latest_ids(rows: list) -> tuple[str, ...]:
-    return tuple(str(r.id) for r in rows[-EARLIER_SHOWN:][::-1])
-
-
-def _episode(v: Visit, rows: _Rows) -> ConcernEpisode:
-    """The concern a visit raised and what followed: the intensified supervision it started or found running,
-    and that period's action plan."""
-    held = rows.episodes[v.provider_id]
-    episode = next((e for e in held if e.started_by_visit_id == v.id), None) or next(
-        (e for e in held if e.started_on <= v.held_on and (e.ended_on is None or e.ended_on >= v.held_on)), None
-    )
-    plans = rows.plans.get(episode.id, []) if episode else []
-    plan = next((p for p in plans if p.approved_on is not None), plans[0] if plans else None)
-    return ConcernEpisode(
-        concern=rows.concern[v.id],
-        raised_on=v.held_on,
-        intensified_started_on=episode.started_on if episode else None,
-        # A plan approved before this concern was raised was already in place when it came: in time.
-        action_plan_approved_on=_not_before(plan.approved_on if plan else None, v.held_on),
-        action_plan_with_leader=bool(plan and plan.leader_name.strip()),
-        visit_id=str(v.id),
-        intensified_id=str(episode.id) if episode else None,
-        action_plan_id=str(plan.id) if plan else None,
-    )

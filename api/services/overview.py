@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, or_, true
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from api.clock import DANISH_TIME
 from api.principal import Principal
@@ -56,7 +56,6 @@ from domain.states import (
 )
 
 _DUE_KINDS = frozenset(k.value for k in schema.DueKind)
-T = TypeVar("T", bound=SQLModel)
 M = TypeVar("M", bound=BaseModel)
 _CYCLE_KINDS = (CycleDueKind.ANNOUNCED_VISIT, CycleDueKind.UNANNOUNCED_VISIT)
 _PUBLISHED = (ReportStatus.PUBLISHED, ReportStatus.SUPERSEDED)
@@ -111,18 +110,18 @@ def due_items(
     providers = {p.id: p for p in session.exec(statement)}
     _, policy = policy_in_force(session, principal.municipality_id, today)
     ids = list(providers)
-    cycles = provider_dates(
-        session, [p for p in providers.values() if p.status == RegisterStatus.ACTIVE], policy, today
-    )
+    open_actions = _open_required_actions(session, ids)
+    active = [p for p in providers.values() if p.status == RegisterStatus.ACTIVE]
+    cycles = provider_dates(session, active, policy, today)
     candidates = [
-        *_required_actions(session, ids),
+        *_required_actions(open_actions),
         *_missing_follow_ups(session, ids, policy),
         *_open_recommendations(session, ids),
-        *_unapproved_plans(session, ids),
+        *_unapproved_plans(session, ids, open_actions),
         *_cycle_items(cycles.values()),
         *_visit_reports(session, providers, cycles, policy),
         *_comment_windows(session, ids, today),
-        *_intensified_visits(session, ids, policy),
+        *_intensified_visits(session, ids, policy, open_actions),
     ]
     if principal.role.is_provider_bound:
         candidates = _without_planned_unannounced(session, candidates)
@@ -138,8 +137,15 @@ def due_items(
     return schema.DueList(as_of=today, within_days=within_days, items=items)
 
 
-def _required_actions(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
-    for r in rows(session, RequiredAction, RequiredAction.provider_id.in_(ids), RequiredAction.done_on.is_(None)):
+def _open_required_actions(session: Session, ids: list[uuid.UUID]) -> list[Any]:
+    """The required actions not yet done, read once per request: /due lists them and hides what they cover."""
+    r = RequiredAction
+    columns = (r.id, r.provider_id, r.intensified_id, r.visit_id, r.kind, r.due_on, r.legal_reference, r.reason)
+    return list(session.exec(select(*columns).where(r.provider_id.in_(ids), r.done_on.is_(None))))
+
+
+def _required_actions(open_actions: list[Any]) -> Iterable[_Due]:
+    for r in open_actions:
         yield _Due(r.kind, r.provider_id, r.due_on, "required_action", r.id, r.legal_reference, r.reason, r.visit_id)
 
 
@@ -147,7 +153,7 @@ def _missing_follow_ups(session: Session, ids: list[uuid.UUID], policy: Supervis
     # The deadline is the policy in force today: a changed deadline applies to the dialogues still to be held.
     days = policy.deadlines.follow_up_dialogue_days
     visits = session.exec(
-        select(Visit)
+        select(Visit.id, Visit.provider_id, Visit.kind, Visit.held_on)
         .outerjoin(FollowUpDialogue, FollowUpDialogue.visit_id == Visit.id)
         .where(Visit.provider_id.in_(ids), Visit.status == VisitStatus.COMPLETED, Visit.held_on.is_not(None))
         .where(FollowUpDialogue.id.is_(None))
@@ -170,14 +176,10 @@ def _open_recommendations(session: Session, ids: list[uuid.UUID]) -> Iterable[_D
         yield _Due(kind, r.provider_id, r.due_on, "recommendation", r.id, law, text, r.visit_id)
 
 
-def _unapproved_plans(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
+def _unapproved_plans(session: Session, ids: list[uuid.UUID], open_actions: list[Any]) -> Iterable[_Due]:
     kind = schema.DueKind.ACTION_PLAN
     # A plan whose period still has its open make_action_plan requirement is already on the list through it.
-    required = {
-        r.intensified_id
-        for r in rows(session, RequiredAction, RequiredAction.provider_id.in_(ids), RequiredAction.done_on.is_(None))
-        if r.kind == ActionKind.MAKE_ACTION_PLAN
-    }
+    required = {r.intensified_id for r in open_actions if r.kind == ActionKind.MAKE_ACTION_PLAN}
     for p in rows(session, ActionPlan, ActionPlan.provider_id.in_(ids), ActionPlan.status.in_(UNAPPROVED_PLAN)):
         if p.intensified_id in required:
             continue
@@ -227,15 +229,23 @@ def _visit_reports(
     one combined report, which is due on the cycle instead; a kind with no report duty needs no publication.
     """
     days = policy.deadlines
+    followed = [p for p in cycles if not ProviderKind(providers[p].kind).is_childminding]
+    if not followed:
+        return
+    since = min((c.cycle.previous_start or c.cycle.start for c in cycles.values()), default=None)
+    completed = (Visit.status == VisitStatus.COMPLETED, Visit.held_on.is_not(None), Visit.held_on >= since)
     visits = [
         v
-        for v in rows(session, Visit, Visit.provider_id.in_(list(cycles)), Visit.status == VisitStatus.COMPLETED)
-        if v.held_on is not None
-        and v.held_on >= (cycles[v.provider_id].cycle.previous_start or cycles[v.provider_id].cycle.start)
-        and not ProviderKind(providers[v.provider_id].kind).is_childminding
+        for v in session.exec(
+            select(Visit.id, Visit.provider_id, Visit.held_on).where(Visit.provider_id.in_(followed), *completed)
+        )
+        if v.held_on >= (cycles[v.provider_id].cycle.previous_start or cycles[v.provider_id].cycle.start)
     ]
-    reports: dict[uuid.UUID, list[Report]] = defaultdict(list)
-    for report in rows(session, Report, Report.visit_id.in_([v.id for v in visits])):
+    reports: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    made = select(Report.visit_id, Report.status, Report.finalised_on).where(
+        Report.visit_id.in_([v.id for v in visits])
+    )
+    for report in session.exec(made):
         reports[report.visit_id].append(report)
     for v in visits:
         made = reports[v.id]
@@ -256,7 +266,8 @@ def _visit_reports(
 def _comment_windows(session: Session, ids: list[uuid.UUID], today: date) -> Iterable[_Due]:
     # The leader's window to comment on a draft report (`leader_comment_days`): shown while it is open. It is an
     # opportunity, not a duty, so a closed window is not overdue; the report's own deadlines take over.
-    sent = rows(session, Report, Report.provider_id.in_(ids), Report.status == ReportStatus.SENT)
+    columns = (Report.id, Report.provider_id, Report.visit_id, Report.comment_window_ends)
+    sent = session.exec(select(*columns).where(Report.provider_id.in_(ids), Report.status == ReportStatus.SENT)).all()
     held = held_on_days(session, (r.visit_id for r in sent))
     for r in sent:
         if r.comment_window_ends is not None and today <= r.comment_window_ends:
@@ -273,31 +284,22 @@ def _comment_windows(session: Session, ids: list[uuid.UUID], today: date) -> Ite
             )
 
 
-def _intensified_visits(session: Session, ids: list[uuid.UUID], policy: SupervisionPolicy) -> Iterable[_Due]:
+def _intensified_visits(
+    session: Session, ids: list[uuid.UUID], policy: SupervisionPolicy, open_actions: list[Any]
+) -> Iterable[_Due]:
     """The next visit under intensified supervision (`intensified_interval_days` after the last one).
 
     The first visit after the concern is the escalation's own `schedule_follow_up_visit` deadline; while that is
     open, it is the item, so it is not shown twice.
     """
-    periods = rows(session, IntensifiedSupervision, IntensifiedSupervision.provider_id.in_(ids))
-    periods = [p for p in periods if p.ended_on is None]
+    episode = IntensifiedSupervision
+    periods = rows(session, episode, episode.provider_id.in_(ids), episode.ended_on.is_(None))
     if not periods:
         return
-    open_first = {
-        r.intensified_id
-        for r in rows(session, RequiredAction, RequiredAction.provider_id.in_(ids), RequiredAction.done_on.is_(None))
-        if r.kind == ActionKind.SCHEDULE_FOLLOW_UP_VISIT
-    }
-    completed = [
-        v
-        for v in rows(
-            session,
-            Visit,
-            Visit.provider_id.in_([p.provider_id for p in periods]),
-            Visit.status == VisitStatus.COMPLETED,
-        )
-        if v.held_on is not None
-    ]
+    open_first = {r.intensified_id for r in open_actions if r.kind == ActionKind.SCHEDULE_FOLLOW_UP_VISIT}
+    held = (Visit.status == VisitStatus.COMPLETED, Visit.held_on.is_not(None))
+    under = Visit.provider_id.in_([p.provider_id for p in periods])
+    completed = session.exec(select(Visit.provider_id, Visit.held_on).where(under, *held)).all()
     for period in periods:
         if period.id in open_first:
             continue

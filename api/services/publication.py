@@ -25,9 +25,9 @@ from datetime import date
 from sqlmodel import Session, select
 
 from api.schemas import publication as schema
-from api.services.cycles import ProviderDates, RequiredScope, provider_dates, published_on
+from api.services.cycles import LatestReport, ProviderDates, RequiredScope, provider_dates, published_on
 from api.services.policy import policy_in_force
-from api.tables import Provider, Report
+from api.tables import Provider
 from domain.cycle import DueStatus, ReportGround, report_ground
 from domain.policy import SupervisionPolicy
 from domain.providers import ProviderKind
@@ -104,15 +104,14 @@ def _row(dates: ProviderDates, required: RequiredScope, policy: SupervisionPolic
     )
 
 
-def _last(report: Report) -> schema.TrackerLastReport:
-    content = report.content or {}
+def _last(report: LatestReport) -> schema.TrackerLastReport:
     return schema.TrackerLastReport(
         report_id=report.id,
         published_on=report.published_on,
         first_published_on=published_on(report),
         report_version=report.report_version,
-        band_label=content.get("band_label_da"),
-        concern_label=content.get("concern_label_da"),
+        band_label=report.band_label,
+        concern_label=report.concern_label,
     )
 
 

@@ -13,7 +13,12 @@ from api.tables.base import UTCDateTime, id_field, utcnow
 
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_entity", "entity_type", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_event_entity", "entity_type", "entity_id"),
+        # The list pages newest first within a municipality, with or without an actor filter.
+        Index("ix_audit_event_municipality_at", "municipality_id", "at", "id"),
+        Index("ix_audit_event_municipality_actor_at", "municipality_id", "actor_id", "at", "id"),
+    )
 
     id: uuid.UUID = id_field()
     municipality_id: uuid.UUID = Field(foreign_key="municipality.id", index=True)

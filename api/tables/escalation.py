@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from api.tables.base import Versioned, created_at_field, id_field, updated_at_field, version_field
@@ -41,6 +41,7 @@ class RequiredAction(SQLModel, table=True):
     """Something an escalation decision requires, with its deadline and the paragraph behind it."""
 
     __tablename__ = "required_action"
+    __table_args__ = (Index("ix_required_action_provider_open", "provider_id", "done_on"),)
 
     id: uuid.UUID = id_field()
     provider_id: uuid.UUID = Field(foreign_key="provider.id", index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.tables.base import Versioned, created_at_field, id_field, updated_at_field, version_field
@@ -13,7 +13,10 @@ from api.tables.base import Versioned, created_at_field, id_field, updated_at_fi
 
 class Provider(Versioned, SQLModel, table=True):
     __tablename__ = "provider"
-    __table_args__ = (UniqueConstraint("municipality_id", "dagtilbudsnummer"),)
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "dagtilbudsnummer"),
+        Index("ix_provider_municipality_name", "municipality_id", "name", "id"),  # the list, by name
+    )
 
     id: uuid.UUID = id_field()
     municipality_id: uuid.UUID = Field(foreign_key="municipality.id", index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from api.tables.base import UTCDateTime, Versioned, created_at_field, id_field, updated_at_field, version_field
@@ -19,6 +19,7 @@ class Report(Versioned, SQLModel, table=True):
     """
 
     __tablename__ = "report"
+    __table_args__ = (Index("ix_report_provider_status", "provider_id", "status"),)
 
     id: uuid.UUID = id_field()
     municipality_id: uuid.UUID = Field(foreign_key="municipality.id", index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, Index, Text
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
@@ -20,6 +20,7 @@ class Visit(Versioned, SQLModel, table=True):
     """
 
     __tablename__ = "visit"
+    __table_args__ = (Index("ix_visit_provider_status_held", "provider_id", "status", "held_on"),)
 
     id: uuid.UUID = id_field()
     municipality_id: uuid.UUID = Field(foreign_key="municipality.id", index=True)

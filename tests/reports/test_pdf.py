@@ -240,3 +240,24 @@ def test_unscored_themes_and_long_names_are_shown(write_pdf):
 
     assert "ikke scoret" in text
     assert long_name in text  # whole in the table, even where the chart shortens it
+
+
+def font_files(pdf: bytes) -> list[bytes]:
+    """The embedded font programs (the streams that carry a /Length1), in the order written."""
+    return re.findall(rb"/Length1 \d+[^>]*>>\s*stream\r?\n(.*?)endstream", pdf, re.DOTALL)
+
+
+def test_reports_with_different_text_embed_the_same_font_subsets():
+    # Danish letters first used in a different order (and a different set of them) must not change the subsets, so
+    # each is cut out of the font and compressed once per process, not once per report.
+    one = render_pdf(typical_content())
+    other = render_pdf(typical_content(summary="Øvelser på legepladsen; §-henvisninger – også å og æ.", strengths=()))
+
+    assert font_files(one)
+    assert font_files(one) == font_files(other)
+
+
+def test_a_character_outside_the_fixed_subset_is_still_printed(write_pdf):
+    text = text_of(write_pdf(render_pdf(typical_content(summary="Señora Çelik og Ýr besøgte huset."))))
+
+    assert "Señora Çelik og Ýr besøgte huset." in text
