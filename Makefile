@@ -52,6 +52,7 @@ migrate: $(STAMP)
 demo-data: $(STAMP)
 	$(BIN)/tilsyn demo-data
 
+## bench: plain reads against bare FastAPI (wrk: `apt-get install -y wrk`; a Python loop without it), then PDFs
 bench: $(STAMP)
 	$(BIN)/python -m bench
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from functools import lru_cache
 from pathlib import Path
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
@@ -17,6 +18,8 @@ from api.config import Settings, get_settings
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # An execution option on a connection whose transaction will write: on SQLite it begins with BEGIN IMMEDIATE.
 _WRITER = "tilsyn_writer"
+# In a session's info once it has flushed a change: its commit may wait for a lock or the disk.
+_WROTE = "tilsyn_wrote"
 # How long a request waits for a free connection before it is answered 503 busy, in seconds.
 POOL_TIMEOUT_S = 10
 
@@ -90,19 +93,33 @@ def write_session() -> Session:
     return begin_writing(session_factory())  # looked up per call: tests replace the factory
 
 
-def request_session(request: Request) -> Iterator[Session]:
+@event.listens_for(Session, "after_flush")
+def _note_write(session: Session, _flush_context) -> None:  # type: ignore[no-untyped-def]
+    session.info[_WROTE] = True
+
+
+async def request_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: commit when the handler succeeds, roll back when anything raises.
 
     A request that changes data (POST, PUT, PATCH, DELETE) holds a write transaction from the start.
     Used with `Depends(..., scope="function")` so the commit runs before the response is sent: a failed
     commit becomes a problem response instead of a success the client was already told about.
+
+    `async`, so a plain read costs no threadpool hops to open and close its session: opening touches no
+    database (the connection is taken on first use, in the handler's thread), and ending a transaction that
+    wrote nothing waits on no lock and no disk. A transaction that wrote commits in the threadpool, as its
+    commit may wait for a lock or a disk flush; so do the write transaction's start and every rollback's I/O.
     """
     session = session_factory()
     try:
-        if request.method in WRITE_METHODS:
-            begin_writing(session)
+        writer = request.method in WRITE_METHODS
+        if writer:
+            await run_in_threadpool(begin_writing, session)
         yield session
-        session.commit()
+        if writer or session.info.get(_WROTE) or session.new or session.dirty or session.deleted:
+            await run_in_threadpool(session.commit)
+        else:
+            session.commit()
     except BaseException:
         session.rollback()
         raise

@@ -33,7 +33,17 @@ from domain.errors import DomainError, ErrorCode, not_found
 
 # scope="function": commit before the response is sent, so a failed commit is a 500, not a false success.
 SessionDep = Annotated[Session, Depends(request_session, scope="function")]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def current_settings() -> Settings:
+    """The process's settings as a dependency. `async`: a sync dependency would cost a threadpool hop per request.
+
+    Tests override this one (`app.dependency_overrides[current_settings]`) to serve with other settings.
+    """
+    return get_settings()
+
+
+SettingsDep = Annotated[Settings, Depends(current_settings)]
 
 oauth2_scheme = OAuth2PasswordBearer(
     tokenUrl="/api/v1/auth/token",
@@ -43,6 +53,8 @@ oauth2_scheme = OAuth2PasswordBearer(
     description="Local users: the password flow. Integration clients: client credentials at the same URL.",
 )
 ON_BEHALF_OF_HEADER = "X-On-Behalf-Of"
+# In the request session's info: the caller's municipality, loaded with the caller (see `_with_municipality`).
+CALLER_MUNICIPALITY = "tilsyn_caller_municipality"
 
 
 def _unauthenticated(detail: str) -> DomainError:
@@ -70,13 +82,36 @@ def _uuid_claim(claims: dict, name: str) -> uuid.UUID | None:
         raise _unauthenticated(f"The token's `{name}` claim is not an id.") from exc
 
 
+@lru_cache(maxsize=256)
+def _permissions(role: Role, scopes: frozenset[str] | None = None) -> frozenset[Permission]:
+    """`permissions_of`, computed once per role (and client scope set), not once per request."""
+    return permissions_of(role, scopes)
+
+
+def _with_municipality(session: Session, table: type[UserAccount] | type[IntegrationClient], subject_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    """The account and its municipality in ONE round trip; both land in the session's identity map, so a later
+    `session.get(Municipality, ...)` in the same request (GET /me) asks the database nothing."""
+    statement = (
+        select(table, Municipality)
+        .join(Municipality, Municipality.id == table.municipality_id)  # type: ignore[arg-type]
+        .where(table.id == subject_id)
+    )
+    row = session.exec(statement).first()
+    if row is None:
+        return None
+    # The identity map holds objects weakly: keep the municipality for the request's lifetime, or it is collected
+    # at once and the next `session.get` asks the database again.
+    session.info[CALLER_MUNICIPALITY] = row[1]
+    return row[0]
+
+
 def _local_principal(session: Session, claims: dict) -> Principal:
     # The database, not the token, is the truth about roles: a deactivated user or revoked client is out
     # at once, not when their token expires.
     kind = claims.get("typ")
     subject_id = _uuid_claim(claims, "sub")
     if kind == PrincipalKind.USER:
-        user = session.get(UserAccount, subject_id)
+        user = _with_municipality(session, UserAccount, subject_id) if subject_id else None
         if user is None or not user.is_active:
             raise _unauthenticated("The account behind this token is not active.")
         role = Role(user.role)
@@ -87,10 +122,10 @@ def _local_principal(session: Session, claims: dict) -> Principal:
             role,
             user.municipality_id,
             user.provider_id,
-            permissions_of(role),
+            _permissions(role),
         )
     if kind == PrincipalKind.CLIENT:
-        client = session.get(IntegrationClient, subject_id)
+        client = _with_municipality(session, IntegrationClient, subject_id) if subject_id else None
         if client is None or client.revoked_at is not None:
             raise _unauthenticated("The integration client behind this token is revoked.")
         token_scopes = frozenset(str(claims.get("scope", "")).split())
@@ -101,7 +136,7 @@ def _local_principal(session: Session, claims: dict) -> Principal:
             Role.INTEGRATION,
             client.municipality_id,
             None,
-            permissions_of(Role.INTEGRATION, token_scopes & frozenset(client.scopes)),
+            _permissions(Role.INTEGRATION, token_scopes & frozenset(client.scopes)),
         )
     raise _unauthenticated("The token is of an unknown kind.")
 
@@ -117,6 +152,7 @@ def _external_principal(session: Session, claims: dict, settings: Settings) -> P
     municipality = session.exec(select(Municipality).where(Municipality.kommunekode == code)).first()
     if municipality is None:
         raise _unauthenticated(f"No municipality with the kommunekode in `{settings.oidc_municipality_claim}`.")
+    session.info[CALLER_MUNICIPALITY] = municipality
     provider_id = _uuid_claim(claims, settings.oidc_provider_claim)
     if role.is_provider_bound and provider_id is None:
         raise _unauthenticated(f"A {role.value} token must name a provider in `{settings.oidc_provider_claim}`.")
@@ -127,7 +163,7 @@ def _external_principal(session: Session, claims: dict, settings: Settings) -> P
         role,
         municipality.id,
         provider_id if role.is_provider_bound else None,
-        permissions_of(role),
+        _permissions(role),
     )
 
 
@@ -169,9 +205,9 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
 def require(permission: Permission):  # type: ignore[no-untyped-def]
-    """A guard: the caller must hold `permission` (see domain/access.py's table)."""
+    """A guard: the caller must hold `permission` (see domain/access.py's table). `async`: it does no I/O."""
 
-    def guard(principal: CurrentPrincipal) -> Principal:
+    async def guard(principal: CurrentPrincipal) -> Principal:
         if not principal.can(permission):
             raise DomainError(
                 ErrorCode.FORBIDDEN,
@@ -187,19 +223,19 @@ UnitId = Annotated[uuid.UUID, Path(description="The unit's id.")]
 UserId = Annotated[uuid.UUID, Path(description="The user's id.")]
 
 
-def _require_visible(session: Session, principal: Principal, provider_id: uuid.UUID | None, entity: str) -> None:
-    """404 unless the provider is in the caller's municipality and, for provider-bound roles, their own."""
+def _require_visible(session: Session, principal: Principal, provider_id: uuid.UUID | None, entity: str) -> Provider:
+    """The provider; 404 unless it is in the caller's municipality and, for provider-bound roles, their own."""
     provider = session.get(Provider, provider_id) if provider_id else None
     if provider is None or provider.municipality_id != principal.municipality_id:
         raise not_found(entity)
     if not principal.sees_provider(provider.id):
         raise not_found(entity)
+    return provider
 
 
 def load_provider(provider_id: ProviderId, session: SessionDep, principal: CurrentPrincipal) -> Provider:
     """The provider, if the caller may see it; another municipality's or provider's is a 404."""
-    _require_visible(session, principal, provider_id, "provider")
-    return session.get(Provider, provider_id)
+    return _require_visible(session, principal, provider_id, "provider")
 
 
 def load_unit(unit_id: UnitId, session: SessionDep, principal: CurrentPrincipal) -> Unit:

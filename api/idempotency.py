@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import api.db
 from api.config import get_settings
-from api.deps import jwks_for
+from api.deps import current_settings, jwks_for
 from api.errors import problem_response
 from api.security import TokenError, decode_token
 from api.tables import IdempotencyRecord
@@ -100,7 +100,7 @@ def _subject(scope: Scope) -> str | None:
         return None
     app = scope.get("app")
     overrides = getattr(app, "dependency_overrides", {})
-    settings = overrides.get(get_settings, get_settings)()
+    settings = overrides.get(current_settings, get_settings)()  # the settings the routes see, in tests too
     try:
         _origin, claims = decode_token(token.strip(), settings, jwks_for(settings))
     except TokenError:

@@ -53,10 +53,12 @@ def problems(scope: Scope) -> list[dict[str, str | None]]:
             found.append({"location": f"query.{printable(name)}", "pointer": None, "detail": problem})
     for raw_name, raw_value in scope.get("headers", []):
         value = raw_value.decode("latin-1")
-        location = f"header.{printable(header_name(raw_name))}"
-        check(location, raw_name.decode("latin-1") + value)
-        if raw_name.lower() == b"authorization":
-            check(location, _basic_credentials(value))
+        text = raw_name.decode("latin-1") + value
+        basic = _basic_credentials(value) if raw_name.lower() == b"authorization" else ""
+        if unstorable_problem(text) or unstorable_problem(basic):  # the location is spelled only when needed
+            location = f"header.{printable(header_name(raw_name))}"
+            check(location, text)
+            check(location, basic)
     return found
 
 

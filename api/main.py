@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import uuid
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import api.audit  # noqa: F401 - registers the audit listener before any session flushes
 from api import headers
@@ -88,6 +89,34 @@ TAGS = [
 ]
 
 
+class RequestIdMiddleware:
+    """Give each request an id (the caller's `X-Request-ID` if well formed, else a new one) and echo it back.
+
+    The id is on `request.state.request_id` for problems and the audit trail, and in the response's `X-Request-ID`.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = next((v for k, v in scope["headers"] if k == b"x-request-id"), b"").decode("latin-1")
+        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        echoed = (b"x-request-id", request_id.encode("latin-1"))
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", ()) if h[0].lower() != b"x-request-id"]
+                headers.append(echoed)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
 def _operation_id(route: APIRoute) -> str:
     # Every route names its operationId explicitly; this fallback only keeps ids readable if one forgets.
     return route.operation_id or route.name.replace("_", "-")
@@ -118,13 +147,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ProblemOnErrorMiddleware)
     app.add_middleware(InputHygieneMiddleware)  # outside both: text that cannot be stored never reaches a key or a row
 
-    @app.middleware("http")
-    async def request_id(request: Request, call_next):  # type: ignore[no-untyped-def]
-        incoming = request.headers.get("x-request-id", "")
-        request.state.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
-        response = await call_next(request)
-        response.headers["X-Request-ID"] = request.state.request_id
-        return response
+    # Pure ASGI, not @app.middleware: no BaseHTTPMiddleware task group and response re-wrapping on every request.
+    app.add_middleware(RequestIdMiddleware)
 
     if settings.cors_origins:
         app.add_middleware(

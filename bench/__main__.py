@@ -1,19 +1,43 @@
-"""`python -m bench [--count N]`: the report rendering benchmark; `python -m bench load [...]`: the load test;
-`python -m bench national [generate|time] ...`: the national-scale data set and its heaviest reads."""
+"""`python -m bench [http|pdf|load|national] [options]`: the benchmarks in `bench/`.
+
+- `http`: plain reads side by side with a bare FastAPI app (bench/http.py);
+- `pdf` (or options only, `python -m bench --count N`, as before): report rendering (bench/report_rendering.py);
+- `load`: the bounded multi-worker load test (bench/load.py); by hand, not in `make bench`;
+- `national [generate|time] ...`: the national-scale data set and its heaviest reads (bench/national.py).
+
+Without a name it runs `http`, then `pdf`: what `make bench` does.
+"""
 
 from __future__ import annotations
 
 import sys
 
-from bench.report_rendering import main
 
-if __name__ == "__main__":
-    if sys.argv[1:2] == ["load"]:  # the bounded multi-worker load test (bench/load.py); by hand, not in `make bench`
+def main(argv: list[str]) -> int:
+    name, rest = (argv[0], argv[1:]) if argv and not argv[0].startswith("-") else (None, argv)
+    if name == "http":
+        from bench.http import main as http
+
+        return http(rest)
+    if name == "load":
         from bench.load import main as load
 
-        sys.exit(load(sys.argv[2:]))
-    if sys.argv[1:2] == ["national"]:  # the national-scale data set and its reads (bench/national.py)
+        return load(rest)
+    if name == "national":
         from bench.national import main as national
 
-        sys.exit(national(sys.argv[2:]))
+        return national(rest)
+    if name not in (None, "pdf"):
+        print(f"unknown benchmark {name!r}: http, pdf, load or national", file=sys.stderr)
+        return 2
+    if name is None and not rest:
+        from bench.http import main as http
+
+        http([])
+    from bench.report_rendering import main as pdf
+
+    return pdf(rest)
+
+
+if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

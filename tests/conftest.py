@@ -14,8 +14,9 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlmodel import Session
 
 import api.db
-from api.config import Settings, get_settings
+from api.config import Settings
 from api.db import build_engine
+from api.deps import current_settings
 from api.main import create_app
 from api.migrate import upgrade
 from tests.support import postgres
@@ -122,7 +123,7 @@ def shared_app(settings: Settings):
 @pytest.fixture
 def app(db: Session, settings: Settings, shared_app):
     shared_app.dependency_overrides.clear()
-    shared_app.dependency_overrides[get_settings] = lambda: settings
+    shared_app.dependency_overrides[current_settings] = lambda: settings
     yield shared_app
     shared_app.dependency_overrides.clear()  # a test that moves the clock must not move it for the next
 

@@ -13,8 +13,9 @@ router = APIRouter(tags=["me"])
 
 
 @router.get("/me", operation_id="me-read", response_model=Me, responses=problem_responses(401))
-def read_me(principal: CurrentPrincipal, session: SessionDep) -> Me:
+async def read_me(principal: CurrentPrincipal, session: SessionDep) -> Me:
     """Show who you are signed in as, your municipality and your permissions."""
+    # `async`: resolving the principal loaded the municipality with the account, so this is an identity-map hit.
     municipality = session.get(Municipality, principal.municipality_id)
     return Me(
         subject=principal.subject,

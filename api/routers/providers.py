@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 
 from api.clock import TodayDep
 from api.deps import ProviderDep, SessionDep, UnitDep, require
@@ -47,7 +49,7 @@ def _read(response: Response, row: Provider | Unit) -> Provider | Unit:
 
 
 @router.get("/providers", operation_id="providers-list", response_model=ProviderPage, responses=READ_ERRORS)
-def list_providers(
+async def list_providers(
     request: Request,
     response: Response,
     session: SessionDep,
@@ -62,8 +64,12 @@ def list_providers(
     limit: Limit = DEFAULT_LIMIT,
 ) -> ProviderPage:
     """List the providers you can see, by name; leaders, staff and parent boards see their own."""
-    page = service.list_providers(
-        session, principal, kind=kind, status=status_, age_group=age_group, q=q, cursor=cursor, limit=limit
+    # The query in the threadpool; the page is built here, so its validation needs no second threadpool hop.
+    page = await run_in_threadpool(
+        partial(service.list_providers, kind=kind, status=status_, age_group=age_group, q=q, cursor=cursor),
+        session,
+        principal,
+        limit=limit,
     )
     link_next(request, response, page.next_cursor)
     return ProviderPage(items=[ProviderRead.model_validate(p) for p in page.items], next_cursor=page.next_cursor)
@@ -97,8 +103,9 @@ def create_provider(
     response_model=ProviderRead,
     responses=READ_ERRORS,
 )
-def read_provider(response: Response, provider: ProviderDep, _: ReadProviders) -> Provider:
+async def read_provider(response: Response, provider: ProviderDep, _: ReadProviders) -> Provider:
     """Read a provider. The ETag header is what an update sends back in If-Match."""
+    # `async`: the row is loaded (by ProviderDep, in the threadpool); nothing here waits on the database.
     return _read(response, provider)
 
 

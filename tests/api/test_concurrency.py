@@ -24,8 +24,9 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 import api.db
-from api.config import Settings, get_settings
+from api.config import Settings
 from api.db import build_engine
+from api.deps import current_settings
 from api.migrate import upgrade
 from api.tables import ConcernNotice, Provider, Recommendation, Visit
 from domain.access import Role
@@ -228,7 +229,7 @@ def test_a_write_that_cannot_get_its_lock_in_time_is_503_busy_with_retry_after(t
     )
     engine = build_engine(impatient.database_url, impatient)
     monkeypatch.setattr(api.db, "session_factory", lambda: Session(engine, expire_on_commit=False))
-    shared_app.dependency_overrides[get_settings] = lambda: target.settings
+    shared_app.dependency_overrides[current_settings] = lambda: target.settings
     notice = {
         "provider_id": str(target.provider.id),
         "received_on": (date.today() - timedelta(days=1)).isoformat(),

@@ -18,7 +18,8 @@ from fastapi.testclient import TestClient
 from jose import jwk, jwt
 
 import api.deps
-from api.config import Settings, get_settings
+from api.config import Settings
+from api.deps import current_settings
 from api.main import create_app
 from api.security import JwksCache
 from domain.access import Role, permissions_of
@@ -106,7 +107,7 @@ def oidc_settings() -> Settings:
 @pytest.fixture
 def oidc_client(world: World, idp: IdentityProvider, oidc_settings: Settings) -> Iterator[TestClient]:
     application = create_app(oidc_settings)
-    application.dependency_overrides[get_settings] = lambda: oidc_settings
+    application.dependency_overrides[current_settings] = lambda: oidc_settings
     with TestClient(application, raise_server_exceptions=False) as test_client:
         yield test_client
 

@@ -19,8 +19,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from api.clock import now
-from api.config import Settings, get_settings
+from api.config import Settings
 from api.db import build_engine, request_session
+from api.deps import current_settings
 from api.main import create_app
 from api.migrate import upgrade
 from api.passwords import hash_password
@@ -59,7 +60,7 @@ def _instance(settings: Settings, engine: Engine) -> FastAPI:
             session.close()
 
     app.dependency_overrides[request_session] = session_on_own_engine
-    app.dependency_overrides[get_settings] = lambda: settings
+    app.dependency_overrides[current_settings] = lambda: settings
     app.dependency_overrides[now] = lambda: INSTANT
     return app
 

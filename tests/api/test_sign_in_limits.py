@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.clock import now
-from api.config import Settings, get_settings
+from api.config import Settings
+from api.deps import current_settings
 from api.passwords import hash_password
 from api.tables import UserAccount
 from domain.access import Role
@@ -50,7 +51,7 @@ def clock(app) -> Clock:
 
 def use_settings(app, settings: Settings, **changes: object) -> Settings:
     changed = settings.model_copy(update=changes)
-    app.dependency_overrides[get_settings] = lambda: changed
+    app.dependency_overrides[current_settings] = lambda: changed
     return changed
 
 
