@@ -17,7 +17,6 @@ import http.client
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests.support.server import running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-only-secret-0123456789-abcdefghijklmnop"  # noqa: S105 - a throwaway database's token key
@@ -53,12 +54,6 @@ class Tally:
         return [s / b for s, b in zip(self.service, self.bare, strict=True) if b]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _pin(core: int) -> list[str]:
     """`taskset -c core` where the machine has two cores or more and taskset; otherwise nothing."""
     if (os.cpu_count() or 1) < 2 or not shutil.which("taskset"):
@@ -66,39 +61,9 @@ def _pin(core: int) -> list[str]:
     return ["taskset", "-c", str(core)]
 
 
-@contextlib.contextmanager
-def serving(app: str, env: dict[str, str], log: Path) -> Iterator[str]:
+def serving(app: str, env: dict[str, str], log: Path) -> contextlib.AbstractContextManager[str]:
     """uvicorn serving the factory `app` on 127.0.0.1, pinned to core 0, with the settings both sides share."""
-    port = _free_port()
-    command = [*_pin(0), sys.executable, "-m", "uvicorn", app, "--factory", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
-    environment = {**os.environ, "PYTHONPATH": str(ROOT), **env}
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
-        try:
-            _wait_until_live(process, port, log)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def _wait_until_live(process: subprocess.Popen, port: int, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}:\n{log.read_text(errors='replace')}")
-        with contextlib.suppress(OSError):
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        time.sleep(0.05)
-    raise RuntimeError(f"the server did not start within 30 s:\n{log.read_text(errors='replace')}")
+    return running_server(env, log, app=app, prefix=_pin(0))
 
 
 _WRK_RATE = re.compile(r"Requests/sec:\s*([\d.]+)")

@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import httpx
@@ -28,11 +28,17 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(env: dict[str, str], log: Path) -> Iterator[str]:
-    """Serve the app with `env` (TILSYN_* settings) on 127.0.0.1; yields the base URL, stops the server after."""
+def running_server(
+    env: dict[str, str], log: Path, *, app: str = "api.main:create_app", prefix: Sequence[str] = ()
+) -> Iterator[str]:
+    """Serve the factory `app` with `env` (TILSYN_* settings) on 127.0.0.1; yields the base URL, stops it after.
+
+    `prefix` goes before the command, e.g. `taskset -c 0` for the benchmark, which also serves its bare yardstick
+    app (`bench.bare_app:create_app`) this way, so both sides run under exactly the same uvicorn settings.
+    """
     port = _free_port()
-    command = [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    command = [*prefix, sys.executable, "-m", "uvicorn", app, "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
     environment = {**os.environ, "PYTHONPATH": str(ROOT), **env}
     with log.open("wb") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)
