@@ -257,26 +257,13 @@ def _visits(w, mid, pid, name, kind, units, users, rng, today) -> None:
                 summary="Opfølgning på tilsynet.",
             )
         band = rng.choice(BANDS)
-        w["assessment"].add(
-            id=uuid.uuid4(),
-            visit_id=vid,
-            provider_id=pid,
-            assessed_on=held,
-            percent=rng.uniform(40, 95),
-            coverage=1.0,
-            insufficient_observation=False,
-            band_key=band[0],
-            band_label=band[1],
-            concern=band[2],
-            parts={"areas": [{"name": "Område", "percent": 70}]},
-            policy_version_number=0,
-        )
-        for u in units[:2]:
+        # The provider's assessment, then two units' (their own percent, the visit's band), in the rng's order.
+        for unit_id, parts in [(None, {"areas": [{"name": "Område", "percent": 70}]}), *((u, {}) for u in units[:2])]:
             w["assessment"].add(
                 id=uuid.uuid4(),
                 visit_id=vid,
                 provider_id=pid,
-                unit_id=u,
+                unit_id=unit_id,
                 assessed_on=held,
                 percent=rng.uniform(40, 95),
                 coverage=1.0,
@@ -284,7 +271,7 @@ def _visits(w, mid, pid, name, kind, units, users, rng, today) -> None:
                 band_key=band[0],
                 band_label=band[1],
                 concern=band[2],
-                parts={},
+                parts=parts,
                 policy_version_number=0,
             )
         _reports(w, mid, pid, vid, name, kind, units, held, band, rng, today, recent=v >= VISITS_PER_PROVIDER - 3)
