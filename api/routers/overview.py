@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from api.clock import TodayDep
-from api.deps import ProviderDep, SessionDep, VisitDep, load_provider, require
+from api.deps import ProviderDep, SessionDep, VisitDep, require, visible_provider
 from api.errors import problem_responses
 from api.principal import Principal
 from api.schemas.overview import DueList, ProviderTimeline, VisitEvidence
@@ -50,7 +50,7 @@ def list_due(
     approved, and the announced and unannounced visit each active provider's cycle asks for. Leaders see their
     own provider's items, never one that would reveal a planned unannounced visit.
     """
-    provider = load_provider(provider_id, session, principal) if provider_id else None
+    provider = visible_provider(session, principal, provider_id) if provider_id else None
     return service.due_items(session, principal, today, provider=provider, mine=mine, within_days=within_days)
 
 
