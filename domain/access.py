@@ -86,6 +86,8 @@ class Permission(StrEnum):
     REPORTS_FILE = "reports:file"
     TRACKER_READ = "tracker:read"
     COMPLIANCE_READ = "compliance:read"
+    OWN_OBSERVATIONS_RECORD = "own-observations:record"
+    OWN_OBSERVATIONS_READ = "own-observations:read"
 
     @property
     def description(self) -> str:
@@ -133,6 +135,8 @@ _PERMISSION_TEXT = {
     Permission.COMPLIANCE_READ: (
         "read compliance with the legal minimums: per provider, and (not provider roles) for the municipality"
     ),
+    Permission.OWN_OBSERVATIONS_RECORD: "record the provider's own observations (never counted in an assessment)",
+    Permission.OWN_OBSERVATIONS_READ: "read the provider's own observations and a visit's dialogue view beside them",
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -178,6 +182,8 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.REPORTS_FILE: frozenset({Role.ADMIN, Role.INTEGRATION}),
     Permission.TRACKER_READ: frozenset({*_SUPERVISION, Role.COMMITTEE}),
     Permission.COMPLIANCE_READ: _ALL_ROLES,
+    Permission.OWN_OBSERVATIONS_RECORD: frozenset({Role.LEADER, Role.STAFF}),
+    Permission.OWN_OBSERVATIONS_READ: frozenset({*_SUPERVISION, Role.LEADER, Role.STAFF}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's
@@ -201,6 +207,8 @@ PROVIDER_SCOPED = frozenset(
         Permission.REPORTS_COMMENT,
         Permission.REPORTS_PUBLISH,
         Permission.COMPLIANCE_READ,
+        Permission.OWN_OBSERVATIONS_RECORD,
+        Permission.OWN_OBSERVATIONS_READ,
     }
 )
 

@@ -11,6 +11,7 @@ from api.tables.identity import IntegrationClient, UserAccount
 from api.tables.impartiality import ImpartialityDeclaration
 from api.tables.instrument import InstrumentVersion
 from api.tables.municipality import Municipality
+from api.tables.own_observation import OwnObservation
 from api.tables.policy import PolicyVersion
 from api.tables.provider import Provider, Unit
 from api.tables.report import Report
@@ -33,6 +34,7 @@ __all__ = [
     "IntensifiedSupervision",
     "Municipality",
     "Observation",
+    "OwnObservation",
     "ParentBoardNotice",
     "PolicyVersion",
     "Provider",
