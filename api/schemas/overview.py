@@ -9,6 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from api.schemas.common import ReadModel
+from api.schemas.own_observation import OwnObservationsSideBySide
 from domain.cycle import DueStatus
 from domain.escalation import ActionKind
 
@@ -199,6 +200,11 @@ class VisitEvidence(BaseModel):
     action_plans: list[EvidenceActionPlan] = Field(description="Action plans.")
     reports: list[EvidenceReport] = Field(
         description="Reports of the provider published before that day, newest first, every version."
+    )
+    own_observations: OwnObservationsSideBySide | None = Field(
+        None,
+        description="The provider's own observations in the period the visit covers, beside the supervisor's per "
+        "area and theme (`source: provider`); never counted in the assessment. Always given by `visits-evidence`.",
     )
 
 
