@@ -116,7 +116,7 @@ class OwnObservationsSideBySide(ReadModel):
     )
     instrument_id: uuid.UUID | None = Field(description="The visit's instrument version, which the comparison uses.")
     threshold_points: float = Field(
-        DIFFERENCE_THRESHOLD, description="A part is flagged when the two percents differ by more than this."
+        description=f"A part is flagged when the two percents differ by more than this ({DIFFERENCE_THRESHOLD:g})."
     )
     supervisor_observations: int = Field(description="How many observations the supervisor recorded on the visit.")
     own_observations: list[OwnObservationBeside] = Field(description="The provider's own observations, newest first.")

@@ -26,7 +26,14 @@ from api.services.visits import observations_of
 from api.tables import InstrumentVersion, OwnObservation, Provider, Unit, Visit
 from domain.errors import DomainError, ErrorCode, Violation, invalid, not_found
 from domain.instruments import score
-from domain.own_observations import ObservationSource, PartComparison, Period, compare, period_of_visit
+from domain.own_observations import (
+    DIFFERENCE_THRESHOLD,
+    ObservationSource,
+    PartComparison,
+    Period,
+    compare,
+    period_of_visit,
+)
 from domain.states import RegisterStatus, VisitStatus
 
 OWN_ORDER = (
@@ -176,10 +183,11 @@ def side_by_side(session: Session, visit: Visit) -> OwnObservationsSideBySide:
     supervisor = observations_of(session, visit)
     areas: list[PartSideBySide] = []
     themes: list[PartSideBySide] = []
+    threshold = DIFFERENCE_THRESHOLD
     if visit.instrument_id is not None:
         instrument = domain_instrument(session.get_one(InstrumentVersion, visit.instrument_id))
         compared = [o.scores for o in own if o.instrument_id == visit.instrument_id]
-        comparison = compare(instrument, [o.scores for o in supervisor], compared)
+        comparison = compare(instrument, [o.scores for o in supervisor], compared, threshold)
         areas, themes = [_part(a) for a in comparison.areas], [_part(t) for t in comparison.themes]
     listed = [
         OwnObservationBeside(
@@ -200,6 +208,7 @@ def side_by_side(session: Session, visit: Visit) -> OwnObservationsSideBySide:
         observed_after=period.after,
         observed_up_to=period.up_to,
         instrument_id=visit.instrument_id,
+        threshold_points=threshold,
         supervisor_observations=len(supervisor),
         own_observations=listed,
         areas=areas,

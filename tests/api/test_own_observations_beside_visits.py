@@ -195,3 +195,21 @@ def test_another_municipality_cannot_see_a_visits_dialogue_view(client, world: W
     neighbour = factories.headers_for(settings, world.neighbour_admin)
     assert client.get(f"{VISITS}/{planned['id']}/dialogue", headers=neighbour).status_code == 404
     assert client.get(f"{VISITS}/{planned['id']}/dialogue", headers=world.headers(Role.PARENT_BOARD)).status_code == 403
+
+
+def test_a_visit_without_an_instrument_lists_own_observations_without_a_comparison(client, db, world: World):
+    demo_instrument_id(db, world.municipality.id)
+    visit = plan_visit(
+        client,
+        world.headers(Role.SUPERVISOR),
+        provider_id=world.provider.id,
+        supervisor_id=world.users[Role.SUPERVISOR].id,
+        kind="intensified",
+        instrument_id=None,
+    )
+    mine = record_own(client, world.headers(Role.LEADER), world.provider.id)
+
+    beside = client.get(f"{VISITS}/{visit['id']}/dialogue", headers=world.headers(Role.LEADER)).json()["side_by_side"]
+
+    assert [(o["id"], o["compared"]) for o in beside["own_observations"]] == [(mine["id"], False)]
+    assert (beside["instrument_id"], beside["areas"], beside["themes"]) == (None, [], [])
