@@ -52,8 +52,9 @@ from api.schemas.follow_up import (
     RecommendationUpdate,
 )
 from api.schemas.intensified import IntensifiedEnd
+from api.schemas.own_observation import OwnObservationCreate
 from api.schemas.visit import Completion, DeclarationCreate, Dialogue, ObservationCreate, Relation, VisitCreate
-from api.services import action_plans, concerns, follow_up, impartiality, intensified, visits
+from api.services import action_plans, concerns, follow_up, impartiality, intensified, own_observations, visits
 from api.services.assessments import complete_visit
 from api.services.escalation import open_intensified
 from api.services.instruments import domain_instrument, ensure_demo_instrument
@@ -222,6 +223,7 @@ def load_supervision(session: Session, providers: dict[str, Provider], people: d
     _intensified_ended(demo)
     for name, supervisor, days_ago in SNAPSHOTS:
         demo.visit(name, UNANNOUNCED, days_ago, supervisor)
+    _own_observation(demo)
     for name, supervisor, _, second in HISTORY:
         if second:
             demo.visit(name, ANNOUNCED, second[0], supervisor, second[1])
@@ -233,6 +235,15 @@ def load_supervision(session: Session, providers: dict[str, Provider], people: d
     }
     _concerns(demo, planned[SOLSIKKEN])
     session.flush()
+
+
+def _own_observation(demo: _Loader) -> None:
+    """Solsikken's staff observe their own børnehus before its announced visit and see it more kindly (about 50 %
+    against the supervisor's 25 %): the visit's dialogue view shows the two side by side. It never counts."""
+    staff = demo.may(principal_of(demo.users["staff"]), Permission.OWN_OBSERVATIONS_RECORD)
+    notes = "Egen observation i stuerne: legen er i gang, men overgangene er urolige."
+    data = OwnObservationCreate(observed_on=demo.day(-34), scores=demo.scores(len(demo.items) * 2), notes=notes)
+    own_observations.record(demo.session, staff, demo.providers[SOLSIKKEN], data, demo.today)
 
 
 def _declare_conflict(demo: _Loader) -> None:

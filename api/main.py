@@ -33,6 +33,7 @@ from api.routers import (
     me,
     municipality,
     overview,
+    own_observations,
     policy,
     providers,
     public,
@@ -70,6 +71,10 @@ TAGS = [
     {
         "name": "action plans",
         "description": "Action plans (handleplaner) on serious concern, with parent-board comments.",
+    },
+    {
+        "name": "own observations",
+        "description": "The provider's own observations, shown beside the supervisor's and never counted.",
     },
     {"name": "overview", "description": "What is due, the evidence a visit builds on and a provider's timeline."},
     {
@@ -175,6 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources = (auth, me, municipality, policy, providers, instruments, visits, follow_up, concern_notices)
     resources += (intensified, action_plans, overview, reports, publication, compliance, users, audit, public)
     resources += (indicators,)
+    resources += (own_observations,)
     for module in resources:
         v1.include_router(module.router)
     v1.include_router(users.clients_router)

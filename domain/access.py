@@ -90,6 +90,8 @@ class Permission(StrEnum):
     INDICATORS_MANAGE = "indicators:manage"
     INDICATOR_VALUES_READ = "indicator-values:read"
     INDICATOR_VALUES_WRITE = "indicator-values:write"
+    OWN_OBSERVATIONS_RECORD = "own-observations:record"
+    OWN_OBSERVATIONS_READ = "own-observations:read"
 
     @property
     def description(self) -> str:
@@ -143,6 +145,8 @@ _PERMISSION_TEXT = {
         "read indicator values (aggregates); beyond admin and supervisors, counts under the threshold show as <5"
     ),
     Permission.INDICATOR_VALUES_WRITE: "record an indicator value for a provider or unit and period",
+    Permission.OWN_OBSERVATIONS_RECORD: "record the provider's own observations (never counted in an assessment)",
+    Permission.OWN_OBSERVATIONS_READ: "read the provider's own observations and a visit's dialogue view beside them",
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -192,6 +196,8 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.INDICATORS_MANAGE: frozenset({Role.ADMIN}),
     Permission.INDICATOR_VALUES_READ: frozenset({*_SUPERVISION, *PROVIDER_BOUND_ROLES, Role.COMMITTEE}),
     Permission.INDICATOR_VALUES_WRITE: frozenset({*_SUPERVISION, Role.INTEGRATION}),
+    Permission.OWN_OBSERVATIONS_RECORD: frozenset({Role.LEADER, Role.STAFF}),
+    Permission.OWN_OBSERVATIONS_READ: frozenset({*_SUPERVISION, Role.LEADER, Role.STAFF}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's
@@ -216,6 +222,8 @@ PROVIDER_SCOPED = frozenset(
         Permission.REPORTS_PUBLISH,
         Permission.COMPLIANCE_READ,
         Permission.INDICATOR_VALUES_READ,
+        Permission.OWN_OBSERVATIONS_RECORD,
+        Permission.OWN_OBSERVATIONS_READ,
     }
 )
 

@@ -13,7 +13,7 @@ from api.errors import problem_responses
 from api.principal import Principal
 from api.schemas.overview import DueList, ProviderTimeline, VisitEvidence
 from api.services import overview as service
-from api.services import timeline
+from api.services import own_observations, timeline
 from domain.access import Permission
 
 router = APIRouter(tags=["overview"])
@@ -64,9 +64,12 @@ def read_visit_evidence(session: SessionDep, visit: VisitDep, _: ReadTimeline) -
     """Read everything earlier about the visit's provider that the visit must build on.
 
     Earlier visits with their assessments, follow-up dialogues, recommendations, concern notices (with who
-    reported), intensified supervision and action plans, all dated before the day the visit was held.
+    reported), intensified supervision and action plans, all dated before the day the visit was held; and the
+    provider's own observations since the previous visit, beside the supervisor's (never counted).
     """
-    return service.visit_evidence(session, visit)
+    evidence = service.visit_evidence(session, visit)
+    evidence.own_observations = own_observations.side_by_side(session, visit)
+    return evidence
 
 
 @router.get(

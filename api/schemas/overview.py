@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.schemas.common import ReadModel
 from api.schemas.indicator import EvidenceIndicatorValue
+from api.schemas.own_observation import OwnObservationsSideBySide
 from domain.cycle import DueStatus
 from domain.escalation import ActionKind
 
@@ -204,6 +205,11 @@ class VisitEvidence(BaseModel):
     indicators: list[EvidenceIndicatorValue] = Field(
         description="Per indicator that applies to the provider's kind, and per unit, the latest value whose period "
         "had begun by the visit's day (held, or planned); by indicator key."
+    )
+    own_observations: OwnObservationsSideBySide | None = Field(
+        None,
+        description="The provider's own observations in the period the visit covers, beside the supervisor's per "
+        "area and theme (`source: provider`); never counted in the assessment. Always given by `visits-evidence`.",
     )
 
 

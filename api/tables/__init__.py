@@ -12,6 +12,7 @@ from api.tables.impartiality import ImpartialityDeclaration
 from api.tables.indicator import Indicator, IndicatorValue
 from api.tables.instrument import InstrumentVersion
 from api.tables.municipality import Municipality
+from api.tables.own_observation import OwnObservation
 from api.tables.policy import PolicyVersion
 from api.tables.provider import Provider, Unit
 from api.tables.report import Report
@@ -36,6 +37,7 @@ __all__ = [
     "IntensifiedSupervision",
     "Municipality",
     "Observation",
+    "OwnObservation",
     "ParentBoardNotice",
     "PolicyVersion",
     "Provider",
