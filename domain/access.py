@@ -86,6 +86,9 @@ class Permission(StrEnum):
     REPORTS_FILE = "reports:file"
     TRACKER_READ = "tracker:read"
     COMPLIANCE_READ = "compliance:read"
+    CONVERSATIONS_READ = "conversations:read"
+    CONVERSATIONS_WRITE = "conversations:write"
+    CONVERSATIONS_FOLLOW_UP = "conversations:follow-up"
 
     @property
     def description(self) -> str:
@@ -133,6 +136,11 @@ _PERMISSION_TEXT = {
     Permission.COMPLIANCE_READ: (
         "read compliance with the legal minimums: per provider, and (not provider roles) for the municipality"
     ),
+    Permission.CONVERSATIONS_READ: "read the conversations of the continuous supervision and what was agreed",
+    Permission.CONVERSATIONS_WRITE: "record and change conversations of the continuous supervision (løbende tilsyn)",
+    Permission.CONVERSATIONS_FOLLOW_UP: (
+        "mark a follow-up agreed in a conversation done (a leader: those the leader owns)"
+    ),
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -178,6 +186,9 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.REPORTS_FILE: frozenset({Role.ADMIN, Role.INTEGRATION}),
     Permission.TRACKER_READ: frozenset({*_SUPERVISION, Role.COMMITTEE}),
     Permission.COMPLIANCE_READ: _ALL_ROLES,
+    Permission.CONVERSATIONS_READ: frozenset({*_SUPERVISION, Role.LEADER}),
+    Permission.CONVERSATIONS_WRITE: _SUPERVISION,
+    Permission.CONVERSATIONS_FOLLOW_UP: frozenset({*_SUPERVISION, Role.LEADER}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's
@@ -201,6 +212,8 @@ PROVIDER_SCOPED = frozenset(
         Permission.REPORTS_COMMENT,
         Permission.REPORTS_PUBLISH,
         Permission.COMPLIANCE_READ,
+        Permission.CONVERSATIONS_READ,
+        Permission.CONVERSATIONS_FOLLOW_UP,
     }
 )
 
