@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 from api.clock import DANISH_TIME
 from api.principal import Principal
 from api.schemas import overview as schema
+from api.services import continuous_supervision as continuous
 from api.services.cycles import ProviderDates, provider_dates
 from api.services.policy import policy_in_force
 from api.services.reading import as_uuid, danish_day, held_on_days, rows
@@ -46,14 +47,7 @@ from domain.intensified import next_intensified_visit_due
 from domain.law import Duty, Minimum, law_in_force
 from domain.policy import SupervisionPolicy
 from domain.providers import ProviderKind
-from domain.states import (
-    STILL_TO_DO,
-    UNAPPROVED_PLAN,
-    RegisterStatus,
-    ReportScope,
-    ReportStatus,
-    VisitStatus,
-)
+from domain.states import STILL_TO_DO, UNAPPROVED_PLAN, RegisterStatus, ReportScope, ReportStatus, VisitStatus
 
 _DUE_KINDS = frozenset(k.value for k in schema.DueKind)
 M = TypeVar("M", bound=BaseModel)
@@ -122,6 +116,7 @@ def due_items(
         *_visit_reports(session, providers, cycles, policy),
         *_comment_windows(session, ids, today),
         *_intensified_visits(session, ids, policy, open_actions),
+        *(_Due(**item) for item in continuous.due_follow_ups(session, ids)),
     ]
     if principal.role.is_provider_bound:
         candidates = _without_planned_unannounced(session, candidates)
@@ -393,6 +388,7 @@ def visit_evidence(session: Session, visit: Visit) -> schema.VisitEvidence:
         intensified_supervision=_shaped(schema.EvidenceIntensified, episodes),
         action_plans=_shaped(schema.EvidenceActionPlan, plans),
         reports=_shaped(schema.EvidenceReport, reports),
+        conversations=continuous.evidence_conversations(session, visit),
     )
 
 
