@@ -47,7 +47,8 @@ def list_due(
     """List what is due and overdue, soonest first.
 
     From escalation deadlines, follow-up dialogues not yet held, open recommendations, action plans not yet
-    approved, and the announced and unannounced visit each active provider's cycle asks for. Leaders see their
+    approved, the announced and unannounced visit each active provider's cycle asks for, and the open follow-ups
+    agreed in conversations of the continuous supervision. Leaders see their
     own provider's items, never one that would reveal a planned unannounced visit.
     """
     provider = load_provider(provider_id, session, principal) if provider_id else None
@@ -64,7 +65,8 @@ def read_visit_evidence(session: SessionDep, visit: VisitDep, _: ReadTimeline) -
     """Read everything earlier about the visit's provider that the visit must build on.
 
     Earlier visits with their assessments, follow-up dialogues, recommendations, concern notices (with who
-    reported), intensified supervision and action plans, all dated before the day the visit was held.
+    reported), intensified supervision and action plans, all dated before the day the visit was held; and the
+    conversations of the continuous supervision since the previous visit, with the follow-ups still open.
     """
     return service.visit_evidence(session, visit)
 

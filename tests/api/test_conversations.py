@@ -9,10 +9,11 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 import api.clock
-from api.tables import PolicyVersion
+from api.demo import load_demo_data
+from api.tables import PolicyVersion, UserAccount
 from domain.access import Role
 from domain.policy import KOLDING_DEFAULT
 from tests.api.conftest import World
@@ -351,3 +352,13 @@ def test_a_held_visit_gets_the_conversations_since_the_previous_visit_with_what_
     assert shown[done_after["id"]] == [done_after["follow_ups"][0]["id"]]  # still open on 1 April
     assert [c["held_on"] for c in evidence["conversations"]][-1] == "2026-01-10"
     assert all(date.fromisoformat(c["held_on"]) < date(2026, 4, 1) for c in evidence["conversations"])
+
+
+def test_the_demo_leader_has_an_open_follow_up_from_a_laeringssamtale(client, db: Session, settings, app):
+    app.dependency_overrides[api.clock.today] = api.clock.today  # the demo counts from the real today
+    assert load_demo_data(db) is True
+    leader = db.exec(select(UserAccount).where(UserAccount.email == "leader@fjordby.example")).one()
+    response = client.get(DUE, headers=factories.headers_for(settings, leader))
+    assert response.status_code == 200, response.text
+    [item] = [i for i in response.json()["items"] if i["kind"] == "conversation_follow_up"]
+    assert "læringssamtale" in item["description"] and item["provider_id"] == str(leader.provider_id)
