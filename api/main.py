@@ -25,6 +25,7 @@ from api.routers import (
     auth,
     compliance,
     concern_notices,
+    conversations,
     follow_up,
     health,
     indicators,
@@ -67,6 +68,10 @@ TAGS = [
     {"name": "visits", "description": "Visits: plan, observe, hold the dialogue, complete; assessment and escalation."},
     {"name": "follow-up", "description": "After a visit: follow-up dialogue, parent board informed, recommendations."},
     {"name": "concern notices", "description": "Concern notices (bekymringshenvendelser) and their triage."},
+    {
+        "name": "continuous supervision",
+        "description": "Conversations of the continuous supervision (løbende tilsyn) and the follow-ups agreed.",
+    },
     {"name": "intensified supervision", "description": "Intensified supervision (skærpet tilsyn) and its end."},
     {
         "name": "action plans",
@@ -178,6 +183,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     v1 = APIRouter(prefix=API_PREFIX)
     resources = (auth, me, municipality, policy, providers, instruments, visits, follow_up, concern_notices)
+    resources += (conversations,)
     resources += (intensified, action_plans, overview, reports, publication, compliance, users, audit, public)
     resources += (indicators,)
     resources += (own_observations,)

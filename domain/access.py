@@ -92,6 +92,9 @@ class Permission(StrEnum):
     INDICATOR_VALUES_WRITE = "indicator-values:write"
     OWN_OBSERVATIONS_RECORD = "own-observations:record"
     OWN_OBSERVATIONS_READ = "own-observations:read"
+    CONVERSATIONS_READ = "conversations:read"
+    CONVERSATIONS_WRITE = "conversations:write"
+    CONVERSATIONS_FOLLOW_UP = "conversations:follow-up"
 
     @property
     def description(self) -> str:
@@ -147,6 +150,11 @@ _PERMISSION_TEXT = {
     Permission.INDICATOR_VALUES_WRITE: "record an indicator value for a provider or unit and period",
     Permission.OWN_OBSERVATIONS_RECORD: "record the provider's own observations (never counted in an assessment)",
     Permission.OWN_OBSERVATIONS_READ: "read the provider's own observations and a visit's dialogue view beside them",
+    Permission.CONVERSATIONS_READ: "read the conversations of the continuous supervision and what was agreed",
+    Permission.CONVERSATIONS_WRITE: "record and change conversations of the continuous supervision (løbende tilsyn)",
+    Permission.CONVERSATIONS_FOLLOW_UP: (
+        "mark a follow-up agreed in a conversation done (a leader: those the leader owns)"
+    ),
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -198,6 +206,9 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.INDICATOR_VALUES_WRITE: frozenset({*_SUPERVISION, Role.INTEGRATION}),
     Permission.OWN_OBSERVATIONS_RECORD: frozenset({Role.LEADER, Role.STAFF}),
     Permission.OWN_OBSERVATIONS_READ: frozenset({*_SUPERVISION, Role.LEADER, Role.STAFF}),
+    Permission.CONVERSATIONS_READ: frozenset({*_SUPERVISION, Role.LEADER}),
+    Permission.CONVERSATIONS_WRITE: _SUPERVISION,
+    Permission.CONVERSATIONS_FOLLOW_UP: frozenset({*_SUPERVISION, Role.LEADER}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's
@@ -224,6 +235,8 @@ PROVIDER_SCOPED = frozenset(
         Permission.INDICATOR_VALUES_READ,
         Permission.OWN_OBSERVATIONS_RECORD,
         Permission.OWN_OBSERVATIONS_READ,
+        Permission.CONVERSATIONS_READ,
+        Permission.CONVERSATIONS_FOLLOW_UP,
     }
 )
 

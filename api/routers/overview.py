@@ -47,7 +47,8 @@ def list_due(
     """List what is due and overdue, soonest first.
 
     From escalation deadlines, follow-up dialogues not yet held, open recommendations, action plans not yet
-    approved, and the announced and unannounced visit each active provider's cycle asks for. Leaders see their
+    approved, the announced and unannounced visit each active provider's cycle asks for, and the open follow-ups
+    agreed in conversations of the continuous supervision. Leaders see their
     own provider's items, never one that would reveal a planned unannounced visit.
     """
     provider = visible_provider(session, principal, provider_id) if provider_id else None
@@ -65,7 +66,8 @@ def read_visit_evidence(session: SessionDep, visit: VisitDep, _: ReadTimeline) -
 
     Earlier visits with their assessments, follow-up dialogues, recommendations, concern notices (with who
     reported), intensified supervision and action plans, all dated before the day the visit was held; and the
-    provider's own observations since the previous visit, beside the supervisor's (never counted).
+    provider's own observations since the previous visit, beside the supervisor's (never counted), and the
+    conversations of the continuous supervision since the previous visit, with the follow-ups still open.
     """
     evidence = service.visit_evidence(session, visit)
     evidence.own_observations = own_observations.side_by_side(session, visit)

@@ -4,6 +4,7 @@ from api.tables.action_plan import ActionPlan, ActionPlanComment, ActionPlanItem
 from api.tables.audit import AuditEvent
 from api.tables.compliance import Exemption
 from api.tables.concern import ConcernNotice
+from api.tables.conversation import ConversationFollowUp, SupervisionConversation
 from api.tables.escalation import IntensifiedSupervision, RequiredAction
 from api.tables.follow_up import FollowUpDialogue, ParentBoardNotice, Recommendation
 from api.tables.idempotency import IdempotencyRecord
@@ -26,6 +27,7 @@ __all__ = [
     "Assessment",
     "AuditEvent",
     "ConcernNotice",
+    "ConversationFollowUp",
     "Exemption",
     "FollowUpDialogue",
     "IdempotencyRecord",
@@ -45,6 +47,7 @@ __all__ = [
     "Report",
     "RequiredAction",
     "SignInLimit",
+    "SupervisionConversation",
     "Unit",
     "UserAccount",
     "Visit",
