@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,9 +16,12 @@ from typing import Any
 from sqlmodel import Session, select
 
 from api.services.cycles import (
+    HELD_VISIT_COLUMNS,
     REPORT_FACT_COLUMNS,
     UNIT_SCOPE,
     HeldVisit,
+    ProviderRow,
+    UnitRow,
     active_units,
     held_visits,
     provider_origin,
@@ -29,9 +33,7 @@ from api.tables import (
     FollowUpDialogue,
     ImpartialityDeclaration,
     IntensifiedSupervision,
-    Provider,
     Report,
-    Unit,
     Visit,
 )
 from domain.cycle import (
@@ -52,38 +54,57 @@ from domain.states import ReportStatus
 EARLIER_SHOWN = 3  # how many of the earlier reports, dialogues or escalations a fact names (the latest)
 
 
+# What the minimums read of the rows around a visit: never a whole row, and never as ORM objects.
+TIE_COLUMNS = (
+    ImpartialityDeclaration.provider_id,
+    ImpartialityDeclaration.user_id,
+    ImpartialityDeclaration.declared_on,
+)
+EPISODE_COLUMNS = (
+    IntensifiedSupervision.id,
+    IntensifiedSupervision.provider_id,
+    IntensifiedSupervision.started_on,
+    IntensifiedSupervision.started_by_visit_id,
+    IntensifiedSupervision.ended_on,
+)
+PLAN_COLUMNS = (ActionPlan.id, ActionPlan.intensified_id, ActionPlan.approved_on, ActionPlan.leader_name)
+# The day of a held visit's follow-up dialogue, read with the visit: a lookup on the dialogue's unique visit_id per
+# visit, where a join let PostgreSQL hash every dialogue in the country to find a municipality's.
+FOLLOW_UP_ON = (
+    select(FollowUpDialogue.held_on)
+    .where(FollowUpDialogue.visit_id == Visit.id)
+    .scalar_subquery()
+    .label("follow_up_on")
+)
+COMPLIANCE_VISIT_COLUMNS = (*HELD_VISIT_COLUMNS, FOLLOW_UP_ON)
+
+
 @dataclass
 class _Rows:
     """Every row the minimums of a set of providers are checked on, loaded once for all of them (eight queries)."""
 
-    visits: dict[uuid.UUID, list[HeldVisit]]
-    units: dict[uuid.UUID, list[Unit]]
+    visits: dict[uuid.UUID, list[HeldVisit]]  # COMPLIANCE_VISIT_COLUMNS: with the follow-up dialogue's day
+    units: dict[uuid.UUID, list[UnitRow]]
     reports: dict[uuid.UUID, list[Any]]  # per visit: its current reports (not superseded), REPORT_FACT_COLUMNS
     published: dict[uuid.UUID, list[Any]]  # per provider: current published reports
-    follow_ups: dict[uuid.UUID, date]  # visit id -> follow-up dialogue day
-    ties: dict[uuid.UUID, list[ImpartialityDeclaration]]  # per provider
+    follow_ups: dict[uuid.UUID, date]  # visit id -> follow-up dialogue day (held visits)
+    ties: dict[uuid.UUID, list[Any]]  # per provider: TIE_COLUMNS
     concern: dict[uuid.UUID, ConcernLevel]  # visit id -> the most serious concern at any scope of the visit
-    episodes: dict[uuid.UUID, list[IntensifiedSupervision]]  # per provider
-    plans: dict[uuid.UUID, list[ActionPlan]]  # per intensified supervision
+    episodes: dict[uuid.UUID, list[Any]]  # per provider: EPISODE_COLUMNS, by start
+    plans: dict[uuid.UUID, list[Any]]  # per intensified supervision: PLAN_COLUMNS, oldest first
 
 
 def _load(session: Session, ids: list[uuid.UUID], today: date) -> _Rows:
-    visits = held_visits(session, ids, today)
+    visits = held_visits(session, ids, today, COMPLIANCE_VISIT_COLUMNS)
+    follow_ups = {v.id: v.follow_up_on for held in visits.values() for v in held if v.follow_up_on is not None}
     reports, published = defaultdict(list), defaultdict(list)
     current = select(*REPORT_FACT_COLUMNS).where(Report.provider_id.in_(ids), Report.status != ReportStatus.SUPERSEDED)
     for r in session.exec(current):
         reports[r.visit_id].append(r)
         if r.status == ReportStatus.PUBLISHED and r.published_on is not None and published_on(r) <= today:
             published[r.provider_id].append(r)
-    follow_ups = dict(
-        session.exec(
-            select(FollowUpDialogue.visit_id, FollowUpDialogue.held_on)
-            .join(Visit, Visit.id == FollowUpDialogue.visit_id)
-            .where(Visit.provider_id.in_(ids))
-        ).all()
-    )
     ties = defaultdict(list)
-    for d in session.exec(select(ImpartialityDeclaration).where(ImpartialityDeclaration.provider_id.in_(ids))):
+    for d in session.exec(select(*TIE_COLUMNS).where(ImpartialityDeclaration.provider_id.in_(ids))):
         ties[d.provider_id].append(d)
     concern: dict[uuid.UUID, ConcernLevel] = {}
     for visit_id, level in session.exec(
@@ -94,21 +115,22 @@ def _load(session: Session, ids: list[uuid.UUID], today: date) -> _Rows:
         if ConcernLevel(level).rank > concern.get(visit_id, ConcernLevel.NONE).rank:
             concern[visit_id] = ConcernLevel(level)
     episodes = defaultdict(list)
-    for e in session.exec(
-        select(IntensifiedSupervision)
-        .where(IntensifiedSupervision.provider_id.in_(ids))
-        .order_by(IntensifiedSupervision.started_on)
-    ):
+    episode = IntensifiedSupervision
+    for e in session.exec(select(*EPISODE_COLUMNS).where(episode.provider_id.in_(ids)).order_by(episode.started_on)):
         episodes[e.provider_id].append(e)
     plans = defaultdict(list)
-    for p in session.exec(select(ActionPlan).where(ActionPlan.provider_id.in_(ids)).order_by(ActionPlan.created_at)):
+    for p in session.exec(select(*PLAN_COLUMNS).where(ActionPlan.provider_id.in_(ids)).order_by(ActionPlan.created_at)):
         plans[p.intensified_id].append(p)
     units = active_units(session, ids)
     return _Rows(visits, units, reports, published, follow_ups, ties, concern, episodes, plans)
 
 
 def compliance_cycles(
-    session: Session, providers: list[Provider], policy: SupervisionPolicy, today: date, starting: date | None = None
+    session: Session,
+    providers: Sequence[ProviderRow],
+    policy: SupervisionPolicy,
+    today: date,
+    starting: date | None = None,
 ) -> dict[uuid.UUID, ProviderCycle]:
     """Each provider's cycle with the facts its minimums are checked on, as of `today`.
 
@@ -123,7 +145,7 @@ def compliance_cycles(
     return {p.id: _facts(p, rows, policy, today, starting) for p in providers}
 
 
-def _cycle_starting(provider: Provider, origin: date, months: int, starting: date | None, today: date) -> Cycle:
+def _cycle_starting(provider: ProviderRow, origin: date, months: int, starting: date | None, today: date) -> Cycle:
     cycle = cycle_on(origin, months, starting or today)
     if starting is not None and cycle.start != starting:
         message = (
@@ -139,7 +161,7 @@ def _cycle_starting(provider: Provider, origin: date, months: int, starting: dat
 
 
 def _facts(
-    provider: Provider, rows: _Rows, policy: SupervisionPolicy, today: date, starting: date | None
+    provider: ProviderRow, rows: _Rows, policy: SupervisionPolicy, today: date, starting: date | None
 ) -> ProviderCycle:
     months, kind = policy.cycle_months, ProviderKind(provider.kind)
     visits = rows.visits[provider.id]
@@ -177,7 +199,7 @@ def _domain_scope(kind: ProviderKind, report: Report, unit_ids: tuple[str, ...])
 
 def _visit_fact(
     v: HeldVisit,
-    provider: Provider,
+    provider: ProviderRow,
     rows: _Rows,
     visits: list[HeldVisit],
     published: list[Report],
