@@ -6,6 +6,7 @@ columns the facts read (never a report's content).
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -225,7 +226,7 @@ def _visit_fact(
         dialogue_with_leadership_and_staff=v.dialogue_held_on is not None,
         follow_up_dialogue_on=_not_before(rows.follow_ups.get(v.id), v.held_on),
         supervisor_impartial=not ties,
-        data_sources=tuple(v.data_sources),
+        data_sources=tuple(json.loads(v.data_sources_json)),
         report_published_on=_not_before(report_day, v.held_on),
         report_scope=_domain_scope(kind, own[0], unit_ids) if own else PROVIDER_SCOPE,
         report_ids=tuple(str(r.id) for r in done),

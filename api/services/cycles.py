@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, null
+from sqlalchemy import Text, case, cast, func, null
 from sqlmodel import Session, select
 
 from api.services.reading import danish_day
@@ -69,7 +69,8 @@ HELD_VISIT_COLUMNS = (
     Visit.co_observer_id,
     Visit.dialogue_held_on,
     Visit.based_on_curriculum,
-    Visit.data_sources,
+    # As its JSON text, parsed only for the visits of the cycle checked: most of a provider's visits are history.
+    cast(Visit.data_sources, Text).label("data_sources_json"),
 )
 HeldVisit = Any  # a Row of HELD_VISIT_COLUMNS
 # What the minimums read of a report: never its content.
