@@ -168,7 +168,9 @@ def _missing_follow_ups(session: Session, ids: list[uuid.UUID], policy: Supervis
 
 def _open_recommendations(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
     kind, still_open = schema.DueKind.RECOMMENDATION, Recommendation.status.in_(STILL_TO_DO)
-    found = rows(session, Recommendation, Recommendation.provider_id.in_(ids), still_open)
+    rec = Recommendation
+    columns = (rec.id, rec.provider_id, rec.visit_id, rec.owner, rec.text, rec.due_on)
+    found = session.exec(select(*columns).where(rec.provider_id.in_(ids), still_open)).all()
     held = held_on_days(session, (r.visit_id for r in found))
     for r in found:
         text = f"Follow up the recommendation ({r.owner}): {r.text}"
@@ -180,7 +182,9 @@ def _unapproved_plans(session: Session, ids: list[uuid.UUID], open_actions: list
     kind = schema.DueKind.ACTION_PLAN
     # A plan whose period still has its open make_action_plan requirement is already on the list through it.
     required = {r.intensified_id for r in open_actions if r.kind == ActionKind.MAKE_ACTION_PLAN}
-    for p in rows(session, ActionPlan, ActionPlan.provider_id.in_(ids), ActionPlan.status.in_(UNAPPROVED_PLAN)):
+    a = ActionPlan
+    columns = (a.id, a.provider_id, a.intensified_id, a.status, a.due_on, a.supervisor_id, a.created_at)
+    for p in session.exec(select(*columns).where(a.provider_id.in_(ids), a.status.in_(UNAPPROVED_PLAN))):
         if p.intensified_id in required:
             continue
         text = f"Get the action plan (now `{p.status}`) written with the leader and approved."
@@ -296,7 +300,8 @@ def _intensified_visits(
     open, it is the item, so it is not shown twice.
     """
     episode = IntensifiedSupervision
-    periods = rows(session, episode, episode.provider_id.in_(ids), episode.ended_on.is_(None))
+    columns = (episode.id, episode.provider_id, episode.started_on)
+    periods = session.exec(select(*columns).where(episode.provider_id.in_(ids), episode.ended_on.is_(None))).all()
     if not periods:
         return
     open_first = {r.intensified_id for r in open_actions if r.kind == ActionKind.SCHEDULE_FOLLOW_UP_VISIT}
@@ -328,7 +333,7 @@ def _without_planned_unannounced(session: Session, candidates: list[_Due]) -> li
         Visit.kind == VisitKind.UNANNOUNCED,
         Visit.status == VisitStatus.PLANNED,
     )
-    secret = {v.id for v in rows(session, Visit, *planned_unannounced)}
+    secret = set(session.exec(select(Visit.id).where(*planned_unannounced)))
     return [c for c in candidates if c.visit_id not in secret]
 
 
