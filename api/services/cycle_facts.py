@@ -28,6 +28,7 @@ from api.services.cycles import (
     provider_origin,
     published_on,
 )
+from api.services.reading import column_rows
 from api.tables import (
     ActionPlan,
     Assessment,
@@ -100,7 +101,7 @@ def _load(session: Session, ids: list[uuid.UUID], today: date) -> _Rows:
     follow_ups = {v.id: v.follow_up_on for held in visits.values() for v in held if v.follow_up_on is not None}
     reports, published = defaultdict(list), defaultdict(list)
     current = select(*REPORT_FACT_COLUMNS).where(Report.provider_id.in_(ids), Report.status != ReportStatus.SUPERSEDED)
-    for r in session.exec(current):
+    for r in column_rows(session, current):
         reports[r.visit_id].append(r)
         if r.status == ReportStatus.PUBLISHED and r.published_on is not None and published_on(r) <= today:
             published[r.provider_id].append(r)
@@ -108,10 +109,11 @@ def _load(session: Session, ids: list[uuid.UUID], today: date) -> _Rows:
     for d in session.exec(select(*TIE_COLUMNS).where(ImpartialityDeclaration.provider_id.in_(ids))):
         ties[d.provider_id].append(d)
     concern: dict[uuid.UUID, ConcernLevel] = {}
-    for visit_id, level in session.exec(
+    for visit_id, level in column_rows(
+        session,
         select(Assessment.visit_id, Assessment.concern).where(
             Assessment.provider_id.in_(ids), Assessment.concern != ConcernLevel.NONE
-        )
+        ),
     ):
         if ConcernLevel(level).rank > concern.get(visit_id, ConcernLevel.NONE).rank:
             concern[visit_id] = ConcernLevel(level)

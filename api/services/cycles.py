@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Text, case, cast, func, null
 from sqlmodel import Session, select
 
-from api.services.reading import danish_day
+from api.services.reading import column_rows, danish_day
 from api.tables import (
     Provider,
     Report,
@@ -174,7 +174,7 @@ def held_visits(
         Visit.held_on <= today,
         Visit.kind.in_([k.value for k in VisitKind]),
     )
-    for visit in session.exec(completed.order_by(Visit.held_on, Visit.id)):
+    for visit in column_rows(session, completed.order_by(Visit.held_on, Visit.id)):
         held[visit.provider_id].append(visit)
     return held
 
@@ -285,7 +285,7 @@ def _latest_published(
         statement = select(*columns, null(), null())
     statement = statement.where(ranked.c.n == 1)
     latest: dict[ScopeKey, LatestReport] = {}
-    for row in session.exec(statement):
+    for row in column_rows(session, statement):
         report = LatestReport(*row)
         unit_id = report.unit_id if report.scope == UNIT_SCOPE else None
         latest[(report.provider_id, report.scope, unit_id)] = report
