@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -170,12 +170,13 @@ def _facts(
     visits = rows.visits[provider.id]
     _, origin = provider_origin(provider, visits, months)
     cycle = _cycle_starting(provider, origin, months, starting, today)
+    active = {u.id for u in rows.units[provider.id]}
     unit_ids = tuple(str(u.id) for u in rows.units[provider.id])
     published = sorted(rows.published[provider.id], key=lambda r: (published_on(r), r.id))
     in_cycle = [v for v in visits if cycle.start <= v.held_on <= cycle.end]
     latest: dict[str, date] = {}
     for r in published:
-        scope = _domain_scope(kind, r, unit_ids)
+        scope = _domain_scope(kind, r, active)
         latest[scope] = published_on(r)  # later rows win
     return ProviderCycle(
         provider_id=str(provider.id),
@@ -184,18 +185,18 @@ def _facts(
         cycle_start=cycle.start,
         cycle_end=cycle.end,
         previous_cycle_start=cycle.previous_start,
-        visits=tuple(_visit_fact(v, provider, rows, visits, published, kind, unit_ids) for v in in_cycle),
+        visits=tuple(_visit_fact(v, provider, rows, visits, published, kind, active) for v in in_cycle),
         concerns=tuple(_episode(v, rows) for v in in_cycle if v.id in rows.concern),
         last_published_report_on=latest,
         as_of=today,
     )
 
 
-def _domain_scope(kind: ProviderKind, report: Report, unit_ids: tuple[str, ...]) -> str:
-    """The report's scope as `domain.cycle` names it: provider, combined, or an active unit's id."""
+def _domain_scope(kind: ProviderKind, report: Report, active: Set[uuid.UUID]) -> str:
+    """The report's scope as `domain.cycle` names it: provider, combined, or the id of an active unit (`active`)."""
     if kind.is_childminding:
         return COMBINED_SCOPE
-    if report.scope == UNIT_SCOPE and str(report.unit_id) in unit_ids:
+    if report.scope == UNIT_SCOPE and report.unit_id in active:
         return str(report.unit_id)
     return PROVIDER_SCOPE
 
@@ -207,7 +208,7 @@ def _visit_fact(
     visits: list[HeldVisit],
     published: list[Report],
     kind: ProviderKind,
-    unit_ids: tuple[str, ...],
+    active: Set[uuid.UUID],
 ) -> VisitFact:
     own = rows.reports.get(v.id, [])
     done = [r for r in own if r.status == ReportStatus.PUBLISHED and r.published_on is not None]
@@ -230,7 +231,7 @@ def _visit_fact(
         supervisor_impartial=not ties,
         data_sources=tuple(json.loads(v.data_sources_json)),
         report_published_on=_not_before(report_day, v.held_on),
-        report_scope=_domain_scope(kind, own[0], unit_ids) if own else PROVIDER_SCOPE,
+        report_scope=_domain_scope(kind, own[0], active) if own else PROVIDER_SCOPE,
         report_ids=tuple(str(r.id) for r in done),
         earlier_reports=_latest_ids(earlier_reports),
         earlier_dialogues=_latest_ids(talked),
