@@ -25,13 +25,16 @@ from api.routers import (
     auth,
     compliance,
     concern_notices,
+    conversations,
     follow_up,
     health,
+    indicators,
     instruments,
     intensified,
     me,
     municipality,
     overview,
+    own_observations,
     policy,
     providers,
     public,
@@ -65,10 +68,18 @@ TAGS = [
     {"name": "visits", "description": "Visits: plan, observe, hold the dialogue, complete; assessment and escalation."},
     {"name": "follow-up", "description": "After a visit: follow-up dialogue, parent board informed, recommendations."},
     {"name": "concern notices", "description": "Concern notices (bekymringshenvendelser) and their triage."},
+    {
+        "name": "continuous supervision",
+        "description": "Conversations of the continuous supervision (løbende tilsyn) and the follow-ups agreed.",
+    },
     {"name": "intensified supervision", "description": "Intensified supervision (skærpet tilsyn) and its end."},
     {
         "name": "action plans",
         "description": "Action plans (handleplaner) on serious concern, with parent-board comments.",
+    },
+    {
+        "name": "own observations",
+        "description": "The provider's own observations, shown beside the supervisor's and never counted.",
     },
     {"name": "overview", "description": "What is due, the evidence a visit builds on and a provider's timeline."},
     {
@@ -78,6 +89,10 @@ TAGS = [
     {
         "name": "publication",
         "description": "The publication tracker: which reports the report duty or the policy asks for, due or overdue.",
+    },
+    {
+        "name": "indicators",
+        "description": "The indicator catalogue and indicator values: aggregates per provider or unit and period.",
     },
     {"name": "compliance", "description": "Compliance with the legal minimums, per provider and cycle and in all."},
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
@@ -168,7 +183,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     v1 = APIRouter(prefix=API_PREFIX)
     resources = (auth, me, municipality, policy, providers, instruments, visits, follow_up, concern_notices)
+    resources += (conversations,)
     resources += (intensified, action_plans, overview, reports, publication, compliance, users, audit, public)
+    resources += (indicators,)
+    resources += (own_observations,)
     for module in resources:
         v1.include_router(module.router)
     v1.include_router(users.clients_router)

@@ -86,6 +86,15 @@ class Permission(StrEnum):
     REPORTS_FILE = "reports:file"
     TRACKER_READ = "tracker:read"
     COMPLIANCE_READ = "compliance:read"
+    INDICATORS_READ = "indicators:read"
+    INDICATORS_MANAGE = "indicators:manage"
+    INDICATOR_VALUES_READ = "indicator-values:read"
+    INDICATOR_VALUES_WRITE = "indicator-values:write"
+    OWN_OBSERVATIONS_RECORD = "own-observations:record"
+    OWN_OBSERVATIONS_READ = "own-observations:read"
+    CONVERSATIONS_READ = "conversations:read"
+    CONVERSATIONS_WRITE = "conversations:write"
+    CONVERSATIONS_FOLLOW_UP = "conversations:follow-up"
 
     @property
     def description(self) -> str:
@@ -133,6 +142,19 @@ _PERMISSION_TEXT = {
     Permission.COMPLIANCE_READ: (
         "read compliance with the legal minimums: per provider, and (not provider roles) for the municipality"
     ),
+    Permission.INDICATORS_READ: "read the indicator catalogue (the indicators the role may see)",
+    Permission.INDICATORS_MANAGE: "add local indicators; change applicability, visibility and the small-number rule",
+    Permission.INDICATOR_VALUES_READ: (
+        "read indicator values (aggregates); beyond admin and supervisors, counts under the threshold show as <5"
+    ),
+    Permission.INDICATOR_VALUES_WRITE: "record an indicator value for a provider or unit and period",
+    Permission.OWN_OBSERVATIONS_RECORD: "record the provider's own observations (never counted in an assessment)",
+    Permission.OWN_OBSERVATIONS_READ: "read the provider's own observations and a visit's dialogue view beside them",
+    Permission.CONVERSATIONS_READ: "read the conversations of the continuous supervision and what was agreed",
+    Permission.CONVERSATIONS_WRITE: "record and change conversations of the continuous supervision (løbende tilsyn)",
+    Permission.CONVERSATIONS_FOLLOW_UP: (
+        "mark a follow-up agreed in a conversation done (a leader: those the leader owns)"
+    ),
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -178,6 +200,15 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.REPORTS_FILE: frozenset({Role.ADMIN, Role.INTEGRATION}),
     Permission.TRACKER_READ: frozenset({*_SUPERVISION, Role.COMMITTEE}),
     Permission.COMPLIANCE_READ: _ALL_ROLES,
+    Permission.INDICATORS_READ: _ALL_ROLES,
+    Permission.INDICATORS_MANAGE: frozenset({Role.ADMIN}),
+    Permission.INDICATOR_VALUES_READ: frozenset({*_SUPERVISION, *PROVIDER_BOUND_ROLES, Role.COMMITTEE}),
+    Permission.INDICATOR_VALUES_WRITE: frozenset({*_SUPERVISION, Role.INTEGRATION}),
+    Permission.OWN_OBSERVATIONS_RECORD: frozenset({Role.LEADER, Role.STAFF}),
+    Permission.OWN_OBSERVATIONS_READ: frozenset({*_SUPERVISION, Role.LEADER, Role.STAFF}),
+    Permission.CONVERSATIONS_READ: frozenset({*_SUPERVISION, Role.LEADER}),
+    Permission.CONVERSATIONS_WRITE: _SUPERVISION,
+    Permission.CONVERSATIONS_FOLLOW_UP: frozenset({*_SUPERVISION, Role.LEADER}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's
@@ -201,6 +232,11 @@ PROVIDER_SCOPED = frozenset(
         Permission.REPORTS_COMMENT,
         Permission.REPORTS_PUBLISH,
         Permission.COMPLIANCE_READ,
+        Permission.INDICATOR_VALUES_READ,
+        Permission.OWN_OBSERVATIONS_RECORD,
+        Permission.OWN_OBSERVATIONS_READ,
+        Permission.CONVERSATIONS_READ,
+        Permission.CONVERSATIONS_FOLLOW_UP,
     }
 )
 

@@ -23,7 +23,9 @@ from sqlmodel import Session, select
 from api.clock import DANISH_TIME
 from api.principal import Principal
 from api.schemas import overview as schema
+from api.services import continuous_supervision as continuous
 from api.services.cycles import PROVIDER_COLUMNS, ProviderDates, ProviderRow, provider_dates
+from api.services.indicators import evidence_indicators
 from api.services.policy import policy_in_force
 from api.services.reading import as_uuid, danish_day, held_on_days, rows
 from api.tables import (
@@ -38,6 +40,7 @@ from api.tables import (
     RequiredAction,
     Visit,
 )
+from domain.access import Role
 from domain.cycle import DueStatus, ReportGround, VisitKind, due_after, due_status, report_ground
 from domain.due import DueKind as CycleDueKind
 from domain.escalation import ActionKind
@@ -45,14 +48,7 @@ from domain.intensified import next_intensified_visit_due
 from domain.law import Duty, Minimum, law_in_force
 from domain.policy import SupervisionPolicy
 from domain.providers import ProviderKind
-from domain.states import (
-    STILL_TO_DO,
-    UNAPPROVED_PLAN,
-    RegisterStatus,
-    ReportScope,
-    ReportStatus,
-    VisitStatus,
-)
+from domain.states import STILL_TO_DO, UNAPPROVED_PLAN, RegisterStatus, ReportScope, ReportStatus, VisitStatus
 
 _DUE_KINDS = frozenset(k.value for k in schema.DueKind)
 M = TypeVar("M", bound=BaseModel)
@@ -121,6 +117,7 @@ def due_items(
         *_visit_reports(session, providers, cycles, policy),
         *_comment_windows(session, ids, today),
         *_intensified_visits(session, ids, policy, open_actions),
+        *(_Due(**item) for item in continuous.due_follow_ups(session, ids)),
     ]
     if principal.role.is_provider_bound:
         candidates = _without_planned_unannounced(session, candidates)
@@ -401,6 +398,9 @@ def visit_evidence(session: Session, visit: Visit) -> schema.VisitEvidence:
         intensified_supervision=_shaped(schema.EvidenceIntensified, episodes),
         action_plans=_shaped(schema.EvidenceActionPlan, plans),
         reports=_shaped(schema.EvidenceReport, reports),
+        # Read by admin and supervisors only (TIMELINE_READ): the supervision's view, raw numbers.
+        indicators=evidence_indicators(session, provider, before or visit.planned_on, Role.SUPERVISOR),
+        conversations=continuous.evidence_conversations(session, visit),
     )
 
 

@@ -4,13 +4,16 @@ from api.tables.action_plan import ActionPlan, ActionPlanComment, ActionPlanItem
 from api.tables.audit import AuditEvent
 from api.tables.compliance import Exemption
 from api.tables.concern import ConcernNotice
+from api.tables.conversation import ConversationFollowUp, SupervisionConversation
 from api.tables.escalation import IntensifiedSupervision, RequiredAction
 from api.tables.follow_up import FollowUpDialogue, ParentBoardNotice, Recommendation
 from api.tables.idempotency import IdempotencyRecord
 from api.tables.identity import IntegrationClient, UserAccount
 from api.tables.impartiality import ImpartialityDeclaration
+from api.tables.indicator import Indicator, IndicatorValue
 from api.tables.instrument import InstrumentVersion
 from api.tables.municipality import Municipality
+from api.tables.own_observation import OwnObservation
 from api.tables.policy import PolicyVersion
 from api.tables.provider import Provider, Unit
 from api.tables.report import Report
@@ -24,15 +27,19 @@ __all__ = [
     "Assessment",
     "AuditEvent",
     "ConcernNotice",
+    "ConversationFollowUp",
     "Exemption",
     "FollowUpDialogue",
     "IdempotencyRecord",
     "ImpartialityDeclaration",
+    "Indicator",
+    "IndicatorValue",
     "InstrumentVersion",
     "IntegrationClient",
     "IntensifiedSupervision",
     "Municipality",
     "Observation",
+    "OwnObservation",
     "ParentBoardNotice",
     "PolicyVersion",
     "Provider",
@@ -40,6 +47,7 @@ __all__ = [
     "Report",
     "RequiredAction",
     "SignInLimit",
+    "SupervisionConversation",
     "Unit",
     "UserAccount",
     "Visit",
