@@ -148,13 +148,9 @@ def _required_actions(open_actions: list[Any]) -> Iterable[_Due]:
 def _missing_follow_ups(session: Session, ids: list[uuid.UUID], policy: SupervisionPolicy) -> Iterable[_Due]:
     # The deadline is the policy in force today: a changed deadline applies to the dialogues still to be held.
     days = policy.deadlines.follow_up_dialogue_days
-    # NOT EXISTS: an anti-join on the dialogue's unique visit_id, not a scan of every dialogue in the country.
-    no_dialogue = ~exists().where(FollowUpDialogue.visit_id == Visit.id)
-    visits = session.exec(
-        select(Visit.id, Visit.provider_id, Visit.kind, Visit.held_on).where(
-            Visit.provider_id.in_(ids), Visit.status == VisitStatus.COMPLETED, Visit.held_on.is_not(None), no_dialogue
-        )
-    )
+    no_dialogue = ~exists().where(FollowUpDialogue.visit_id == Visit.id)  # an anti-join on its unique visit_id
+    held = (Visit.provider_id.in_(ids), Visit.status == VisitStatus.COMPLETED, Visit.held_on.is_not(None), no_dialogue)
+    visits = session.exec(select(Visit.id, Visit.provider_id, Visit.kind, Visit.held_on).where(*held))
     for v in visits:
         number = VisitKind(v.kind).follow_up_dialogue_number
         text = f"Hold follow-up dialogue no. {number} with the leader after the visit on {v.held_on.isoformat()}."
@@ -228,16 +224,12 @@ def _visit_reports(
 
     Visits of the current and the previous cycle are followed. The dagpleje's visits to single dagplejere feed its
     one combined report, which is due on the cycle instead; a kind with no report duty needs no publication.
-    One query: per visit since the earliest cycle followed, whether any of its reports is final and whether any is
-    published, and only the visits that lack one of the two.
+    One query groups each visit's reports and returns the visits that lack a final or a published one.
     """
     days = policy.deadlines
-    # The first day followed, per provider that is not a dagpleje.
-    followed = {
-        p: c.cycle.previous_start or c.cycle.start
-        for p, c in cycles.items()
-        if not ProviderKind(providers[p].kind).is_childminding
-    }
+    # Each provider followed (a dagpleje is not), from the first day of its previous cycle (or of its first).
+    dagpleje = {p for p, row in providers.items() if ProviderKind(row.kind).is_childminding}
+    followed = {p: c.cycle.previous_start or c.cycle.start for p, c in cycles.items() if p not in dagpleje}
     if not followed:
         return
     final = func.max(case((Report.finalised_on.is_not(None), 1), else_=0))
