@@ -10,7 +10,10 @@ providers, 100k visits, 116k reports and 1.7M audit events; `--scale 0.1` makes 
 (median of `--count` requests each) with 1, 10 and 100 municipalities present (as many as the scale makes), then
 reads that worker's RSS after a round of concurrent tracker requests. Each time is printed with its ratio to
 `/healthz` measured in the same run, because the machine is shared and an absolute time does not travel.
-Without `--url` both start a throwaway cluster (tests/support/postgres.py) and remove it afterwards.
+Without `--url` `time` starts a throwaway cluster (tests/support/postgres.py) and removes it afterwards. To build
+once and time many times: `generate --url U --scale S` adds S x 100 municipalities after those already present (so
+`--scale 0.01`, then `0.09`, then `0.9` into copies of the database gives the three tiers), and
+`time --url U --existing` times the database as it is, with as many municipalities as it holds.
 """
 
 from __future__ import annotations
@@ -116,9 +119,11 @@ def _content(band: tuple[str, str, str], provider_name: str, rng: random.Random)
     }
 
 
-def generate(url: str, municipalities: int, first: int = 0, seed: int = 11) -> None:
-    """Add `municipalities` municipalities (numbered from `first`) to the database at `url`, migrated first."""
+def generate(url: str, municipalities: int, first: int | None = None, seed: int = 11) -> None:
+    """Add `municipalities` municipalities (numbered from `first`, or after those present) to the database at `url`."""
     upgrade(url)
+    if first is None:
+        first = _present(url)
     tables = SQLModel.metadata.tables
     w = {
         name: Writer(tables[name])
@@ -421,6 +426,11 @@ def _rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def _present(url: str) -> int:
+    with create_engine(url).connect() as c:
+        return c.execute(text("SELECT count(*) FROM municipality")).scalar_one()
+
+
 def _target(url: str) -> tuple[str, str, str]:
     """The first municipality's admin token, one of its providers, and a supervisor (the audit actor filter)."""
     with create_engine(url).connect() as c:
@@ -482,6 +492,18 @@ def _tracker_round(base: str, token: str, seconds: float, concurrency: int = 10)
         return sum(pool.map(lambda _: loop(), range(concurrency)))
 
 
+def time_existing(url: str, count: int, seconds: float) -> None:
+    """Time the reads on the database at `url` as it is: one tier, the municipalities it holds."""
+    tier = _present(url)
+    token, provider, actor = _target(url)
+    with _server(url) as (base, pid):
+        table = {tier: _time_reads(base, token, provider, actor, count)}
+        rss = {"before": _rss_mib(pid)}
+        rss["requests"] = _tracker_round(base, token, seconds)
+        rss["after"] = _rss_mib(pid)
+    _print(table, rss, count, seconds)
+
+
 def time_reads(url: str | None, scale: float, count: int, seconds: float) -> None:
     total = max(1, round(100 * scale))
     tiers = sorted({t for t in TIERS if t <= total} | {total})
@@ -527,11 +549,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 100 municipalities; 0.1 = 10")
     parser.add_argument("--count", type=int, default=9, help="requests per read; the median is shown")
     parser.add_argument("--seconds", type=float, default=15.0, help="length of the concurrent tracker round")
+    parser.add_argument("--existing", action="store_true", help="time: the database at --url as it is, no generating")
     args = parser.parse_args(argv)
     if args.command == "generate":
         if not args.url:
             parser.error("generate needs --url (time starts its own cluster)")
         generate(args.url, max(1, round(100 * args.scale)))
+    elif args.existing:
+        if not args.url:
+            parser.error("--existing needs --url")
+        time_existing(args.url, args.count, args.seconds)
     else:
         time_reads(args.url, args.scale, args.count, args.seconds)
     return 0

@@ -16,10 +16,11 @@ The service models the rules from 1 January 2022; an act dated earlier is read u
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from types import MappingProxyType
 
 from domain.errors import invalid
@@ -259,8 +260,14 @@ def kinds_always_under_report_duty() -> frozenset[ProviderKind]:
     return frozenset.intersection(*(version.report_kinds for version in VERSIONS))
 
 
-def join_references(references: list[str]) -> str:
+def join_references(references: Sequence[str]) -> str:
     """Join paragraph references, folding neighbouring subsections: "§5b, stk. 3" + "§5b, stk. 4" = "§5b, stk. 3-4"."""
+    return _joined(tuple(references))
+
+
+@lru_cache(maxsize=512)
+def _joined(references: tuple[str, ...]) -> str:
+    # A handful of distinct citations, asked for once per provider and minimum on the municipality's lists.
     groups: list[tuple[str, list[int]]] = []
     for reference in references:
         section, _, subsection = reference.partition(", stk. ")

@@ -88,6 +88,9 @@ KOLDING_BANDS: tuple[Band, ...] = (
 )
 
 
+_VALID = "_checked_valid"  # set on a SupervisionPolicy once validated() found no problem
+
+
 @dataclass(frozen=True)
 class SupervisionPolicy:
     """Everything the rules need from the municipality's framework. `KOLDING_DEFAULT` is the shipped value."""
@@ -124,7 +127,13 @@ class SupervisionPolicy:
         return _problems(self)
 
     def validated(self) -> SupervisionPolicy:
-        """This policy, or a DomainError listing every problem."""
+        """This policy, or a DomainError listing every problem.
+
+        The policy is frozen, so a valid one stays valid: it is checked once and remembers it (a municipality's
+        /due and compliance ask once per provider).
+        """
+        if self.__dict__.get(_VALID):
+            return self
         problems = self.problems()
         if problems:
             raise DomainError(
@@ -132,6 +141,7 @@ class SupervisionPolicy:
                 f"The policy has {len(problems)} problem(s): " + " ".join(p.message for p in problems),
                 problems,
             )
+        object.__setattr__(self, _VALID, True)  # not a field: equality, hashing and to_dict() ignore it
         return self
 
     def to_dict(self) -> dict[str, Any]:

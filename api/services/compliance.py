@@ -18,6 +18,7 @@ from api.principal import Principal
 from api.schemas import compliance as schema
 from api.services.common import in_request_body
 from api.services.cycle_facts import compliance_cycles
+from api.services.cycles import PROVIDER_COLUMNS, ProviderRow
 from api.services.policy import policy_in_force
 from api.services.publication import csv_cell
 from api.tables import Exemption, Provider
@@ -85,19 +86,14 @@ def provider_compliance(
 # --- the municipality -----------------------------------------------------------------------------------------
 
 
-Checked = list[tuple[Provider, ProviderCycle, tuple[MinimumVerdict, ...]]]
+Checked = list[tuple[ProviderRow, ProviderCycle, tuple[MinimumVerdict, ...]]]
 
 
 def _checked(session: Session, municipality_id: uuid.UUID, today: date) -> tuple[int, Checked]:
     """Every active provider's verdicts in its current cycle, by name: a bounded number of queries in all."""
     row, policy = policy_in_force(session, municipality_id, today)
-    providers = list(
-        session.exec(
-            select(Provider)
-            .where(Provider.municipality_id == municipality_id, Provider.status == RegisterStatus.ACTIVE)
-            .order_by(Provider.name, Provider.id)
-        )
-    )
+    active = (Provider.municipality_id == municipality_id, Provider.status == RegisterStatus.ACTIVE)
+    providers = session.exec(select(*PROVIDER_COLUMNS).where(*active).order_by(Provider.name, Provider.id)).all()
     facts = compliance_cycles(session, providers, policy, today)
     exemptions = _exemptions(session, municipality_id)
     checked = [(p, facts[p.id], rules.check_minimums(facts[p.id], policy, exemptions)) for p in providers]

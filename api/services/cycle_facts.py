@@ -6,8 +6,10 @@ columns the facts read (never a report's content).
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,23 +17,25 @@ from typing import Any
 from sqlmodel import Session, select
 
 from api.services.cycles import (
+    HELD_VISIT_COLUMNS,
     REPORT_FACT_COLUMNS,
     UNIT_SCOPE,
     HeldVisit,
+    ProviderRow,
+    UnitRow,
     active_units,
     held_visits,
     provider_origin,
     published_on,
 )
+from api.services.reading import column_rows
 from api.tables import (
     ActionPlan,
     Assessment,
     FollowUpDialogue,
     ImpartialityDeclaration,
     IntensifiedSupervision,
-    Provider,
     Report,
-    Unit,
     Visit,
 )
 from domain.cycle import (
@@ -52,63 +56,84 @@ from domain.states import ReportStatus
 EARLIER_SHOWN = 3  # how many of the earlier reports, dialogues or escalations a fact names (the latest)
 
 
+# What the minimums read of the rows around a visit: never a whole row, and never as ORM objects.
+TIE_COLUMNS = (
+    ImpartialityDeclaration.provider_id,
+    ImpartialityDeclaration.user_id,
+    ImpartialityDeclaration.declared_on,
+)
+EPISODE_COLUMNS = (
+    IntensifiedSupervision.id,
+    IntensifiedSupervision.provider_id,
+    IntensifiedSupervision.started_on,
+    IntensifiedSupervision.started_by_visit_id,
+    IntensifiedSupervision.ended_on,
+)
+PLAN_COLUMNS = (ActionPlan.id, ActionPlan.intensified_id, ActionPlan.approved_on, ActionPlan.leader_name)
+# The day of a held visit's follow-up dialogue, read with the visit: a lookup on the dialogue's unique visit_id per
+# visit, where a join let PostgreSQL hash every dialogue in the country to find a municipality's.
+FOLLOW_UP_ON = (
+    select(FollowUpDialogue.held_on)
+    .where(FollowUpDialogue.visit_id == Visit.id)
+    .scalar_subquery()
+    .label("follow_up_on")
+)
+COMPLIANCE_VISIT_COLUMNS = (*HELD_VISIT_COLUMNS, FOLLOW_UP_ON)
+
+
 @dataclass
 class _Rows:
     """Every row the minimums of a set of providers are checked on, loaded once for all of them (eight queries)."""
 
-    visits: dict[uuid.UUID, list[HeldVisit]]
-    units: dict[uuid.UUID, list[Unit]]
+    visits: dict[uuid.UUID, list[HeldVisit]]  # COMPLIANCE_VISIT_COLUMNS: with the follow-up dialogue's day
+    units: dict[uuid.UUID, list[UnitRow]]
     reports: dict[uuid.UUID, list[Any]]  # per visit: its current reports (not superseded), REPORT_FACT_COLUMNS
     published: dict[uuid.UUID, list[Any]]  # per provider: current published reports
-    follow_ups: dict[uuid.UUID, date]  # visit id -> follow-up dialogue day
-    ties: dict[uuid.UUID, list[ImpartialityDeclaration]]  # per provider
+    follow_ups: dict[uuid.UUID, date]  # visit id -> follow-up dialogue day (held visits)
+    ties: dict[uuid.UUID, list[Any]]  # per provider: TIE_COLUMNS
     concern: dict[uuid.UUID, ConcernLevel]  # visit id -> the most serious concern at any scope of the visit
-    episodes: dict[uuid.UUID, list[IntensifiedSupervision]]  # per provider
-    plans: dict[uuid.UUID, list[ActionPlan]]  # per intensified supervision
+    episodes: dict[uuid.UUID, list[Any]]  # per provider: EPISODE_COLUMNS, by start
+    plans: dict[uuid.UUID, list[Any]]  # per intensified supervision: PLAN_COLUMNS, oldest first
 
 
 def _load(session: Session, ids: list[uuid.UUID], today: date) -> _Rows:
-    visits = held_visits(session, ids, today)
+    visits = held_visits(session, ids, today, COMPLIANCE_VISIT_COLUMNS)
+    follow_ups = {v.id: v.follow_up_on for held in visits.values() for v in held if v.follow_up_on is not None}
     reports, published = defaultdict(list), defaultdict(list)
     current = select(*REPORT_FACT_COLUMNS).where(Report.provider_id.in_(ids), Report.status != ReportStatus.SUPERSEDED)
-    for r in session.exec(current):
+    for r in column_rows(session, current):
         reports[r.visit_id].append(r)
         if r.status == ReportStatus.PUBLISHED and r.published_on is not None and published_on(r) <= today:
             published[r.provider_id].append(r)
-    follow_ups = dict(
-        session.exec(
-            select(FollowUpDialogue.visit_id, FollowUpDialogue.held_on)
-            .join(Visit, Visit.id == FollowUpDialogue.visit_id)
-            .where(Visit.provider_id.in_(ids))
-        ).all()
-    )
     ties = defaultdict(list)
-    for d in session.exec(select(ImpartialityDeclaration).where(ImpartialityDeclaration.provider_id.in_(ids))):
+    for d in session.exec(select(*TIE_COLUMNS).where(ImpartialityDeclaration.provider_id.in_(ids))):
         ties[d.provider_id].append(d)
     concern: dict[uuid.UUID, ConcernLevel] = {}
-    for visit_id, level in session.exec(
+    for visit_id, level in column_rows(
+        session,
         select(Assessment.visit_id, Assessment.concern).where(
             Assessment.provider_id.in_(ids), Assessment.concern != ConcernLevel.NONE
-        )
+        ),
     ):
         if ConcernLevel(level).rank > concern.get(visit_id, ConcernLevel.NONE).rank:
             concern[visit_id] = ConcernLevel(level)
     episodes = defaultdict(list)
-    for e in session.exec(
-        select(IntensifiedSupervision)
-        .where(IntensifiedSupervision.provider_id.in_(ids))
-        .order_by(IntensifiedSupervision.started_on)
-    ):
+    episode = IntensifiedSupervision
+    for e in session.exec(select(*EPISODE_COLUMNS).where(episode.provider_id.in_(ids)).order_by(episode.started_on)):
         episodes[e.provider_id].append(e)
     plans = defaultdict(list)
-    for p in session.exec(select(ActionPlan).where(ActionPlan.provider_id.in_(ids)).order_by(ActionPlan.created_at)):
+    for p in session.exec(select(*PLAN_COLUMNS).where(ActionPlan.provider_id.in_(ids)).order_by(ActionPlan.created_at)):
         plans[p.intensified_id].append(p)
     units = active_units(session, ids)
     return _Rows(visits, units, reports, published, follow_ups, ties, concern, episodes, plans)
 
 
 def compliance_cycles(
-    session: Session, providers: list[Provider], policy: SupervisionPolicy, today: date, starting: date | None = None
+    session: Session,
+    providers: Sequence[ProviderRow],
+    policy: SupervisionPolicy,
+    today: date,
+    starting: date | None = None,
 ) -> dict[uuid.UUID, ProviderCycle]:
     """Each provider's cycle with the facts its minimums are checked on, as of `today`.
 
@@ -123,7 +148,7 @@ def compliance_cycles(
     return {p.id: _facts(p, rows, policy, today, starting) for p in providers}
 
 
-def _cycle_starting(provider: Provider, origin: date, months: int, starting: date | None, today: date) -> Cycle:
+def _cycle_starting(provider: ProviderRow, origin: date, months: int, starting: date | None, today: date) -> Cycle:
     cycle = cycle_on(origin, months, starting or today)
     if starting is not None and cycle.start != starting:
         message = (
@@ -139,18 +164,19 @@ def _cycle_starting(provider: Provider, origin: date, months: int, starting: dat
 
 
 def _facts(
-    provider: Provider, rows: _Rows, policy: SupervisionPolicy, today: date, starting: date | None
+    provider: ProviderRow, rows: _Rows, policy: SupervisionPolicy, today: date, starting: date | None
 ) -> ProviderCycle:
     months, kind = policy.cycle_months, ProviderKind(provider.kind)
     visits = rows.visits[provider.id]
     _, origin = provider_origin(provider, visits, months)
     cycle = _cycle_starting(provider, origin, months, starting, today)
+    active = {u.id for u in rows.units[provider.id]}
     unit_ids = tuple(str(u.id) for u in rows.units[provider.id])
     published = sorted(rows.published[provider.id], key=lambda r: (published_on(r), r.id))
     in_cycle = [v for v in visits if cycle.start <= v.held_on <= cycle.end]
     latest: dict[str, date] = {}
     for r in published:
-        scope = _domain_scope(kind, r, unit_ids)
+        scope = _domain_scope(kind, r, active)
         latest[scope] = published_on(r)  # later rows win
     return ProviderCycle(
         provider_id=str(provider.id),
@@ -159,30 +185,30 @@ def _facts(
         cycle_start=cycle.start,
         cycle_end=cycle.end,
         previous_cycle_start=cycle.previous_start,
-        visits=tuple(_visit_fact(v, provider, rows, visits, published, kind, unit_ids) for v in in_cycle),
+        visits=tuple(_visit_fact(v, provider, rows, visits, published, kind, active) for v in in_cycle),
         concerns=tuple(_episode(v, rows) for v in in_cycle if v.id in rows.concern),
         last_published_report_on=latest,
         as_of=today,
     )
 
 
-def _domain_scope(kind: ProviderKind, report: Report, unit_ids: tuple[str, ...]) -> str:
-    """The report's scope as `domain.cycle` names it: provider, combined, or an active unit's id."""
+def _domain_scope(kind: ProviderKind, report: Report, active: Set[uuid.UUID]) -> str:
+    """The report's scope as `domain.cycle` names it: provider, combined, or the id of an active unit (`active`)."""
     if kind.is_childminding:
         return COMBINED_SCOPE
-    if report.scope == UNIT_SCOPE and str(report.unit_id) in unit_ids:
+    if report.scope == UNIT_SCOPE and report.unit_id in active:
         return str(report.unit_id)
     return PROVIDER_SCOPE
 
 
 def _visit_fact(
     v: HeldVisit,
-    provider: Provider,
+    provider: ProviderRow,
     rows: _Rows,
     visits: list[HeldVisit],
     published: list[Report],
     kind: ProviderKind,
-    unit_ids: tuple[str, ...],
+    active: Set[uuid.UUID],
 ) -> VisitFact:
     own = rows.reports.get(v.id, [])
     done = [r for r in own if r.status == ReportStatus.PUBLISHED and r.published_on is not None]
@@ -203,9 +229,9 @@ def _visit_fact(
         dialogue_with_leadership_and_staff=v.dialogue_held_on is not None,
         follow_up_dialogue_on=_not_before(rows.follow_ups.get(v.id), v.held_on),
         supervisor_impartial=not ties,
-        data_sources=tuple(v.data_sources),
+        data_sources=tuple(json.loads(v.data_sources_json)),
         report_published_on=_not_before(report_day, v.held_on),
-        report_scope=_domain_scope(kind, own[0], unit_ids) if own else PROVIDER_SCOPE,
+        report_scope=_domain_scope(kind, own[0], active) if own else PROVIDER_SCOPE,
         report_ids=tuple(str(r.id) for r in done),
         earlier_reports=_latest_ids(earlier_reports),
         earlier_dialogues=_latest_ids(talked),

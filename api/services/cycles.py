@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import Text, case, cast, func, null
 from sqlmodel import Session, select
 
-from api.services.reading import danish_day
+from api.services.reading import column_rows, danish_day
 from api.tables import (
     Provider,
     Report,
@@ -42,7 +43,22 @@ from domain.states import RegisterStatus, ReportScope, ReportStatus, VisitStatus
 
 UNIT_SCOPE = ReportScope.UNIT
 ScopeKey = tuple[uuid.UUID, str, uuid.UUID | None]  # (provider id, Report.scope, unit id)
-# What the cycle and the legal minimums read of a held visit (a Row with these attributes, not a Visit).
+# What the cycle reads of a provider (a Row with these attributes; a Provider object has them too).
+PROVIDER_COLUMNS = (
+    Provider.id,
+    Provider.name,
+    Provider.kind,
+    Provider.status,
+    Provider.created_at,
+    Provider.cycle_start,
+)
+ProviderRow = Any  # a Row of PROVIDER_COLUMNS, or a Provider
+# What the cycle reads of an active unit: its report scope, its name on the lists, the day it was registered.
+UNIT_COLUMNS = (Unit.id, Unit.provider_id, Unit.name, Unit.created_at)
+UnitRow = Any  # a Row of UNIT_COLUMNS
+# What the cycle's dates read of a held visit (/due, the tracker): which kind, when, and whether observed.
+CYCLE_VISIT_COLUMNS = (Visit.id, Visit.provider_id, Visit.kind, Visit.held_on, Visit.instrument_id)
+# What the legal minimums read of a held visit besides.
 HELD_VISIT_COLUMNS = (
     Visit.id,
     Visit.provider_id,
@@ -53,7 +69,8 @@ HELD_VISIT_COLUMNS = (
     Visit.co_observer_id,
     Visit.dialogue_held_on,
     Visit.based_on_curriculum,
-    Visit.data_sources,
+    # As its JSON text, parsed only for the visits of the cycle checked: most of a provider's visits are history.
+    cast(Visit.data_sources, Text).label("data_sources_json"),
 )
 HeldVisit = Any  # a Row of HELD_VISIT_COLUMNS
 # What the minimums read of a report: never its content.
@@ -89,7 +106,7 @@ class RequiredScope:
     """One report a provider's kind and units call for: the provider's, the dagpleje's combined, or a unit's."""
 
     scope: str  # a Report.scope: provider | unit | combined
-    unit: Unit | None
+    unit: UnitRow | None
     since: date  # the first day of the scope's first cycle
     last: LatestReport | None  # the latest current published report
 
@@ -102,7 +119,7 @@ class RequiredScope:
 class ProviderDates:
     """A provider's cycle today and everything it makes due (visits, reports, follow-ups), in domain terms."""
 
-    provider: Provider
+    provider: ProviderRow
     registered: date
     origin: date
     cycle: Cycle
@@ -121,46 +138,57 @@ def published_on(report: Report | LatestReport | Any) -> date:
 
 
 def provider_dates(
-    session: Session, providers: list[Provider], policy: SupervisionPolicy, today: date
+    session: Session,
+    providers: Sequence[ProviderRow],
+    policy: SupervisionPolicy,
+    today: date,
+    *,
+    labels: bool = False,
 ) -> dict[uuid.UUID, ProviderDates]:
-    """Each provider's cycle as of `today` and what is due in it, under `policy`."""
+    """Each provider's cycle as of `today` and what is due in it, under `policy`.
+
+    `labels` reads the latest reports' band and concern labels: the tracker shows them, /due does not, and reading
+    them parses each report's content.
+    """
     ids = [p.id for p in providers]
     if not ids:
         return {}
-    held = held_visits(session, ids, today)
+    held = held_visits(session, ids, today, CYCLE_VISIT_COLUMNS)
     units = active_units(session, ids)
-    latest = _latest_published(session, ids, today)
+    latest = _latest_published(session, ids, today, labels=labels)
     return {p.id: _dates(p, held[p.id], units[p.id], latest, policy, today) for p in providers}
 
 
-def held_visits(session: Session, provider_ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, list[HeldVisit]]:
+def held_visits(
+    session: Session, provider_ids: list[uuid.UUID], today: date, columns: Sequence[Any] = HELD_VISIT_COLUMNS
+) -> dict[uuid.UUID, list[HeldVisit]]:
     """The completed supervision visits held up to `today`, per provider, in the order they were held.
 
-    Only the columns the cycle and the minimums read, as rows: a provider's history is not loaded as ORM objects.
+    Only `columns` (those the minimums read, by default), as rows: a provider's history is not loaded as ORM objects.
     """
     held: dict[uuid.UUID, list[HeldVisit]] = defaultdict(list)
-    completed = select(*HELD_VISIT_COLUMNS).where(
+    completed = select(*columns).where(
         Visit.provider_id.in_(provider_ids),
         Visit.status == VisitStatus.COMPLETED,
         Visit.held_on.is_not(None),
         Visit.held_on <= today,
         Visit.kind.in_([k.value for k in VisitKind]),
     )
-    for visit in session.exec(completed.order_by(Visit.held_on, Visit.id)):
+    for visit in column_rows(session, completed.order_by(Visit.held_on, Visit.id)):
         held[visit.provider_id].append(visit)
     return held
 
 
-def active_units(session: Session, provider_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Unit]]:
-    units: dict[uuid.UUID, list[Unit]] = defaultdict(list)
-    for unit in session.exec(
-        select(Unit).where(Unit.provider_id.in_(provider_ids), Unit.status == RegisterStatus.ACTIVE).order_by(Unit.name)
-    ):
+def active_units(session: Session, provider_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[UnitRow]]:
+    """Each provider's active units by name (UNIT_COLUMNS), as rows."""
+    units: dict[uuid.UUID, list[UnitRow]] = defaultdict(list)
+    active = select(*UNIT_COLUMNS).where(Unit.provider_id.in_(provider_ids), Unit.status == RegisterStatus.ACTIVE)
+    for unit in session.exec(active.order_by(Unit.name)):
         units[unit.provider_id].append(unit)
     return units
 
 
-def provider_origin(provider: Provider, visits: list[HeldVisit], months: int) -> tuple[date, date]:
+def provider_origin(provider: ProviderRow, visits: list[HeldVisit], months: int) -> tuple[date, date]:
     """The day the provider was registered and the first day of its first cycle (`domain.cycle.cycle_origin`)."""
     registered = danish_day(provider.created_at)
     first_visit = next((v.held_on for v in visits if v.held_on >= registered), None)
@@ -168,9 +196,9 @@ def provider_origin(provider: Provider, visits: list[HeldVisit], months: int) ->
 
 
 def _dates(
-    provider: Provider,
+    provider: ProviderRow,
     visits: list[HeldVisit],
-    units: list[Unit],
+    units: list[UnitRow],
     latest: dict[ScopeKey, LatestReport],
     policy: SupervisionPolicy,
     today: date,
@@ -187,6 +215,8 @@ def _dates(
             unit = by_id[scope]
             since = max(origin, danish_day(unit.created_at))
             scopes.append(RequiredScope(UNIT_SCOPE, unit, since, latest.get((provider.id, UNIT_SCOPE, unit.id))))
+    # The dates count the visits of this cycle and the one before (domain.due.due_dates); older ones are history.
+    counted_from = cycle.previous_start or cycle.start
     facts = ProviderCycle(
         provider_id=str(provider.id),
         kind=ProviderKind(provider.kind),
@@ -200,6 +230,7 @@ def _dates(
                 id=str(v.id), kind=VisitKind(v.kind), held_on=v.held_on, systematic_observation=bool(v.instrument_id)
             )
             for v in visits
+            if v.held_on >= counted_from
         ),
         last_published_report_on={s.domain_scope: published_on(s.last) for s in scopes if s.last},
         report_due_from={s.domain_scope: s.since for s in scopes},
@@ -208,7 +239,9 @@ def _dates(
     return ProviderDates(provider, registered, origin, cycle, tuple(scopes), due_dates(facts, policy))
 
 
-def _latest_published(session: Session, provider_ids: list[uuid.UUID], today: date) -> dict[ScopeKey, LatestReport]:
+def _latest_published(
+    session: Session, provider_ids: list[uuid.UUID], today: date, *, labels: bool
+) -> dict[ScopeKey, LatestReport]:
     """The latest current published report per (provider, scope, unit), by the day its first version came out.
 
     Only `published` counts: a superseded report was replaced by a published correction, which is the current
@@ -216,13 +249,19 @@ def _latest_published(session: Session, provider_ids: list[uuid.UUID], today: da
     does not stand in for the unit reports the law asks of an institution with several units.
 
     One query: a window numbers each scope's reports newest first, and only the first of each is read, with the
-    two labels taken out of its content in SQL (no report's content is loaded).
+    two labels taken out of its content in SQL when `labels` asks for them (no report's content is loaded).
     """
     first_day = func.coalesce(Report.first_published_on, Report.published_on)
     unit_key = case((Report.scope == UNIT_SCOPE, Report.unit_id), else_=None)
     ranked = (
         select(
-            Report.id.label("id"),
+            Report.id,
+            Report.provider_id,
+            Report.scope,
+            Report.unit_id,
+            Report.published_on,
+            Report.first_published_on,
+            Report.report_version,
             func.row_number()
             .over(
                 partition_by=(Report.provider_id, Report.scope, unit_key),
@@ -238,23 +277,15 @@ def _latest_published(session: Session, provider_ids: list[uuid.UUID], today: da
         )
         .subquery()
     )
-    statement = (
-        select(
-            Report.id,
-            Report.provider_id,
-            Report.scope,
-            Report.unit_id,
-            Report.published_on,
-            Report.first_published_on,
-            Report.report_version,
-            Report.content["band_label_da"].as_string(),
-            Report.content["concern_label_da"].as_string(),
-        )
-        .join(ranked, ranked.c.id == Report.id)
-        .where(ranked.c.n == 1)
-    )
+    columns = [c for c in ranked.c if c.name != "n"]
+    if labels:  # the one row per scope is joined back to its report for the two labels in its content
+        band, concern = Report.content["band_label_da"].as_string(), Report.content["concern_label_da"].as_string()
+        statement = select(*columns, band, concern).join(Report, Report.id == ranked.c.id)
+    else:
+        statement = select(*columns, null(), null())
+    statement = statement.where(ranked.c.n == 1)
     latest: dict[ScopeKey, LatestReport] = {}
-    for row in session.exec(statement):
+    for row in column_rows(session, statement):
         report = LatestReport(*row)
         unit_id = report.unit_id if report.scope == UNIT_SCOPE else None
         latest[(report.provider_id, report.scope, unit_id)] = report

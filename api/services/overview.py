@@ -10,7 +10,6 @@ duty of the cycle (its visits, the biennial report) cites its due date; a requir
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -18,14 +17,14 @@ from functools import partial
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, or_, true
+from sqlalchemy import ColumnElement, case, exists, func, or_, true
 from sqlmodel import Session, select
 
 from api.clock import DANISH_TIME
 from api.principal import Principal
 from api.schemas import overview as schema
 from api.services import continuous_supervision as continuous
-from api.services.cycles import ProviderDates, provider_dates
+from api.services.cycles import PROVIDER_COLUMNS, ProviderDates, ProviderRow, provider_dates
 from api.services.indicators import evidence_indicators
 from api.services.policy import policy_in_force
 from api.services.reading import as_uuid, danish_day, held_on_days, rows
@@ -80,7 +79,7 @@ class _Due:
     visit_id: uuid.UUID | None = None  # the visit it belongs to, if any: for `mine` and for hiding
     owner_id: uuid.UUID | None = None  # a supervisor named on the record itself (an action plan's)
 
-    def shown(self, provider: Provider, today: date, warning_days: int) -> dict[str, Any]:
+    def shown(self, provider: ProviderRow, today: date, warning_days: int) -> dict[str, Any]:
         label = schema.DueKind(self.kind).label_da if self.kind in _DUE_KINDS else self.kind
         public = {k: v for k, v in vars(self).items() if k not in ("visit_id", "owner_id")}
         status = due_status(self.due_on, today, warning_days)
@@ -98,12 +97,12 @@ def due_items(
     within_days: int,
 ) -> schema.DueList:
     """What is due in the caller's providers, soonest first: overdue items always, others within `within_days`."""
-    statement = select(Provider).where(Provider.municipality_id == principal.municipality_id)
+    conditions = [Provider.municipality_id == principal.municipality_id]
     if provider is not None:
-        statement = statement.where(Provider.id == provider.id)
+        conditions.append(Provider.id == provider.id)
     if principal.role.is_provider_bound:
-        statement = statement.where(Provider.id == principal.provider_id)
-    providers = {p.id: p for p in session.exec(statement)}
+        conditions.append(Provider.id == principal.provider_id)
+    providers = {p.id: p for p in session.exec(select(*PROVIDER_COLUMNS).where(*conditions))}
     _, policy = policy_in_force(session, principal.municipality_id, today)
     ids = list(providers)
     open_actions = _open_required_actions(session, ids)
@@ -149,12 +148,9 @@ def _required_actions(open_actions: list[Any]) -> Iterable[_Due]:
 def _missing_follow_ups(session: Session, ids: list[uuid.UUID], policy: SupervisionPolicy) -> Iterable[_Due]:
     # The deadline is the policy in force today: a changed deadline applies to the dialogues still to be held.
     days = policy.deadlines.follow_up_dialogue_days
-    visits = session.exec(
-        select(Visit.id, Visit.provider_id, Visit.kind, Visit.held_on)
-        .outerjoin(FollowUpDialogue, FollowUpDialogue.visit_id == Visit.id)
-        .where(Visit.provider_id.in_(ids), Visit.status == VisitStatus.COMPLETED, Visit.held_on.is_not(None))
-        .where(FollowUpDialogue.id.is_(None))
-    )
+    no_dialogue = ~exists().where(FollowUpDialogue.visit_id == Visit.id)  # an anti-join on its unique visit_id
+    held = (Visit.provider_id.in_(ids), Visit.status == VisitStatus.COMPLETED, Visit.held_on.is_not(None), no_dialogue)
+    visits = session.exec(select(Visit.id, Visit.provider_id, Visit.kind, Visit.held_on).where(*held))
     for v in visits:
         number = VisitKind(v.kind).follow_up_dialogue_number
         text = f"Hold follow-up dialogue no. {number} with the leader after the visit on {v.held_on.isoformat()}."
@@ -165,7 +161,9 @@ def _missing_follow_ups(session: Session, ids: list[uuid.UUID], policy: Supervis
 
 def _open_recommendations(session: Session, ids: list[uuid.UUID]) -> Iterable[_Due]:
     kind, still_open = schema.DueKind.RECOMMENDATION, Recommendation.status.in_(STILL_TO_DO)
-    found = rows(session, Recommendation, Recommendation.provider_id.in_(ids), still_open)
+    rec = Recommendation
+    columns = (rec.id, rec.provider_id, rec.visit_id, rec.owner, rec.text, rec.due_on)
+    found = session.exec(select(*columns).where(rec.provider_id.in_(ids), still_open)).all()
     held = held_on_days(session, (r.visit_id for r in found))
     for r in found:
         text = f"Follow up the recommendation ({r.owner}): {r.text}"
@@ -177,7 +175,9 @@ def _unapproved_plans(session: Session, ids: list[uuid.UUID], open_actions: list
     kind = schema.DueKind.ACTION_PLAN
     # A plan whose period still has its open make_action_plan requirement is already on the list through it.
     required = {r.intensified_id for r in open_actions if r.kind == ActionKind.MAKE_ACTION_PLAN}
-    for p in rows(session, ActionPlan, ActionPlan.provider_id.in_(ids), ActionPlan.status.in_(UNAPPROVED_PLAN)):
+    a = ActionPlan
+    columns = (a.id, a.provider_id, a.intensified_id, a.status, a.due_on, a.supervisor_id, a.created_at)
+    for p in session.exec(select(*columns).where(a.provider_id.in_(ids), a.status.in_(UNAPPROVED_PLAN))):
         if p.intensified_id in required:
             continue
         text = f"Get the action plan (now `{p.status}`) written with the leader and approved."
@@ -216,7 +216,7 @@ def _cycle_items(cycles: Iterable[ProviderDates]) -> Iterable[_Due]:
 
 def _visit_reports(
     session: Session,
-    providers: dict[uuid.UUID, Provider],
+    providers: dict[uuid.UUID, ProviderRow],
     cycles: dict[uuid.UUID, ProviderDates],
     policy: SupervisionPolicy,
 ) -> Iterable[_Due]:
@@ -224,40 +224,39 @@ def _visit_reports(
 
     Visits of the current and the previous cycle are followed. The dagpleje's visits to single dagplejere feed its
     one combined report, which is due on the cycle instead; a kind with no report duty needs no publication.
+    One query groups each visit's reports and returns the visits that lack a final or a published one.
     """
     days = policy.deadlines
-    followed = [p for p in cycles if not ProviderKind(providers[p].kind).is_childminding]
+    # Each provider followed (a dagpleje is not), from the first day of its previous cycle (or of its first).
+    dagpleje = {p for p, row in providers.items() if ProviderKind(row.kind).is_childminding}
+    followed = {p: c.cycle.previous_start or c.cycle.start for p, c in cycles.items() if p not in dagpleje}
     if not followed:
         return
-    since = min((c.cycle.previous_start or c.cycle.start for c in cycles.values()), default=None)
-    completed = (Visit.status == VisitStatus.COMPLETED, Visit.held_on.is_not(None), Visit.held_on >= since)
-    visits = [
-        v
-        for v in session.exec(
-            select(Visit.id, Visit.provider_id, Visit.held_on).where(Visit.provider_id.in_(followed), *completed)
-        )
-        if v.held_on >= (cycles[v.provider_id].cycle.previous_start or cycles[v.provider_id].cycle.start)
-    ]
-    reports: dict[uuid.UUID, list[Any]] = defaultdict(list)
-    made = select(Report.visit_id, Report.status, Report.finalised_on).where(
-        Report.visit_id.in_([v.id for v in visits])
+    final = func.max(case((Report.finalised_on.is_not(None), 1), else_=0))
+    published = func.max(case((Report.status.in_(_PUBLISHED), 1), else_=0))
+    statement = (
+        select(Visit.id, Visit.provider_id, Visit.held_on, final, published)
+        .outerjoin(Report, Report.visit_id == Visit.id)
+        .where(Visit.provider_id.in_(list(followed)), Visit.status == VisitStatus.COMPLETED)
+        .where(Visit.held_on >= min(followed.values()))
+        .group_by(Visit.id, Visit.provider_id, Visit.held_on)
+        .having(or_(final == 0, published == 0))
     )
-    for report in session.exec(made):
-        reports[report.visit_id].append(report)
-    for v in visits:
-        made = reports[v.id]
-        held = v.held_on.isoformat()
-        if not any(r.finalised_on is not None for r in made):
+    for v_id, provider_id, held_on, is_final, is_published in session.exec(statement):
+        if held_on < followed[provider_id]:
+            continue
+        held = held_on.isoformat()
+        if not is_final:
             text = f"Make the report of the visit on {held} final (written documentation with concrete follow-up)."
-            due = due_after(v.held_on, days=days.report_final_days)
-            law = _documentation(v.held_on)
-            yield _Due(schema.DueKind.VISIT_REPORT_FINAL, v.provider_id, due, "visit", v.id, law, text, v.id)
-        ground = report_ground(ProviderKind(providers[v.provider_id].kind), policy, v.held_on)
-        if ground is not ReportGround.NONE and not any(r.status in _PUBLISHED for r in made):
+            due = due_after(held_on, days=days.report_final_days)
+            law = _documentation(held_on)
+            yield _Due(schema.DueKind.VISIT_REPORT_FINAL, provider_id, due, "visit", v_id, law, text, v_id)
+        ground = report_ground(ProviderKind(providers[provider_id].kind), policy, held_on)
+        if ground is not ReportGround.NONE and not is_published:
             text = f"Publish the report of the visit on {held} on the provider's website."
-            law = _law(v.held_on, Minimum.WRITTEN_PUBLISHED_DOCUMENTATION) if ground is ReportGround.LAW else None
-            due = due_after(v.held_on, days=days.report_published_days)
-            yield _Due(schema.DueKind.VISIT_REPORT_PUBLISHED, v.provider_id, due, "visit", v.id, law, text, v.id)
+            law = _law(held_on, Minimum.WRITTEN_PUBLISHED_DOCUMENTATION) if ground is ReportGround.LAW else None
+            due = due_after(held_on, days=days.report_published_days)
+            yield _Due(schema.DueKind.VISIT_REPORT_PUBLISHED, provider_id, due, "visit", v_id, law, text, v_id)
 
 
 def _comment_windows(session: Session, ids: list[uuid.UUID], today: date) -> Iterable[_Due]:
@@ -290,7 +289,8 @@ def _intensified_visits(
     open, it is the item, so it is not shown twice.
     """
     episode = IntensifiedSupervision
-    periods = rows(session, episode, episode.provider_id.in_(ids), episode.ended_on.is_(None))
+    columns = (episode.id, episode.provider_id, episode.started_on)
+    periods = session.exec(select(*columns).where(episode.provider_id.in_(ids), episode.ended_on.is_(None))).all()
     if not periods:
         return
     open_first = {r.intensified_id for r in open_actions if r.kind == ActionKind.SCHEDULE_FOLLOW_UP_VISIT}
@@ -322,7 +322,7 @@ def _without_planned_unannounced(session: Session, candidates: list[_Due]) -> li
         Visit.kind == VisitKind.UNANNOUNCED,
         Visit.status == VisitStatus.PLANNED,
     )
-    secret = {v.id for v in rows(session, Visit, *planned_unannounced)}
+    secret = set(session.exec(select(Visit.id).where(*planned_unannounced)))
     return [c for c in candidates if c.visit_id not in secret]
 
 

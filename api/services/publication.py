@@ -25,7 +25,14 @@ from datetime import date
 from sqlmodel import Session, select
 
 from api.schemas import publication as schema
-from api.services.cycles import LatestReport, ProviderDates, RequiredScope, provider_dates, published_on
+from api.services.cycles import (
+    PROVIDER_COLUMNS,
+    LatestReport,
+    ProviderDates,
+    RequiredScope,
+    provider_dates,
+    published_on,
+)
 from api.services.policy import policy_in_force
 from api.tables import Provider
 from domain.cycle import DueStatus, ReportGround, report_ground
@@ -47,8 +54,8 @@ def tracker(
     conditions = [Provider.municipality_id == municipality_id, Provider.status == RegisterStatus.ACTIVE]
     if provider_id is not None:
         conditions.append(Provider.id == provider_id)
-    providers = list(session.exec(select(Provider).where(*conditions)))
-    dates = provider_dates(session, providers, policy, today)
+    providers = session.exec(select(*PROVIDER_COLUMNS).where(*conditions)).all()
+    dates = provider_dates(session, providers, policy, today, labels=True)
     items = [_row(d, scope, policy, today) for d in dates.values() for scope in d.scopes]
     if overdue_only:
         items = [i for i in items if i.overdue]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import Row, Select
 from sqlmodel import Session, SQLModel, select
 
 from api.clock import DANISH_TIME
@@ -32,6 +33,17 @@ def rows(session: Session, table: type[T], *conditions: Any, newest: Any = None)
     """The rows of `table` that meet every condition; newest first by the `newest` column, if one is named."""
     statement = select(table).where(*conditions)
     return list(session.exec(statement.order_by(newest.desc(), table.id) if newest is not None else statement))
+
+
+def column_rows(session: Session, statement: Select) -> Sequence[Row]:
+    """The rows of a select of columns, run on the session's connection without the ORM's handling of each row.
+
+    For the long reads of a municipality's history (its visits, reports and assessments): for plain columns the ORM
+    adds nothing but a cost per row. The session's pending changes are flushed first, as a query through it would.
+    """
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement).all()
 
 
 def held_on_days(session: Session, visit_ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, date]:

@@ -1,5 +1,6 @@
-"""The heavy reads at national scale read only what they show (issue 11): the publication tracker and /due never
-load a report (its whole content) or a visit as an object, however long the municipality's history.
+"""The heavy reads at national scale read only what they show (issue 11): the publication tracker, /due and the
+municipality's compliance never load a report (its whole content), a visit or the rows around them as objects,
+however long the municipality's history.
 
 The times themselves are measured by `python -m bench national time`, never in a test.
 """
@@ -15,10 +16,24 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 import api.clock
-from api.tables import Report, Visit
+from api.tables import (
+    ActionPlan,
+    FollowUpDialogue,
+    ImpartialityDeclaration,
+    IntensifiedSupervision,
+    Provider,
+    Report,
+    Unit,
+    Visit,
+)
 from domain.access import Role
 from tests.api.conftest import World
+from tests.support import factories
+from tests.support import overview_data as rows
 from tests.support import published as data
+
+# Everything /due and compliance read per provider: the municipality's whole register and history.
+HISTORY = (ActionPlan, FollowUpDialogue, ImpartialityDeclaration, IntensifiedSupervision, Provider, Report, Unit, Visit)
 
 TODAY = date(2026, 6, 15)
 
@@ -31,16 +46,16 @@ def today(app) -> date:
 
 @pytest.fixture
 def loaded() -> Iterator[Counter]:
-    """How many reports and visits the request turned into ORM objects."""
+    """How many rows of the history tables (HISTORY) the request turned into ORM objects."""
     counts: Counter = Counter()
 
     def count(target, _context) -> None:
         counts[type(target).__name__] += 1
 
-    for table in (Report, Visit):
+    for table in HISTORY:
         event.listen(table, "load", count)
     yield counts
-    for table in (Report, Visit):
+    for table in HISTORY:
         event.remove(table, "load", count)
 
 
@@ -85,3 +100,33 @@ def test_due_lists_the_reports_and_visits_without_loading_them_as_objects(
     assert kinds["visit_report_published"] >= 1  # the final report still to be published
     assert kinds["report_publication"] == 1  # the biennial report, dated from the latest
     assert loaded == Counter(), "/due loaded whole reports or visits"
+
+
+def test_compliance_and_due_read_the_history_as_rows_not_objects(
+    client, db: Session, world: World, history: Report, loaded: Counter
+):
+    supervisor = world.users[Role.SUPERVISOR]
+    for name in ("Stuen", "Loftet"):
+        data.registered(db, factories.unit(db, world.provider, name=name), date(2016, 1, 1))
+    visit = data.visit(db, world.provider, supervisor, date(2026, 2, 3))
+    rows.follow_up(db, visit, date(2026, 2, 20))
+    rows.assessment(db, visit, percent=35, band=("ringe", "Ringe"), concern="serious_concern")
+    episode = rows.intensified(db, world.provider, date(2026, 2, 3), started_by_visit_id=visit.id)
+    rows.action_plan(db, episode, supervisor, date(2026, 3, 3), created_on=date(2026, 2, 10))
+    tie = {
+        "provider_id": str(world.provider.id),
+        "relation": "conflict",
+        "reason": "Tidligere ansat.",
+        "declared_on": "2020-01-01",
+    }
+    declared = client.post(
+        f"/api/v1/users/{supervisor.id}/impartiality-declarations", json=tie, headers=world.headers(Role.ADMIN)
+    )
+    assert declared.status_code == 201, declared.text
+    db.expunge_all()
+    loaded.clear()
+
+    for path in ("/api/v1/compliance", "/api/v1/due?within_days=730", "/api/v1/publication-tracker"):
+        response = client.get(path, headers=world.headers(Role.ADMIN))
+        assert response.status_code == 200, response.text
+    assert loaded == Counter(), "a heavy read loaded rows of the history as objects"
