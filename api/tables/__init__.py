@@ -9,6 +9,7 @@ from api.tables.follow_up import FollowUpDialogue, ParentBoardNotice, Recommenda
 from api.tables.idempotency import IdempotencyRecord
 from api.tables.identity import IntegrationClient, UserAccount
 from api.tables.impartiality import ImpartialityDeclaration
+from api.tables.indicator import Indicator, IndicatorValue
 from api.tables.instrument import InstrumentVersion
 from api.tables.municipality import Municipality
 from api.tables.policy import PolicyVersion
@@ -28,6 +29,8 @@ __all__ = [
     "FollowUpDialogue",
     "IdempotencyRecord",
     "ImpartialityDeclaration",
+    "Indicator",
+    "IndicatorValue",
     "InstrumentVersion",
     "IntegrationClient",
     "IntensifiedSupervision",
