@@ -86,6 +86,8 @@ class Permission(StrEnum):
     REPORTS_FILE = "reports:file"
     TRACKER_READ = "tracker:read"
     COMPLIANCE_READ = "compliance:read"
+    IMPORTS_READ = "imports:read"
+    IMPORTS_WRITE = "imports:write"
 
     @property
     def description(self) -> str:
@@ -133,6 +135,10 @@ _PERMISSION_TEXT = {
     Permission.COMPLIANCE_READ: (
         "read compliance with the legal minimums: per provider, and (not provider roles) for the municipality"
     ),
+    Permission.IMPORTS_READ: "read import runs: status, counts and row errors",
+    Permission.IMPORTS_WRITE: (
+        "import files of indicator values and KIDS history (the provider register also needs `providers:write`)"
+    ),
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -178,6 +184,8 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.REPORTS_FILE: frozenset({Role.ADMIN, Role.INTEGRATION}),
     Permission.TRACKER_READ: frozenset({*_SUPERVISION, Role.COMMITTEE}),
     Permission.COMPLIANCE_READ: _ALL_ROLES,
+    Permission.IMPORTS_READ: frozenset({*_SUPERVISION, Role.INTEGRATION}),
+    Permission.IMPORTS_WRITE: frozenset({*_SUPERVISION, Role.INTEGRATION}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's
