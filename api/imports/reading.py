@@ -8,6 +8,7 @@ in Excel (the header is row 1), or for JSON the object's position in its array (
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 from collections.abc import Iterator
@@ -40,10 +41,16 @@ class Rows:
     rows: Iterator[tuple[int, list[Any]]]
     size: int  # bytes, for progress
     _position: Any = None
+    _wrapper: io.TextIOWrapper | None = None  # the text layer over the file, closed with it
 
     def position(self) -> int:
         """How far into the file reading has come, in bytes (for a progress bar); 0 when unknown."""
         return int(self._position()) if self._position else 0
+
+    def close(self) -> None:
+        """Close the text layer (and with it the file) once done; a workbook closes when its rows are read."""
+        if self._wrapper is not None:
+            self._wrapper.close()
 
 
 def detect_format(name: str, head: bytes) -> FileFormat:
@@ -68,8 +75,9 @@ def open_rows(stream: IO[bytes], name: str = "") -> Rows:
     if kind is FileFormat.XLSX:
         return _xlsx(stream, size)
     if kind is FileFormat.JSON:
-        header, rows = json_rows(_text(stream, _encoding(head)))
-        return Rows(kind, header, NumberStyle.DOT, rows, size, stream.tell)
+        wrapper = _text(stream, _encoding(head))
+        header, rows = json_rows(wrapper)
+        return Rows(kind, header, NumberStyle.DOT, rows, size, stream.tell, wrapper)
     return _csv(stream, head, size)
 
 
@@ -103,14 +111,16 @@ def _csv(stream: IO[bytes], head: bytes, size: int) -> Rows:
         sample = sample.removeprefix("\ufeff")
     separator = _separator(sample.split("\n", 1)[0])
     style = NumberStyle.DOT if separator == "," else NumberStyle.DANISH
-    reader = csv.reader(_text(stream, encoding), delimiter=separator)
+    wrapper = _text(stream, encoding)
+    reader = csv.reader(wrapper, delimiter=separator)
     try:
         header = next(reader)
     except StopIteration:
         raise FileProblem("The file is empty; the first row must name the columns.") from None
     except (UnicodeDecodeError, csv.Error) as exc:
         raise FileProblem(f"The first row cannot be read: {exc}.") from None
-    return Rows(FileFormat.CSV, [h.strip() for h in header], style, _csv_rows(reader, encoding), size, stream.tell)
+    rows = _csv_rows(reader, encoding)
+    return Rows(FileFormat.CSV, [h.strip() for h in header], style, rows, size, stream.tell, wrapper)
 
 
 def _csv_rows(reader: Any, encoding: str) -> Iterator[tuple[int, list[Any]]]:
@@ -156,11 +166,13 @@ def _xlsx(stream: IO[bytes], size: int) -> Rows:
     return Rows(FileFormat.XLSX, header, NumberStyle.DANISH, numbered(), size, None)
 
 
-def open_path(path: Path) -> tuple[IO[bytes], Rows]:
-    """Open a file on disk; the caller closes the stream."""
-    stream = path.open("rb")
-    try:
-        return stream, open_rows(stream, path.name)
-    except BaseException:
-        stream.close()
-        raise
+@contextlib.contextmanager
+def open_path(path: Path) -> Iterator[Rows]:
+    """Open a file on disk for reading row by row; closed when the block ends."""
+    with path.open("rb") as stream:
+        rows = open_rows(stream, path.name)
+        try:
+            yield rows
+        finally:
+            with contextlib.suppress(ValueError):  # a text layer left open after a decoding error
+                rows.close()

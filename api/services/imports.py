@@ -165,15 +165,12 @@ def _one_at_a_time(session: Session, municipality_id: uuid.UUID) -> None:
 
 def _run(session: Session, run: ImportRun, path: Path, progress: OnProgress) -> tuple[Report, str]:
     kind, mode = ImportKind(run.kind), ImportMode(run.mode)
-    stream, rows = open_path(path)
-    try:
+    with open_path(path) as rows:
         if kind is ImportKind.PROVIDERS:
             counts, errors = run_providers(session, run.municipality_id, rows, mode, run.dry_run, progress)
             return Report(counts, errors), rows.format
         job = Job(run.id, kind, run.municipality_id, run.dry_run, mode, utcnow())
         return run_staged(session, job, rows, progress), rows.format
-    finally:
-        stream.close()
 
 
 def _finish(session: Session, run: ImportRun, report: Report, file_format: str | None, detail: str | None) -> None:
