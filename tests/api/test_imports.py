@@ -130,7 +130,7 @@ def test_json_rows_import(client, world, indicators, db, wrapped: bool):
 
 
 def test_another_municipalitys_provider_ids_are_errors_not_writes(client, world, indicators, db):
-    rows = value_rows(world, 3) + [(world.neighbour_provider.dagtilbudsnummer, "", "kids_total", "2025", "80", 30)]
+    rows = [*value_rows(world, 3), (world.neighbour_provider.dagtilbudsnummer, "", "kids_total", "2025", "80", 30)]
     run = upload(client, world, excel_csv(VALUE_HEADER, rows))
     assert run["status"] == "failed"
     assert [(e["line"], e["column"]) for e in run["errors"]] == [(5, "Dagtilbudsnummer")]
