@@ -18,7 +18,8 @@ KIDS = ("Dagtilbudsnummer", "Enhed", "Dato", "Område", "Tema", "Procent")
 
 def register_rows(cvr: str):  # type: ignore[no-untyped-def]
     return [
-        ("301001", "Børnehuset Æblehaven", "kommunal daginstitution", "0-2, 3-5", "", "1012345678", "Skolevej 1", "7100", "Testby"),
+        ("301001", "Børnehuset Æblehaven", "kommunal daginstitution", "0-2, 3-5", "", "1012345678", "Skolevej 1",
+         "7100", "Testby"),
         ("301002", "Naturbørnehaven Egen", "private_institution", "3-5", cvr, "", "Skovvej 2", "7100", "Testby"),
     ]  # fmt: skip
 
