@@ -29,6 +29,7 @@ from api.routers import (
     follow_up,
     health,
     imports,
+    indicators,
     instruments,
     intensified,
     me,
@@ -80,6 +81,10 @@ TAGS = [
     {
         "name": "publication",
         "description": "The publication tracker: which reports the report duty or the policy asks for, due or overdue.",
+    },
+    {
+        "name": "indicators",
+        "description": "The indicator catalogue and indicator values: aggregates per provider or unit and period.",
     },
     {"name": "compliance", "description": "Compliance with the legal minimums, per provider and cycle and in all."},
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
@@ -181,6 +186,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1 = APIRouter(prefix=API_PREFIX)
     resources = (auth, me, municipality, policy, providers, instruments, visits, follow_up, concern_notices)
     resources += (intensified, action_plans, overview, reports, publication, compliance, users, audit, public)
+    resources += (indicators,)
     resources += (imports,)
     for module in resources:
         v1.include_router(module.router)

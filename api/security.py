@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from jose import JWTError, jwt
@@ -64,18 +65,28 @@ def decode_token(token: str, settings: Settings, jwks: JwksCache | None = None) 
     # The unverified issuer only chooses which key and algorithm to verify with; nothing is trusted yet.
     if settings.auth_mode is AuthMode.OIDC and unverified_issuer == settings.oidc_issuer and jwks is not None:
         return "external", _decode_external(token, settings, jwks)
+    claims = _verified_local_claims(token, settings.secret_key, settings.token_audience, settings.token_issuer)
+    if claims["exp"] <= time.time():
+        raise TokenError("The token was rejected: Signature has expired.")
+    return "local", dict(claims)
+
+
+@lru_cache(maxsize=4096)
+def _verified_local_claims(token: str, secret_key: str, audience: str, issuer: str) -> dict[str, Any]:
+    """A local token's claims once its signature, issuer and audience verified; raises TokenError.
+
+    Cached: the same token string, key, audience and issuer always verify the same way, and a client sends its
+    token with every request, so the HMAC and JSON work is done once per token instead of once per request.
+    Only successes are cached (an exception is never stored), and expiry is checked again on every use by the
+    caller, so a cached token stops working the second it expires. Keyed by the secret too: a rotated key
+    verifies nothing the old one signed.
+    """
     try:
-        claims = jwt.decode(
-            token,
-            settings.secret_key,
-            algorithms=[LOCAL_ALGORITHM],
-            audience=settings.token_audience,
-            issuer=settings.token_issuer,
-            options=_REQUIRED,
+        return jwt.decode(
+            token, secret_key, algorithms=[LOCAL_ALGORITHM], audience=audience, issuer=issuer, options=_REQUIRED
         )
     except JWTError as exc:
         raise TokenError(f"The token was rejected: {exc}.") from exc
-    return "local", claims
 
 
 def _decode_external(token: str, settings: Settings, jwks: JwksCache) -> dict[str, Any]:

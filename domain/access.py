@@ -86,6 +86,10 @@ class Permission(StrEnum):
     REPORTS_FILE = "reports:file"
     TRACKER_READ = "tracker:read"
     COMPLIANCE_READ = "compliance:read"
+    INDICATORS_READ = "indicators:read"
+    INDICATORS_MANAGE = "indicators:manage"
+    INDICATOR_VALUES_READ = "indicator-values:read"
+    INDICATOR_VALUES_WRITE = "indicator-values:write"
     IMPORTS_READ = "imports:read"
     IMPORTS_WRITE = "imports:write"
 
@@ -135,6 +139,12 @@ _PERMISSION_TEXT = {
     Permission.COMPLIANCE_READ: (
         "read compliance with the legal minimums: per provider, and (not provider roles) for the municipality"
     ),
+    Permission.INDICATORS_READ: "read the indicator catalogue (the indicators the role may see)",
+    Permission.INDICATORS_MANAGE: "add local indicators; change applicability, visibility and the small-number rule",
+    Permission.INDICATOR_VALUES_READ: (
+        "read indicator values (aggregates); beyond admin and supervisors, counts under the threshold show as <5"
+    ),
+    Permission.INDICATOR_VALUES_WRITE: "record an indicator value for a provider or unit and period",
     Permission.IMPORTS_READ: "read import runs: status, counts and row errors",
     Permission.IMPORTS_WRITE: (
         "import files of indicator values and KIDS history (the provider register also needs `providers:write`)"
@@ -184,6 +194,10 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.REPORTS_FILE: frozenset({Role.ADMIN, Role.INTEGRATION}),
     Permission.TRACKER_READ: frozenset({*_SUPERVISION, Role.COMMITTEE}),
     Permission.COMPLIANCE_READ: _ALL_ROLES,
+    Permission.INDICATORS_READ: _ALL_ROLES,
+    Permission.INDICATORS_MANAGE: frozenset({Role.ADMIN}),
+    Permission.INDICATOR_VALUES_READ: frozenset({*_SUPERVISION, *PROVIDER_BOUND_ROLES, Role.COMMITTEE}),
+    Permission.INDICATOR_VALUES_WRITE: frozenset({*_SUPERVISION, Role.INTEGRATION}),
     Permission.IMPORTS_READ: frozenset({*_SUPERVISION, Role.INTEGRATION}),
     Permission.IMPORTS_WRITE: frozenset({*_SUPERVISION, Role.INTEGRATION}),
 }
@@ -209,6 +223,7 @@ PROVIDER_SCOPED = frozenset(
         Permission.REPORTS_COMMENT,
         Permission.REPORTS_PUBLISH,
         Permission.COMPLIANCE_READ,
+        Permission.INDICATOR_VALUES_READ,
     }
 )
 

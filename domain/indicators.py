@@ -185,11 +185,12 @@ SEES_RAW_NUMBERS = frozenset({Role.ADMIN, Role.SUPERVISOR})
 def visible_to(d: IndicatorDefinition, role: Role) -> bool:
     """Whether a role sees an indicator's values at all.
 
-    Admin and supervisors see every indicator. Leader, staff and parent board see those shown to their role (and
-    only their own provider's values, which the API enforces). The committee sees only publishable indicators:
-    its papers are public agendas, so what is put before it may be published.
+    Admin and supervisors see every indicator, and so do integration clients (an import names them all; no client
+    may read values). Leader, staff and parent board see those shown to their role (and only their own provider's
+    values, which the API enforces). The committee sees only publishable indicators: its papers are public
+    agendas, so what is put before it may be published.
     """
-    if role in SEES_RAW_NUMBERS:
+    if role in SEES_RAW_NUMBERS or role is Role.INTEGRATION:
         return True
     if role in PROVIDER_BOUND_ROLES:
         return role in d.shown_to_provider_roles

@@ -33,6 +33,11 @@ WriteImports = Annotated[Principal, Depends(require(Permission.IMPORTS_WRITE))]
 ImportId = Annotated[uuid.UUID, PathParam(description="The import run's id.")]
 Cursor = Annotated[str | None, Query(max_length=500, description="Opaque cursor from the previous page.")]
 UPLOAD_PATH = "/api/v1/imports"
+# What importing a kind writes needs the permission to write it, besides imports:write.
+KIND_PERMISSION = {
+    ImportKind.PROVIDERS: Permission.PROVIDERS_WRITE,
+    ImportKind.INDICATOR_VALUES: Permission.INDICATOR_VALUES_WRITE,
+}
 TOO_LARGE = ErrorCode.TOO_LARGE
 
 
@@ -122,10 +127,11 @@ def create_import(
     ] = ImportMode.INSERT,
 ) -> ImportRead:
     """Upload a file to import; processed in the background. Poll the run at its Location until it has finished."""
-    if kind is ImportKind.PROVIDERS and not principal.can(Permission.PROVIDERS_WRITE):
+    needs = KIND_PERMISSION.get(kind)
+    if needs is not None and not principal.can(needs):
         raise DomainError(
             ErrorCode.FORBIDDEN,
-            f"Your role ({principal.role.value}) cannot import providers: it needs `providers:write`.",
+            f"Your role ({principal.role.value}) cannot import {kind.value}: it needs `{needs.value}`.",
         )
     filename = Path(file.filename or "").name[:255]
     filename = filename if filename and not unstorable_problem(filename) else "upload"

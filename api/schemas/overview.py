@@ -9,6 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from api.schemas.common import ReadModel
+from api.schemas.indicator import EvidenceIndicatorValue
 from domain.cycle import DueStatus
 from domain.escalation import ActionKind
 
@@ -199,6 +200,10 @@ class VisitEvidence(BaseModel):
     action_plans: list[EvidenceActionPlan] = Field(description="Action plans.")
     reports: list[EvidenceReport] = Field(
         description="Reports of the provider published before that day, newest first, every version."
+    )
+    indicators: list[EvidenceIndicatorValue] = Field(
+        description="Per indicator that applies to the provider's kind, and per unit, the latest value whose period "
+        "had begun by the visit's day (held, or planned); by indicator key."
     )
 
 

@@ -25,6 +25,7 @@ from api.clock import DANISH_TIME
 from api.principal import Principal
 from api.schemas import overview as schema
 from api.services.cycles import ProviderDates, provider_dates
+from api.services.indicators import evidence_indicators
 from api.services.policy import policy_in_force
 from api.services.reading import as_uuid, danish_day, held_on_days, rows
 from api.tables import (
@@ -39,6 +40,7 @@ from api.tables import (
     RequiredAction,
     Visit,
 )
+from domain.access import Role
 from domain.cycle import DueStatus, ReportGround, VisitKind, due_after, due_status, report_ground
 from domain.due import DueKind as CycleDueKind
 from domain.escalation import ActionKind
@@ -46,14 +48,7 @@ from domain.intensified import next_intensified_visit_due
 from domain.law import Duty, Minimum, law_in_force
 from domain.policy import SupervisionPolicy
 from domain.providers import ProviderKind
-from domain.states import (
-    STILL_TO_DO,
-    UNAPPROVED_PLAN,
-    RegisterStatus,
-    ReportScope,
-    ReportStatus,
-    VisitStatus,
-)
+from domain.states import STILL_TO_DO, UNAPPROVED_PLAN, RegisterStatus, ReportScope, ReportStatus, VisitStatus
 
 _DUE_KINDS = frozenset(k.value for k in schema.DueKind)
 M = TypeVar("M", bound=BaseModel)
@@ -393,6 +388,8 @@ def visit_evidence(session: Session, visit: Visit) -> schema.VisitEvidence:
         intensified_supervision=_shaped(schema.EvidenceIntensified, episodes),
         action_plans=_shaped(schema.EvidenceActionPlan, plans),
         reports=_shaped(schema.EvidenceReport, reports),
+        # Read by admin and supervisors only (TIMELINE_READ): the supervision's view, raw numbers.
+        indicators=evidence_indicators(session, provider, before or visit.planned_on, Role.SUPERVISOR),
     )
 
 

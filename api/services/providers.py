@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import String, cast, func, or_
+from sqlalchemy import Row, String, cast, func, or_
+from sqlalchemy import select as select_rows
 from sqlmodel import Session, select
 
 from api.pagination import Page, SortKey, paginate
@@ -43,8 +44,10 @@ def list_providers(
     q: str | None,
     cursor: str | None,
     limit: int,
-) -> Page[Provider]:
-    statement = select(Provider).where(Provider.municipality_id == principal.municipality_id)
+) -> Page[Row]:
+    # The table's columns, not the entity: a page is read, never changed, and 100 plain rows cost a fraction of
+    # 100 ORM objects (identity map, instrumented attributes), which were most of a page's time.
+    statement = select_rows(Provider.__table__).where(Provider.municipality_id == principal.municipality_id)
     if principal.role.is_provider_bound:
         statement = statement.where(Provider.id == principal.provider_id)
     if kind:

@@ -12,6 +12,7 @@ from jose import jwt
 from sqlmodel import Session
 
 from api.config import Settings
+from api.deps import current_settings
 from domain.access import Role
 from tests.api.conftest import World
 from tests.support import factories
@@ -84,6 +85,25 @@ def test_a_token_signed_with_another_key_is_401(client, world: World, settings: 
 )
 def test_a_token_with_bad_claims_is_401(client, world: World, settings: Settings, overrides: dict[str, Any]):
     token = jwt.encode(claims_for(settings, world.users[Role.ADMIN].id, **overrides), settings.secret_key, "HS256")
+    assert_unauthenticated(client.get(ME, headers=bearer(token)))
+
+
+def test_a_token_accepted_before_stops_working_the_second_it_expires(
+    client, world: World, settings: Settings, monkeypatch: pytest.MonkeyPatch
+):
+    # Verified tokens are remembered (api.security); expiry must still be checked on every request.
+    now = time.time()
+    token = jwt.encode(claims_for(settings, world.users[Role.ADMIN].id, exp=int(now) + 30), settings.secret_key)
+    assert client.get(ME, headers=bearer(token)).status_code == 200
+    monkeypatch.setattr("api.security.time.time", lambda: now + 31)
+    assert_unauthenticated(client.get(ME, headers=bearer(token)))
+
+
+def test_a_token_is_refused_once_the_signing_key_is_rotated(client, app, world: World, settings: Settings):
+    token = jwt.encode(claims_for(settings, world.users[Role.ADMIN].id), settings.secret_key, algorithm="HS256")
+    assert client.get(ME, headers=bearer(token)).status_code == 200
+    rotated = settings.model_copy(update={"secret_key": WRONG_SECRET})
+    app.dependency_overrides[current_settings] = lambda: rotated
     assert_unauthenticated(client.get(ME, headers=bearer(token)))
 
 

@@ -6,36 +6,19 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
+from api.services import indicators
 from api.tables import Indicator, Municipality
-from domain.indicator_catalogue import KOLDING_CATALOGUE
 
 VALUE_HEADER = ("Dagtilbudsnummer", "Enhed", "Indikator", "Periode", "Værdi", "Antal")
 
 
 def catalogue(db: Session, municipality: Municipality) -> dict[str, Indicator]:
-    """The default catalogue for the municipality (Kolding's), as the indicator service materialises it."""
-    have = {row.key: row for row in db.exec(select(Indicator).where(Indicator.municipality_id == municipality.id))}
-    for d in KOLDING_CATALOGUE:
-        if d.key not in have:
-            row = Indicator(
-                municipality_id=municipality.id,
-                key=d.key,
-                name=d.name,
-                source=d.source,
-                unit=d.unit,
-                scale_min=d.scale_min,
-                scale_max=d.scale_max,
-                period_kind=d.period_kind,
-                applies_to=sorted(d.applies_to),
-                shown_to_provider_roles=sorted(d.shown_to_provider_roles),
-                publishable=d.publishable,
-            )
-            db.add(row)
-            have[d.key] = row
+    """The municipality's catalogue (Kolding's by default), materialised as the indicator service does on first use."""
+    rows = indicators.catalogue(db, municipality.id)
     db.commit()
-    return have
+    return rows
 
 
 def danish(value: float) -> str:

@@ -14,24 +14,19 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Integer, String, Uuid
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from api.imports.columns import Column, cell
 from api.imports.kinds import CellProblem, RowRefused
 from api.imports.kinds.register import NUMBER_COLUMN, UNIT_COLUMN, Register
 from api.imports.merge import Target
 from api.imports.values import NumberStyle, blank, decimal, integer, text
-from api.tables import Indicator, IndicatorValue
+from api.services.indicators import catalogue, definition
+from api.tables import IndicatorValue
 from api.tables.indicator import NUMBER
 from domain.errors import DomainError
-from domain.indicators import (
-    IndicatorDefinition,
-    IndicatorSource,
-    MeasureUnit,
-    PeriodKind,
-    check_value,
-    parse_period,
-)
+from domain.indicators import IndicatorDefinition, check_value, parse_period
+from domain.privacy import refuse_personal_data
 from domain.providers import ProviderKind
 
 COLUMNS = (
@@ -56,29 +51,12 @@ STAGE_COLUMNS = (
 TARGET = Target(
     IndicatorValue.__table__,  # type: ignore[arg-type]
     keys=("provider_id", "scope_id", "indicator_id", "period"),
-    values=("value", "count", "source_note"),
-    extras=("unit_id",),
+    values=("value", "count"),  # as recording one value compares them (api/services/indicators.record_value)
+    extras=("unit_id", "source_note"),
 )
 # The stage's value columns as the file names them, for conflicts: "value" is the file's "value" column.
-FILE_COLUMN = {"value": "value", "count": "count", "source_note": "note"}
+FILE_COLUMN = {"value": "value", "count": "count"}
 MEMO_LIMIT = 100_000  # distinct keys or values remembered; past it, rows are simply checked in full
-
-
-def definition(row: Indicator) -> IndicatorDefinition:
-    """The stored catalogue row as the domain's definition (what check_value needs)."""
-    return IndicatorDefinition(
-        key=row.key,
-        name=row.name,
-        source=IndicatorSource(row.source),
-        unit=MeasureUnit(row.unit),
-        period_kind=PeriodKind(row.period_kind),
-        applies_to=frozenset(ProviderKind(k) for k in row.applies_to),
-        shown_to_provider_roles=frozenset(),
-        publishable=row.publishable,
-        scale_min=row.scale_min,
-        scale_max=row.scale_max,
-        small_number_threshold=row.small_number_threshold,
-    )
 
 
 class IndicatorValues:
@@ -98,8 +76,8 @@ class _Checker:
 
     def __init__(self, session: Session, municipality_id: uuid.UUID, index: dict[str, int], style: NumberStyle):
         self.register = Register(session, municipality_id)
-        rows = session.exec(select(Indicator).where(Indicator.municipality_id == municipality_id)).all()
-        self.indicators = {row.key: (row.id.hex, definition(row)) for row in rows}
+        rows = catalogue(session, municipality_id)  # the defaults materialised first, as everywhere else
+        self.indicators = {key: (row.id.hex, definition(row)) for key, row in rows.items()}
         self.style = style
         self.number_at, self.unit_at, self.key_at, self.period_at = (
             index.get(name) for name in (NUMBER_COLUMN, UNIT_COLUMN, "indicator", "period")
@@ -144,7 +122,7 @@ class _Checker:
             problems.append(CellProblem("indicator", raw_key, detail))
         else:
             d = entry[1]
-            if kind is not None and d.applies_to and kind not in d.applies_to:
+            if kind is not None and kind not in d.applies_to:
                 label = ProviderKind(kind).label_da
                 problems.append(CellProblem("indicator", raw_key, f"{d.key} does not apply to a {label}."))
             try:
@@ -202,6 +180,9 @@ class _Checker:
         if not blank(raw_note):
             try:
                 note = text(raw_note, 500)
+                refuse_personal_data({"note": note})  # a note is free text: no CPR number, e-mail or phone number
+            except DomainError as exc:
+                problems.append(CellProblem("note", raw_note, exc.detail))
             except ValueError as exc:
                 problems.append(CellProblem("note", raw_note, str(exc)))
         if problems:
