@@ -155,6 +155,22 @@ def process(run_id: uuid.UUID, path: Path, on_progress: OnProgress | None = None
         return run
 
 
+def import_in_session(
+    session: Session, municipality_id: uuid.UUID, actor: Actor, kind: ImportKind, path: Path
+) -> ImportRun:
+    """Import a file inside the caller's own transaction (the demo loader's): no background, no progress commits.
+    The caller commits; a file with errors writes nothing and the run says why."""
+    size = path.stat().st_size
+    run = start_run(
+        session, municipality_id, actor, kind=kind, filename=path.name, size=size, dry_run=False, mode=ImportMode.INSERT
+    )
+    run.status, run.started_at = ImportStatus.RUNNING, utcnow()
+    report, file_format = _run(session, run, path, lambda _done: None)
+    _finish(session, run, report, file_format, None)
+    _store_errors(session, run.id, report.errors)
+    return run
+
+
 def _one_at_a_time(session: Session, municipality_id: uuid.UUID) -> None:
     """One real import per municipality at a time: two files with the same keys would otherwise race to insert them.
     On PostgreSQL a transaction-scoped advisory lock; SQLite's write transaction already admits one writer."""
