@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlmodel import select
 
-from api.db import open_session
+import api.db
 from api.services import imports as service
 from api.tables import ImportRowError, ImportRun, Municipality
 from domain.imports import ImportKind, ImportMode, ImportStatus
@@ -24,7 +24,7 @@ CLI_ACTOR = service.Actor("system", "cli", "tilsyn import (command line)")
 
 
 def _municipality(kommunekode: str | None) -> Municipality:
-    with open_session() as session:
+    with api.db.session_factory() as session:
         statement = select(Municipality)
         if kommunekode:
             statement = statement.where(Municipality.kommunekode == kommunekode)
@@ -56,7 +56,7 @@ def _summary(run: ImportRun, errors: list[ImportRowError], err: Console) -> None
 def run_import(kind: ImportKind, path: Path, *, dry_run: bool, replace: bool, kommunekode: str | None) -> int:
     """Import `path`; the exit code: 0 when the run succeeded, 1 when it found errors (nothing written)."""
     municipality = _municipality(kommunekode)
-    with open_session() as session:
+    with api.db.session_factory() as session:
         run = service.start_run(
             session,
             municipality.id,
@@ -81,7 +81,7 @@ def run_import(kind: ImportKind, path: Path, *, dry_run: bool, replace: bool, ko
             print(f"checked {done} rows", file=sys.stderr, flush=True)
 
         run = service.process(run_id, path, line)
-    with open_session() as session:
+    with api.db.session_factory() as session:
         page = service.list_errors(session, run, None, SHOWN_ERRORS)
     _summary(run, page.items, err)
     return 0 if run.status == ImportStatus.SUCCEEDED else 1
