@@ -43,6 +43,7 @@ from api.schemas.action_plan import (
 )
 from api.schemas.action_plan import NoticeMethod as PlanNoticeMethod
 from api.schemas.concern import ConcernNoticeCreate, LinkVisit, Triage
+from api.schemas.conversation import ConversationCreate, FollowUpCreate
 from api.schemas.follow_up import (
     FollowUpDialogueWrite,
     NoticeMethod,
@@ -52,14 +53,25 @@ from api.schemas.follow_up import (
     RecommendationUpdate,
 )
 from api.schemas.intensified import IntensifiedEnd
+from api.schemas.own_observation import OwnObservationCreate
 from api.schemas.visit import Completion, DeclarationCreate, Dialogue, ObservationCreate, Relation, VisitCreate
-from api.services import action_plans, concerns, follow_up, impartiality, intensified, visits
+from api.services import (
+    action_plans,
+    concerns,
+    conversations,
+    follow_up,
+    impartiality,
+    intensified,
+    own_observations,
+    visits,
+)
 from api.services.assessments import complete_visit
 from api.services.escalation import open_intensified
 from api.services.instruments import domain_instrument, ensure_demo_instrument
 from api.tables import ActionPlan, IntensifiedSupervision, Provider, Unit, UserAccount, Visit
 from domain.access import Permission, Role, permissions_of
 from domain.compliance import DataSource
+from domain.conversations import ParticipantRole
 from domain.cycle import VisitKind
 from domain.errors import DomainError, ErrorCode
 from domain.providers import ProviderKind, UnitKind
@@ -222,6 +234,7 @@ def load_supervision(session: Session, providers: dict[str, Provider], people: d
     _intensified_ended(demo)
     for name, supervisor, days_ago in SNAPSHOTS:
         demo.visit(name, UNANNOUNCED, days_ago, supervisor)
+    _own_observation(demo)
     for name, supervisor, _, second in HISTORY:
         if second:
             demo.visit(name, ANNOUNCED, second[0], supervisor, second[1])
@@ -232,7 +245,17 @@ def load_supervision(session: Session, providers: dict[str, Provider], people: d
         for name, kind, days, sup in PLANNED
     }
     _concerns(demo, planned[SOLSIKKEN])
+    _learning_conversation(demo)
     session.flush()
+
+
+def _own_observation(demo: _Loader) -> None:
+    """Solsikken's staff observe their own børnehus before its announced visit and see it more kindly (about 50 %
+    against the supervisor's 25 %): the visit's dialogue view shows the two side by side. It never counts."""
+    staff = demo.may(principal_of(demo.users["staff"]), Permission.OWN_OBSERVATIONS_RECORD)
+    notes = "Egen observation i stuerne: legen er i gang, men overgangene er urolige."
+    data = OwnObservationCreate(observed_on=demo.day(-34), scores=demo.scores(len(demo.items) * 2), notes=notes)
+    own_observations.record(demo.session, staff, demo.providers[SOLSIKKEN], data, demo.today)
 
 
 def _declare_conflict(demo: _Loader) -> None:
@@ -331,3 +354,25 @@ def _concerns(demo: _Loader, solsikken_visit: Visit) -> None:
             demo.hold(visit, held_on)
         elif name == SOLSIKKEN:  # the planned visit is hidden from Solsikken's own people until it is held
             concerns.link_visit(demo.session, notice, LinkVisit(visit_id=solsikken_visit.id))
+
+
+def _learning_conversation(demo: _Loader) -> None:
+    """Continuous supervision: a læringssamtale with Solsikken's leadership after the announced visit, whose one
+    follow-up is still open (in the leader's `/due` and in the coming visit's evidence)."""
+    writer = demo.may(demo.supervisors[1], Permission.CONVERSATIONS_WRITE)
+    roles = [ParticipantRole.LEADER, ParticipantRole.DEPUTY_LEADER, ParticipantRole.ADMINISTRATION]
+    agreed = FollowUpCreate(
+        description="Ledelsen lægger en plan for trygge morgener og deler den med netværksgruppen.",
+        owner_role=ParticipantRole.LEADER,
+        due_on=demo.day(20),
+    )
+    data = ConversationCreate(
+        type_key="learning_conversation",
+        held_on=demo.day(-10),
+        participants=[*roles, ParticipantRole.NETWORK_GROUP],
+        topics=["Tilsynets resultat og handleplanen", "Trygge morgener", "Sprog i hverdagen"],
+        data_looked_at=["KIDS", "Sygefravær", "Læringsledelse-undersøgelsen"],
+        notes="Ledelsesteamet og forvaltningen gennemgik data og aftalte, hvordan morgenerne styrkes.",
+        follow_ups=[agreed],
+    )
+    conversations.create(demo.session, writer, demo.providers[SOLSIKKEN], data, demo.today)

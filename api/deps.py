@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
@@ -178,14 +179,41 @@ def _external_principal(session: Session, claims: dict, settings: Settings) -> P
     )
 
 
-def get_principal(
+@dataclass(frozen=True)
+class Caller:
+    """A request's bearer token, before the database has said who is behind it (see `resolve_principal`)."""
+
+    request: Request
+    session: Session
+    settings: Settings
+    token: str
+
+
+async def bearer_caller(
     request: Request, session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
-) -> Principal:
-    """Authenticate the caller and put who they are on the session for the audit trail."""
+) -> Caller:
+    """The caller's token, not yet checked. `async` and without I/O: a request with no token is refused here."""
     if not token:
         raise _unauthenticated("This endpoint needs a bearer token: POST /api/v1/auth/token to get one.")
+    return Caller(request, session, settings, token)
+
+
+CallerDep = Annotated[Caller, Depends(bearer_caller)]
+
+
+def resolve_principal(caller: Caller) -> Principal:
+    """Authenticate the caller (once per request) and put who they are on the session for the audit trail.
+
+    Blocking (the database, and for external tokens perhaps the identity provider's keys), so it runs in a worker
+    thread: in the thread of the first loader that needs it (`load_provider` and the others call it before they
+    read their row, so a plain read makes ONE threadpool hop, not two), or in `get_principal`'s own.
+    """
+    request, session, settings = caller.request, caller.session, caller.settings
+    known = getattr(request.state, "principal", None)
+    if known is not None:
+        return known
     try:
-        origin, claims = decode_token(token, settings, jwks_for(settings))
+        origin, claims = decode_token(caller.token, settings, jwks_for(settings))
     except TokenError as exc:
         raise _unauthenticated(str(exc)) from exc
     if origin == "external":
@@ -210,6 +238,14 @@ def get_principal(
     )
     request.state.principal = principal
     return principal
+
+
+async def get_principal(caller: CallerDep) -> Principal:
+    """Who is calling: at no cost when a loader already resolved it in its thread, else in a thread of its own."""
+    known = getattr(caller.request.state, "principal", None)
+    if known is not None:
+        return known
+    return await run_in_threadpool(resolve_principal, caller)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
@@ -244,18 +280,25 @@ def _require_visible(session: Session, principal: Principal, provider_id: uuid.U
     return provider
 
 
-def load_provider(provider_id: ProviderId, session: SessionDep, principal: CurrentPrincipal) -> Provider:
+def visible_provider(session: Session, principal: Principal, provider_id: uuid.UUID) -> Provider:
     """The provider, if the caller may see it; another municipality's or provider's is a 404."""
     return _require_visible(session, principal, provider_id, "provider")
 
 
-def load_unit(unit_id: UnitId, session: SessionDep, principal: CurrentPrincipal) -> Unit:
+def load_provider(provider_id: ProviderId, session: SessionDep, caller: CallerDep) -> Provider:
+    """The provider, if the caller may see it; another municipality's or provider's is a 404."""
+    return visible_provider(session, resolve_principal(caller), provider_id)
+
+
+def load_unit(unit_id: UnitId, session: SessionDep, caller: CallerDep) -> Unit:
+    principal = resolve_principal(caller)
     unit = session.get(Unit, unit_id)
     _require_visible(session, principal, unit.provider_id if unit else None, "unit")
     return unit
 
 
-def load_user(user_id: UserId, session: SessionDep, principal: CurrentPrincipal) -> UserAccount:
+def load_user(user_id: UserId, session: SessionDep, caller: CallerDep) -> UserAccount:
+    principal = resolve_principal(caller)
     user = session.get(UserAccount, user_id)
     if user is None or user.municipality_id != principal.municipality_id:
         raise not_found("user")
@@ -274,9 +317,10 @@ IntensifiedId = Annotated[uuid.UUID, Path(description="The intensified supervisi
 RecommendationId = Annotated[uuid.UUID, Path(description="The recommendation's id.")]
 
 
-def load_visit(visit_id: VisitId, session: SessionDep, principal: CurrentPrincipal) -> Visit:
+def load_visit(visit_id: VisitId, session: SessionDep, caller: CallerDep) -> Visit:
     """The visit, if visible. A planned unannounced visit does not exist for the provider's own people:
     telling them would announce it."""
+    principal = resolve_principal(caller)
     visit = session.get(Visit, visit_id)
     _require_visible(session, principal, visit.provider_id if visit else None, "visit")
     if principal.role.is_provider_bound and visit.kind == "unannounced" and visit.status == "planned":
@@ -284,29 +328,29 @@ def load_visit(visit_id: VisitId, session: SessionDep, principal: CurrentPrincip
     return visit
 
 
-def load_notice(notice_id: NoticeId, session: SessionDep, principal: CurrentPrincipal) -> ConcernNotice:
+def load_notice(notice_id: NoticeId, session: SessionDep, caller: CallerDep) -> ConcernNotice:
+    principal = resolve_principal(caller)
     notice = session.get(ConcernNotice, notice_id)
     _require_visible(session, principal, notice.provider_id if notice else None, "concern notice")
     return notice
 
 
-def load_plan(plan_id: PlanId, session: SessionDep, principal: CurrentPrincipal) -> ActionPlan:
+def load_plan(plan_id: PlanId, session: SessionDep, caller: CallerDep) -> ActionPlan:
+    principal = resolve_principal(caller)
     plan = session.get(ActionPlan, plan_id)
     _require_visible(session, principal, plan.provider_id if plan else None, "action plan")
     return plan
 
 
-def load_intensified(
-    intensified_id: IntensifiedId, session: SessionDep, principal: CurrentPrincipal
-) -> IntensifiedSupervision:
+def load_intensified(intensified_id: IntensifiedId, session: SessionDep, caller: CallerDep) -> IntensifiedSupervision:
+    principal = resolve_principal(caller)
     row = session.get(IntensifiedSupervision, intensified_id)
     _require_visible(session, principal, row.provider_id if row else None, "intensified supervision")
     return row
 
 
-def load_recommendation(
-    recommendation_id: RecommendationId, session: SessionDep, principal: CurrentPrincipal
-) -> Recommendation:
+def load_recommendation(recommendation_id: RecommendationId, session: SessionDep, caller: CallerDep) -> Recommendation:
+    principal = resolve_principal(caller)
     row = session.get(Recommendation, recommendation_id)
     _require_visible(session, principal, row.provider_id if row else None, "recommendation")
     return row

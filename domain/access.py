@@ -90,6 +90,11 @@ class Permission(StrEnum):
     INDICATORS_MANAGE = "indicators:manage"
     INDICATOR_VALUES_READ = "indicator-values:read"
     INDICATOR_VALUES_WRITE = "indicator-values:write"
+    OWN_OBSERVATIONS_RECORD = "own-observations:record"
+    OWN_OBSERVATIONS_READ = "own-observations:read"
+    CONVERSATIONS_READ = "conversations:read"
+    CONVERSATIONS_WRITE = "conversations:write"
+    CONVERSATIONS_FOLLOW_UP = "conversations:follow-up"
     IMPORTS_READ = "imports:read"
     IMPORTS_WRITE = "imports:write"
 
@@ -145,6 +150,13 @@ _PERMISSION_TEXT = {
         "read indicator values (aggregates); beyond admin and supervisors, counts under the threshold show as <5"
     ),
     Permission.INDICATOR_VALUES_WRITE: "record an indicator value for a provider or unit and period",
+    Permission.OWN_OBSERVATIONS_RECORD: "record the provider's own observations (never counted in an assessment)",
+    Permission.OWN_OBSERVATIONS_READ: "read the provider's own observations and a visit's dialogue view beside them",
+    Permission.CONVERSATIONS_READ: "read the conversations of the continuous supervision and what was agreed",
+    Permission.CONVERSATIONS_WRITE: "record and change conversations of the continuous supervision (løbende tilsyn)",
+    Permission.CONVERSATIONS_FOLLOW_UP: (
+        "mark a follow-up agreed in a conversation done (a leader: those the leader owns)"
+    ),
     Permission.IMPORTS_READ: "read import runs: status, counts and row errors",
     Permission.IMPORTS_WRITE: (
         "import files of indicator values and KIDS history (the provider register also needs `providers:write`)"
@@ -198,6 +210,11 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.INDICATORS_MANAGE: frozenset({Role.ADMIN}),
     Permission.INDICATOR_VALUES_READ: frozenset({*_SUPERVISION, *PROVIDER_BOUND_ROLES, Role.COMMITTEE}),
     Permission.INDICATOR_VALUES_WRITE: frozenset({*_SUPERVISION, Role.INTEGRATION}),
+    Permission.OWN_OBSERVATIONS_RECORD: frozenset({Role.LEADER, Role.STAFF}),
+    Permission.OWN_OBSERVATIONS_READ: frozenset({*_SUPERVISION, Role.LEADER, Role.STAFF}),
+    Permission.CONVERSATIONS_READ: frozenset({*_SUPERVISION, Role.LEADER}),
+    Permission.CONVERSATIONS_WRITE: _SUPERVISION,
+    Permission.CONVERSATIONS_FOLLOW_UP: frozenset({*_SUPERVISION, Role.LEADER}),
     Permission.IMPORTS_READ: frozenset({*_SUPERVISION, Role.INTEGRATION}),
     Permission.IMPORTS_WRITE: frozenset({*_SUPERVISION, Role.INTEGRATION}),
 }
@@ -224,6 +241,10 @@ PROVIDER_SCOPED = frozenset(
         Permission.REPORTS_PUBLISH,
         Permission.COMPLIANCE_READ,
         Permission.INDICATOR_VALUES_READ,
+        Permission.OWN_OBSERVATIONS_RECORD,
+        Permission.OWN_OBSERVATIONS_READ,
+        Permission.CONVERSATIONS_READ,
+        Permission.CONVERSATIONS_FOLLOW_UP,
     }
 )
 

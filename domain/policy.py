@@ -17,6 +17,7 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Any
 
+from domain.conversations import KOLDING_CONVERSATION_TYPES, ConversationType, parse_types, type_problems
 from domain.errors import DomainError, ErrorCode, Violation
 from domain.law import VERSIONS, Duty, LawVersion, kinds_always_under_report_duty, law_in_force
 from domain.providers import ProviderKind
@@ -101,6 +102,8 @@ class SupervisionPolicy:
     # Kinds outside the law's report duty (privat pasningsordning, specialdagtilbud) that the municipality's
     # own policy asks to publish a report every cycle. Empty (Kolding): they are followed without a report duty.
     policy_report_kinds: tuple[ProviderKind, ...] = ()
+    # The conversations of the continuous supervision (løbende tilsyn), domain.conversations; Kolding's by default.
+    conversation_types: tuple[ConversationType, ...] = KOLDING_CONVERSATION_TYPES
 
     def bands_high_to_low(self) -> tuple[Band, ...]:
         return tuple(sorted(self.bands, key=lambda b: b.lower_bound, reverse=True))
@@ -135,6 +138,7 @@ class SupervisionPolicy:
         data = asdict(self)
         data["bands"] = [{**asdict(b), "concern": b.concern.value} for b in self.bands]
         data["policy_report_kinds"] = [getattr(k, "value", k) for k in self.policy_report_kinds]
+        data["conversation_types"] = [t.to_dict() for t in self.conversation_types]
         return data
 
     @classmethod
@@ -164,16 +168,26 @@ class SupervisionPolicy:
                 problems.append(Violation(f"policy_report_kinds[{i}]", f"Unknown provider kind `{raw}`."))
             else:
                 problems += _report_kind_problems(i, kinds[-1])
-        structured = ("bands", "deadlines", "policy_report_kinds")
+        conversation_types, unreadable_types = parse_types(data.get("conversation_types"))
+        problems += unreadable_types
+        structured = ("bands", "deadlines", "policy_report_kinds", "conversation_types")
         scalars = {f.name: data[f.name] for f in fields(cls) if f.name not in structured and f.name in data}
         deadlines = Deadlines(**{k: v for k, v in raw_deadlines.items() if k in deadline_names})
-        policy = cls(**scalars, bands=tuple(bands), deadlines=deadlines, policy_report_kinds=tuple(kinds))
+        policy = cls(
+            **scalars,
+            bands=tuple(bands),
+            deadlines=deadlines,
+            policy_report_kinds=tuple(kinds),
+            conversation_types=conversation_types,
+        )
         # With a band unreadable, checks of the table as a whole (gaps, overlaps) would report phantom problems.
         unreadable_band = any(p.location.startswith("bands[") for p in problems)
         problems += [
             p
             for p in policy.problems()
-            if not (unreadable_band and p.location == "bands") and not p.location.startswith("policy_report_kinds")
+            if not (unreadable_band and p.location == "bands")
+            and not p.location.startswith("policy_report_kinds")
+            and not (unreadable_types and p.location.startswith("conversation_types"))
         ]
         if problems:
             raise DomainError(
@@ -302,6 +316,7 @@ def _problems(policy: SupervisionPolicy) -> list[Violation]:
     for i, kind in enumerate(policy.policy_report_kinds):
         problems += _report_kind_problems(i, kind)
     problems += _band_problems(policy.bands)
+    problems += type_problems(policy.conversation_types)
     return problems
 
 

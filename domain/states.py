@@ -148,3 +148,17 @@ class TriageOutcome(StrEnum):
 
     TRIAGED = "triaged"
     DISMISSED = "dismissed"
+
+
+class FollowUpStatus(StrEnum):
+    """What was agreed in a conversation of the continuous supervision: `open` until it is `done` (with a day)."""
+
+    OPEN = "open"
+    DONE = "done"
+
+    @property
+    def label_da(self) -> str:
+        return _FOLLOW_UP_LABELS[self]
+
+
+_FOLLOW_UP_LABELS = {FollowUpStatus.OPEN: "åben", FollowUpStatus.DONE: "gennemført"}

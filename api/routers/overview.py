@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from api.clock import TodayDep
-from api.deps import ProviderDep, SessionDep, VisitDep, load_provider, require
+from api.deps import ProviderDep, SessionDep, VisitDep, require, visible_provider
 from api.errors import problem_responses
 from api.principal import Principal
 from api.schemas.overview import DueList, ProviderTimeline, VisitEvidence
 from api.services import overview as service
-from api.services import timeline
+from api.services import own_observations, timeline
 from domain.access import Permission
 
 router = APIRouter(tags=["overview"])
@@ -47,10 +47,11 @@ def list_due(
     """List what is due and overdue, soonest first.
 
     From escalation deadlines, follow-up dialogues not yet held, open recommendations, action plans not yet
-    approved, and the announced and unannounced visit each active provider's cycle asks for. Leaders see their
+    approved, the announced and unannounced visit each active provider's cycle asks for, and the open follow-ups
+    agreed in conversations of the continuous supervision. Leaders see their
     own provider's items, never one that would reveal a planned unannounced visit.
     """
-    provider = load_provider(provider_id, session, principal) if provider_id else None
+    provider = visible_provider(session, principal, provider_id) if provider_id else None
     return service.due_items(session, principal, today, provider=provider, mine=mine, within_days=within_days)
 
 
@@ -64,9 +65,13 @@ def read_visit_evidence(session: SessionDep, visit: VisitDep, _: ReadTimeline) -
     """Read everything earlier about the visit's provider that the visit must build on.
 
     Earlier visits with their assessments, follow-up dialogues, recommendations, concern notices (with who
-    reported), intensified supervision and action plans, all dated before the day the visit was held.
+    reported), intensified supervision and action plans, all dated before the day the visit was held; and the
+    provider's own observations since the previous visit, beside the supervisor's (never counted), and the
+    conversations of the continuous supervision since the previous visit, with the follow-ups still open.
     """
-    return service.visit_evidence(session, visit)
+    evidence = service.visit_evidence(session, visit)
+    evidence.own_observations = own_observations.side_by_side(session, visit)
+    return evidence
 
 
 @router.get(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import HTMLResponse
 
 from api.clock import TodayDep
-from api.deps import CurrentPrincipal, SessionDep, VisitDep, require
+from api.deps import CallerDep, SessionDep, VisitDep, require, resolve_principal
 from api.errors import problem_responses
 from api.etag import NEEDS_IF_MATCH, require_if_match, set_etag
 from api.openapi import file_response
@@ -47,9 +47,9 @@ READ_ERRORS = problem_responses(401, 403, 404)
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428)
 
 
-def load_report(report_id: ReportId, session: SessionDep, principal: CurrentPrincipal) -> Report:
+def load_report(report_id: ReportId, session: SessionDep, caller: CallerDep) -> Report:
     """The report, if visible; leaders, staff and parent boards never see a draft."""
-    return service.load_report(session, principal, report_id)
+    return service.load_report(session, resolve_principal(caller), report_id)
 
 
 ReportDep = Annotated[Report, Depends(load_report)]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
-from api.deps import CurrentPrincipal, SessionDep, UserDep, require
+from api.deps import CallerDep, SessionDep, UserDep, require, resolve_principal
 from api.errors import problem_responses
 from api.etag import NEEDS_IF_MATCH, require_if_match, set_etag
 from api.pagination import DEFAULT_LIMIT, link_next
@@ -38,8 +38,9 @@ Cursor = Annotated[str | None, Query(description="Opaque cursor from the previou
 ClientId = Annotated[uuid.UUID, Path(description="The integration client's id (not its client_id).")]
 
 
-def load_client(client_id: ClientId, session: SessionDep, principal: CurrentPrincipal) -> IntegrationClient:
+def load_client(client_id: ClientId, session: SessionDep, caller: CallerDep) -> IntegrationClient:
     """The client, if it is the caller's municipality's; another municipality's is a 404 whatever the caller's role."""
+    principal = resolve_principal(caller)
     client = session.get(IntegrationClient, client_id)
     if client is None or client.municipality_id != principal.municipality_id:
         raise not_found("integration client")

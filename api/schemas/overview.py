@@ -9,7 +9,9 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from api.schemas.common import ReadModel
+from api.schemas.conversation import EvidenceConversation
 from api.schemas.indicator import EvidenceIndicatorValue
+from api.schemas.own_observation import OwnObservationsSideBySide
 from domain.cycle import DueStatus
 from domain.escalation import ActionKind
 
@@ -32,6 +34,7 @@ class DueKind(StrEnum):
     VISIT_REPORT_PUBLISHED = "visit_report_published"
     REPORT_COMMENT = "report_comment"
     INTENSIFIED_VISIT = "intensified_visit"
+    CONVERSATION_FOLLOW_UP = "conversation_follow_up"
 
     @property
     def label_da(self) -> str:
@@ -52,6 +55,7 @@ _DUE_LABELS = {
     DueKind.VISIT_REPORT_PUBLISHED: "tilsynsrapport offentliggjort",
     DueKind.REPORT_COMMENT: "lederens kommentar til rapportudkast",
     DueKind.INTENSIFIED_VISIT: "tilsynsbesøg under skærpet tilsyn",
+    DueKind.CONVERSATION_FOLLOW_UP: "opfølgning aftalt i løbende tilsyn",
 }
 _DUE_KIND = "What is due: " + "; ".join(f"`{k.value}` = {k.label_da}" for k in DueKind) + "."
 
@@ -75,8 +79,8 @@ class DueItem(BaseModel):
     reference_type: str = Field(
         description="What the item comes from: `required_action`, `visit` (its follow-up dialogue or its report), "
         "`recommendation`, `action_plan`, `report` (a draft's comment window), `intensified_supervision` (its next "
-        "visit), `provider` (a visit the cycle asks for, or the report of the whole provider or the dagpleje) "
-        "or `unit` (a unit's report)."
+        "visit), `provider` (a visit the cycle asks for, or the report of the whole provider or the dagpleje), "
+        "`unit` (a unit's report) or `conversation_follow_up` (agreed in a conversation of the continuous supervision)."
     )
     reference_id: uuid.UUID = Field(description="The id of that record.")
     legal_reference: str | None = Field(description="The paragraph it rests on, where there is one.")
@@ -205,6 +209,15 @@ class VisitEvidence(BaseModel):
         description="Per indicator that applies to the provider's kind, and per unit, the latest value whose period "
         "had begun by the visit's day (held, or planned); by indicator key."
     )
+    own_observations: OwnObservationsSideBySide | None = Field(
+        None,
+        description="The provider's own observations in the period the visit covers, beside the supervisor's per "
+        "area and theme (`source: provider`); never counted in the assessment. Always given by `visits-evidence`.",
+    )
+    conversations: list[EvidenceConversation] = Field(
+        description="Conversations of the continuous supervision (løbende tilsyn) held since the previous completed "
+        "visit and before that day, newest first, with the follow-ups agreed in them that were still open then."
+    )
 
 
 class TimelineKind(StrEnum):
@@ -220,6 +233,8 @@ class TimelineKind(StrEnum):
     ACTION_PLAN_CREATED = "action_plan_created"
     RECOMMENDATION_CREATED = "recommendation_created"
     FOLLOW_UP_DIALOGUE_HELD = "follow_up_dialogue_held"
+    CONVERSATION_HELD = "conversation_held"
+    CONVERSATION_FOLLOW_UP_DONE = "conversation_follow_up_done"
     PARENT_BOARD_INFORMED = "parent_board_informed"
     ACTION_PLAN_OPENED_FOR_COMMENTS = "action_plan_opened_for_comments"
     ACTION_PLAN_APPROVED = "action_plan_approved"

@@ -11,6 +11,13 @@ from datetime import date, datetime
 from pydantic import Field
 
 from api.schemas.common import InputModel, ReadModel
+from domain.conversations import (
+    KOLDING_CONVERSATION_TYPES,
+    TYPE_DESCRIPTION_MAX_LENGTH,
+    TYPE_KEY_MAX_LENGTH,
+    TYPE_LABEL_MAX_LENGTH,
+    ConversationFrequency,
+)
 from domain.policy import BAND_KEY_MAX_LENGTH, BAND_LABEL_MAX_LENGTH, ConcernLevel
 from domain.providers import ProviderKind
 
@@ -44,6 +51,28 @@ class DeadlinesDocument(InputModel):
     )
 
 
+_FREQUENCY = (
+    "How often one is expected with each provider: "
+    + "; ".join(f"`{f.value}` = {f.label_da}" for f in ConversationFrequency)
+    + "."
+)
+
+
+class ConversationTypeDocument(InputModel):
+    """A kind of conversation of the continuous supervision (løbende tilsyn) held with the providers' leaders."""
+
+    key: str = Field(
+        max_length=TYPE_KEY_MAX_LENGTH, description="Stable slug (`a-z`, `0-9`, `_`), e.g. `learning_conversation`."
+    )
+    label_da: str = Field(max_length=TYPE_LABEL_MAX_LENGTH, description="Danish name, e.g. `læringssamtale`.")
+    description: str = Field("", max_length=TYPE_DESCRIPTION_MAX_LENGTH, description="What the conversation is for.")
+    frequency: ConversationFrequency = Field(ConversationFrequency.NONE, description=_FREQUENCY)
+
+
+def _kolding_types() -> list[ConversationTypeDocument]:
+    return [ConversationTypeDocument(**t.to_dict()) for t in KOLDING_CONVERSATION_TYPES]
+
+
 class PolicyDocument(InputModel):
     """The municipality's supervision framework (tilsynskoncept) as the service enforces it."""
 
@@ -67,6 +96,14 @@ class PolicyDocument(InputModel):
         description="Kinds the law does not ask a published report of (`private_childminding`, `special_daycare`) "
         "whose report the municipality's policy asks for every cycle. They are then due on the policy's ground, "
         "never overdue by law; empty (the default): they are followed without a report duty.",
+    )
+    conversation_types: list[ConversationTypeDocument] = Field(
+        default_factory=_kolding_types,
+        max_length=50,
+        description="The conversations of the continuous supervision (løbende tilsyn) between the administration "
+        "and each leader; a conversation is recorded with one of these keys. Left out: Kolding's list (læringssamtale, "
+        "its follow-up, sparring, status conversations for new leaders, network-group conversations, taking part in "
+        "internal meetings). A version saved before the list existed reads as that default.",
     )
 
 

@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 from api.clock import DANISH_TIME
 from api.principal import Principal
 from api.schemas import overview as schema
+from api.services import continuous_supervision as continuous
 from api.services.cycles import ProviderDates, provider_dates
 from api.services.indicators import evidence_indicators
 from api.services.policy import policy_in_force
@@ -117,6 +118,7 @@ def due_items(
         *_visit_reports(session, providers, cycles, policy),
         *_comment_windows(session, ids, today),
         *_intensified_visits(session, ids, policy, open_actions),
+        *(_Due(**item) for item in continuous.due_follow_ups(session, ids)),
     ]
     if principal.role.is_provider_bound:
         candidates = _without_planned_unannounced(session, candidates)
@@ -390,6 +392,7 @@ def visit_evidence(session: Session, visit: Visit) -> schema.VisitEvidence:
         reports=_shaped(schema.EvidenceReport, reports),
         # Read by admin and supervisors only (TIMELINE_READ): the supervision's view, raw numbers.
         indicators=evidence_indicators(session, provider, before or visit.planned_on, Role.SUPERVISOR),
+        conversations=continuous.evidence_conversations(session, visit),
     )
 
 

@@ -9,6 +9,7 @@ from functools import partial
 from sqlmodel import Session, SQLModel, select
 
 from api.schemas import overview as schema
+from api.services.continuous_supervision import timeline_events as conversation_events
 from api.services.reading import danish_day, rows
 from api.tables import (
     ActionPlan,
@@ -140,6 +141,7 @@ def provider_timeline(session: Session, provider: Provider, limit: int) -> schem
         *((r, _other_events(r)) for r in read(Recommendation, Recommendation.provider_id == pid)),
         *((b, _other_events(b)) for b in boards),
         *((d, _other_events(d)) for d in dialogues),
+        *conversation_events(session, pid),
     ]
     events = [
         schema.TimelineEvent(on=on, kind=kind, title=title, entity_type=str(row.__tablename__), entity_id=row.id)

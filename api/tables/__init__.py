@@ -4,6 +4,7 @@ from api.tables.action_plan import ActionPlan, ActionPlanComment, ActionPlanItem
 from api.tables.audit import AuditEvent
 from api.tables.compliance import Exemption
 from api.tables.concern import ConcernNotice
+from api.tables.conversation import ConversationFollowUp, SupervisionConversation
 from api.tables.escalation import IntensifiedSupervision, RequiredAction
 from api.tables.follow_up import FollowUpDialogue, ParentBoardNotice, Recommendation
 from api.tables.idempotency import IdempotencyRecord
@@ -13,6 +14,7 @@ from api.tables.imports import HistoricalAssessment, ImportRowError, ImportRun
 from api.tables.indicator import Indicator, IndicatorValue
 from api.tables.instrument import InstrumentVersion
 from api.tables.municipality import Municipality
+from api.tables.own_observation import OwnObservation
 from api.tables.policy import PolicyVersion
 from api.tables.provider import Provider, Unit
 from api.tables.report import Report
@@ -26,6 +28,7 @@ __all__ = [
     "Assessment",
     "AuditEvent",
     "ConcernNotice",
+    "ConversationFollowUp",
     "Exemption",
     "FollowUpDialogue",
     "HistoricalAssessment",
@@ -40,6 +43,7 @@ __all__ = [
     "IntensifiedSupervision",
     "Municipality",
     "Observation",
+    "OwnObservation",
     "ParentBoardNotice",
     "PolicyVersion",
     "Provider",
@@ -47,6 +51,7 @@ __all__ = [
     "Report",
     "RequiredAction",
     "SignInLimit",
+    "SupervisionConversation",
     "Unit",
     "UserAccount",
     "Visit",

@@ -187,3 +187,19 @@ def test_the_demo_publishes_the_reports_of_older_visits(db: Session):
     assert len(published) >= 20
     assert {r.scope for r in published} == {"provider", "combined"}  # the dagpleje: one combined report
     assert all(r.published_on and r.content for r in published)
+
+
+def test_the_demo_staffs_own_observation_sits_beside_solsikkens_visit_and_changes_nothing(client, db, settings):
+    providers = load(db)
+    completed = (Visit.provider_id == providers[SOLSIKKEN].id, Visit.status == "completed", Visit.kind == "announced")
+    latest = db.exec(select(Visit).where(*completed).order_by(Visit.held_on.desc())).first()
+    leader = headers_for(settings, user(db, "leader@fjordby.example"))
+
+    view = client.get(f"{VISITS}/{latest.id}/dialogue", headers=leader)
+
+    assert view.status_code == 200, view.text
+    beside = view.json()["side_by_side"]
+    assert [(o["source"], o["recorded_by_role"]) for o in beside["own_observations"]] == [("provider", "staff")]
+    assert any(t["differs"] and t["provider_percent"] > t["supervisor_percent"] for t in beside["themes"])
+    assessed = db.exec(select(Assessment).where(Assessment.visit_id == latest.id, Assessment.unit_id.is_(None))).one()
+    assert assessed.band_key == "poor"  # the supervisor's 25 %, as the story has it

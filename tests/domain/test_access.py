@@ -29,12 +29,14 @@ MASTER_DATA_WRITES = frozenset(
 
 
 def test_the_administration_holds_every_permission_but_the_voices_of_others():
-    # Commenting on an action plan is the parent board's own say (§5b stk. 5), and on a draft report the
-    # leader's; nobody may speak for them.
-    voices = {Permission.ACTION_PLANS_COMMENT, Permission.REPORTS_COMMENT}
+    # Commenting on an action plan is the parent board's own say (§5b stk. 5), on a draft report the leader's, and
+    # the provider's own observations are leader's and staff's; nobody may speak for them.
+    voices = {Permission.ACTION_PLANS_COMMENT, Permission.REPORTS_COMMENT, Permission.OWN_OBSERVATIONS_RECORD}
     assert permissions_of(Role.ADMIN) == frozenset(Permission) - voices
     assert {role for role in Role if Permission.ACTION_PLANS_COMMENT in permissions_of(role)} == {Role.PARENT_BOARD}
     assert {role for role in Role if Permission.REPORTS_COMMENT in permissions_of(role)} == {Role.LEADER}
+    own = {role for role in Role if Permission.OWN_OBSERVATIONS_RECORD in permissions_of(role, frozenset(Permission))}
+    assert own == {Role.LEADER, Role.STAFF}
 
 
 def test_exactly_leader_staff_and_parent_board_are_provider_bound():
@@ -78,7 +80,9 @@ def test_only_the_administration_and_integrations_write_master_data(role: Role):
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.COMMITTEE])
 def test_staff_and_the_committee_only_read(role: Role):
-    assert permissions_of(role) & WRITES == frozenset()
+    # Staff add the provider's own observations (domain.md: "may add own observations"); they never count.
+    own = {Permission.OWN_OBSERVATIONS_RECORD} if role is Role.STAFF else set()
+    assert permissions_of(role) & WRITES == own
 
 
 def test_the_committee_cannot_write_anything():
