@@ -1,4 +1,4 @@
-"""The `tilsyn` command line: serve, migrate, demo data, the OpenAPI document, and tenant bootstrap."""
+"""The `tilsyn` command line: serve, migrate, demo data, imports, the OpenAPI document, and tenant bootstrap."""
 
 from __future__ import annotations
 
@@ -144,6 +144,27 @@ def create_user(
             raise typer.BadParameter(str(exc)) from exc
         session.commit()
         typer.echo(str(user.id))
+
+
+@app.command("import")
+def import_file(
+    kind: Annotated[str, typer.Argument(help="providers, kids-history or indicator-values.")],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV, XLSX or JSON.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and write nothing.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite stored values that differ.")] = False,
+    municipality: Annotated[
+        str | None, typer.Option("--municipality", help="The municipality's kommunekode (needed when several).")
+    ] = None,
+) -> None:
+    """Import a file: all of it or nothing; the same file twice changes nothing. Exit code 1 lists the errors."""
+    from api.imports.console import run_import
+    from domain.imports import ImportKind
+
+    try:
+        chosen = ImportKind(kind)
+    except ValueError:
+        raise typer.BadParameter(f"one of {', '.join(k.value for k in ImportKind)}", param_hint="KIND") from None
+    raise typer.Exit(run_import(chosen, file, dry_run=dry_run, replace=replace, kommunekode=municipality))
 
 
 if __name__ == "__main__":

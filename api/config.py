@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     postgres_lock_timeout_ms: int = Field(5000, ge=0, description="how long PostgreSQL waits for a lock; 0: forever")
     # AnyIO serves sync endpoints from a threadpool of 40; each holds at most one connection at a time.
     database_pool_size: int = Field(40, ge=1, description="connections kept open per process (plus 10 overflow)")
+    import_max_bytes: int = Field(
+        200_000_000, ge=1000, description="largest file an import accepts over the API (bytes); larger is a 413"
+    )
 
     sign_in_attempts: int = Field(10, ge=1, le=1000, description="wrong credentials per account before a lockout")
     sign_in_window_seconds: int = Field(60, ge=1, le=86400, description="window in which an account's failures count")

@@ -47,6 +47,7 @@ PROBLEMS: dict[str, ProblemKind] = {
     "bad-request": ProblemKind(400, "Bad request"),
     "invalid-grant": ProblemKind(400, "Invalid credentials or grant"),
     "too-many-attempts": ProblemKind(429, "Too many failed sign-in attempts"),
+    ErrorCode.TOO_LARGE: ProblemKind(413, "The upload is too large"),
     "internal-error": ProblemKind(500, "Internal error"),
     BUSY: ProblemKind(503, "Busy; retry shortly"),
 }
@@ -270,6 +271,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "Not found, or not visible to you.",
         409: "Conflicts with the current state.",
         412: "The If-Match ETag is stale: someone changed the resource. Re-read and retry.",
+        413: "The upload is larger than the service accepts (TILSYN_IMPORT_MAX_BYTES).",
         422: "Invalid input; `errors` names each invalid value.",
         428: "An If-Match header with the resource's ETag is required.",
         429: "Too many failed sign-in attempts: wait the seconds in `Retry-After`.",

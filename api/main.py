@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import api.audit  # noqa: F401 - registers the audit listener before any session flushes
 from api import headers
 from api.config import Settings, get_settings
+from api.deps import current_settings
 from api.errors import ProblemOnErrorMiddleware, install_error_handlers
 from api.idempotency import IdempotencyMiddleware
 from api.input_hygiene import InputHygieneMiddleware
@@ -28,6 +29,7 @@ from api.routers import (
     conversations,
     follow_up,
     health,
+    imports,
     indicators,
     instruments,
     intensified,
@@ -98,6 +100,7 @@ TAGS = [
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
     {"name": "integration clients", "description": "Case systems and scripts with scoped client credentials."},
     {"name": "audit", "description": "Who changed what, when and on whose behalf."},
+    {"name": "imports", "description": "Imports of the provider register, KIDS history and indicator values."},
     {"name": "policy", "description": "The municipality's supervision policy (tilsynskoncept), versioned."},
     {"name": "public", "description": "What anyone may read without a token, as the law requires."},
     {"name": "health", "description": "Liveness and readiness for operators."},
@@ -137,6 +140,13 @@ def _operation_id(route: APIRoute) -> str:
     return route.operation_id or route.name.replace("_", "-")
 
 
+def _import_limit(scope: Scope, settings: Settings) -> int:
+    """The upload limit of the settings the routes see (tests override them per app)."""
+    app = scope.get("app")
+    override = getattr(app, "dependency_overrides", {}).get(current_settings)
+    return (override() if override else settings).import_max_bytes
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     # FastAPIOffline: /docs and /redoc load their scripts from this service, not from a CDN.
@@ -161,6 +171,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Around it: any error that escaped (its own database work included) becomes a problem, never a reset connection.
     app.add_middleware(ProblemOnErrorMiddleware)
     app.add_middleware(InputHygieneMiddleware)  # outside both: text that cannot be stored never reaches a key or a row
+    # An import larger than TILSYN_IMPORT_MAX_BYTES is refused with 413 before its body is spooled to disk.
+    app.add_middleware(imports.UploadLimit, limit_of=lambda scope: _import_limit(scope, settings))
 
     # Pure ASGI, not @app.middleware: no BaseHTTPMiddleware task group and response re-wrapping on every request.
     app.add_middleware(RequestIdMiddleware)
@@ -185,6 +197,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (conversations,)
     resources += (intensified, action_plans, overview, reports, publication, compliance, users, audit, public)
     resources += (indicators,)
+    resources += (imports,)
     resources += (own_observations,)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested
     # routers level by level, and the extra level cost about a sixth of a plain read's time.

@@ -95,6 +95,8 @@ class Permission(StrEnum):
     CONVERSATIONS_READ = "conversations:read"
     CONVERSATIONS_WRITE = "conversations:write"
     CONVERSATIONS_FOLLOW_UP = "conversations:follow-up"
+    IMPORTS_READ = "imports:read"
+    IMPORTS_WRITE = "imports:write"
 
     @property
     def description(self) -> str:
@@ -155,6 +157,10 @@ _PERMISSION_TEXT = {
     Permission.CONVERSATIONS_FOLLOW_UP: (
         "mark a follow-up agreed in a conversation done (a leader: those the leader owns)"
     ),
+    Permission.IMPORTS_READ: "read import runs: status, counts and row errors",
+    Permission.IMPORTS_WRITE: (
+        "import files of indicator values and KIDS history (the provider register also needs `providers:write`)"
+    ),
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -209,6 +215,8 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.CONVERSATIONS_READ: frozenset({*_SUPERVISION, Role.LEADER}),
     Permission.CONVERSATIONS_WRITE: _SUPERVISION,
     Permission.CONVERSATIONS_FOLLOW_UP: frozenset({*_SUPERVISION, Role.LEADER}),
+    Permission.IMPORTS_READ: frozenset({*_SUPERVISION, Role.INTEGRATION}),
+    Permission.IMPORTS_WRITE: frozenset({*_SUPERVISION, Role.INTEGRATION}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's

@@ -17,6 +17,7 @@ class ErrorCode(StrEnum):
     UNAUTHENTICATED = "unauthenticated"
     PRECONDITION_FAILED = "precondition-failed"
     PRECONDITION_REQUIRED = "precondition-required"
+    TOO_LARGE = "too-large"
 
 
 @dataclass(frozen=True)

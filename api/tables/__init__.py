@@ -10,6 +10,7 @@ from api.tables.follow_up import FollowUpDialogue, ParentBoardNotice, Recommenda
 from api.tables.idempotency import IdempotencyRecord
 from api.tables.identity import IntegrationClient, UserAccount
 from api.tables.impartiality import ImpartialityDeclaration
+from api.tables.imports import HistoricalAssessment, ImportRowError, ImportRun
 from api.tables.indicator import Indicator, IndicatorValue
 from api.tables.instrument import InstrumentVersion
 from api.tables.municipality import Municipality
@@ -30,8 +31,11 @@ __all__ = [
     "ConversationFollowUp",
     "Exemption",
     "FollowUpDialogue",
+    "HistoricalAssessment",
     "IdempotencyRecord",
     "ImpartialityDeclaration",
+    "ImportRowError",
+    "ImportRun",
     "Indicator",
     "IndicatorValue",
     "InstrumentVersion",

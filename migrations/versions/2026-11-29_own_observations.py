@@ -1,7 +1,7 @@
 """own observations: leader and staff observe their own provider with the municipality's instrument
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2026-11-29 19:00:00
 
 - own_observation: one row per observation a leader or staff member made of their own provider (or a unit), with
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
