@@ -145,6 +145,9 @@ def _compare_and_write(session: Session, job: Job, kind: Any, stage: Any, errors
             errors.add(line, column, fields[next(iter(fields))][1] if fields else None, conflict_detail(named))
         errors.total += counts.changed - shown
     if not job.dry_run and not errors.total:
+        for line, ref in merge.dangling(connection, target, stage, job.municipality_id, MAX_KEPT_ERRORS):
+            errors.add(line, ref.column, None, "Not in the municipality's register (any more); nothing was written.")
+    if not job.dry_run and not errors.total:
         merge.apply(
             connection,
             target,

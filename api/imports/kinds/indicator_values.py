@@ -19,10 +19,10 @@ from sqlmodel import Session
 from api.imports.columns import Column, cell
 from api.imports.kinds import CellProblem, RowRefused
 from api.imports.kinds.register import NUMBER_COLUMN, UNIT_COLUMN, Register
-from api.imports.merge import Target
+from api.imports.merge import Reference, Target
 from api.imports.values import NumberStyle, blank, decimal, integer, text
 from api.services.indicators import catalogue, definition
-from api.tables import IndicatorValue
+from api.tables import Indicator, IndicatorValue, Provider, Unit
 from api.tables.indicator import NUMBER
 from domain.errors import DomainError
 from domain.indicators import IndicatorDefinition, check_value, parse_period
@@ -53,6 +53,12 @@ TARGET = Target(
     keys=("provider_id", "scope_id", "indicator_id", "period"),
     values=("value", "count"),  # as recording one value compares them (api/services/indicators.record_value)
     extras=("unit_id", "source_note"),
+    # indicator_value has no foreign keys (migration 0010): these are checked once per run instead.
+    references=(
+        Reference("provider_id", Provider.__table__, "municipality_id", NUMBER_COLUMN),  # type: ignore[arg-type]
+        Reference("unit_id", Unit.__table__, "provider_id", UNIT_COLUMN),  # type: ignore[arg-type]
+        Reference("indicator_id", Indicator.__table__, "municipality_id", "indicator"),  # type: ignore[arg-type]
+    ),
 )
 # The stage's value columns as the file names them, for conflicts: "value" is the file's "value" column.
 FILE_COLUMN = {"value": "value", "count": "count"}
