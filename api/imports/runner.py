@@ -99,29 +99,29 @@ def run_staged(session: Session, job: Job, rows: Rows, progress: Progress) -> Re
     stage = staging.stage_table(kind.stage_columns)
     staging.create(connection, stage)
     try:
-        writer = staging.StageWriter(connection, stage)
-        done = read = 0
-        quick = getattr(checker, "quick", None) or (lambda _cells: None)
-        for chunk in chunks(rows.rows):
-            batch = []
-            append = batch.append
-            for line, cells in chunk:
-                staged = quick(cells)  # most rows: plain, and accepted without the full check
-                if staged is not None:
-                    append((line, *staged))
-                    continue
-                if empty_row(cells):
-                    continue
-                try:
-                    batch.append((line, *checker.check(cells)))
-                except RowRefused as refused:
-                    read += 1  # a refused row is read too; the staged ones are counted per batch
-                    for p in refused.problems:
-                        errors.add(line, p.column, p.value, p.detail)
-            writer.write(batch)
-            read += len(batch)
-            done += len(chunk)
-            progress(done)
+        with staging.StageWriter(connection, stage) as writer:
+            done = read = 0
+            quick = getattr(checker, "quick", None) or (lambda _cells: None)
+            for chunk in chunks(rows.rows):
+                batch = []
+                append = batch.append
+                for line, cells in chunk:
+                    staged = quick(cells)  # most rows: plain, and accepted without the full check
+                    if staged is not None:
+                        append((line, *staged))
+                        continue
+                    if empty_row(cells):
+                        continue
+                    try:
+                        batch.append((line, *checker.check(cells)))
+                    except RowRefused as refused:
+                        read += 1  # a refused row is read too; the staged ones are counted per batch
+                        for p in refused.problems:
+                            errors.add(line, p.column, p.value, p.detail)
+                writer.write(batch)
+                read += len(batch)
+                done += len(chunk)
+                progress(done)
         if connection.dialect.name == "postgresql":
             # Hashing a large file's keys needs more than 4 MB. (No ANALYZE of the stage: the planner sizes a fresh
             # table by its pages, which is all the comparison's hash joins need, and it costs 0.1 s per 100,000 rows.)
