@@ -7,6 +7,7 @@ Every row is checked even after errors, so a dry run lists every error of the fi
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from api.imports.reading import Rows
 from domain.imports import MAX_KEPT_ERRORS, ImportKind, ImportMode, conflict_detail
 
 CHUNK_ROWS = 5_000
+REPORT_EVERY_S = 0.5  # how often a run on PostgreSQL reports its progress (the service commits it once a second)
 Progress = Callable[[int], None]
 
 STAGED_KINDS: dict[ImportKind, Any] = {
@@ -101,6 +103,7 @@ def run_staged(session: Session, job: Job, rows: Rows, progress: Progress) -> Re
     try:
         with staging.StageWriter(connection, stage) as writer:
             done = read = 0
+            next_report = 0.0  # the first batch reports at once
             quick = getattr(checker, "quick", None) or (lambda _cells: None)
             for chunk in chunks(rows.rows):
                 batch = []
@@ -121,7 +124,13 @@ def run_staged(session: Session, job: Job, rows: Rows, progress: Progress) -> Re
                 writer.write(batch)
                 read += len(batch)
                 done += len(chunk)
-                progress(done)
+                if not writer.postgres or time.monotonic() >= next_report:
+                    # Progress may be committed, and where sessions share the connection (the tests' do) the COPY
+                    # must end first; pausing it every half second keeps the server working alongside the checks.
+                    writer.pause()
+                    progress(done)
+                    next_report = time.monotonic() + REPORT_EVERY_S
+        progress(done)
         if connection.dialect.name == "postgresql":
             # Hashing a large file's keys needs more than 4 MB. (No ANALYZE of the stage: the planner sizes a fresh
             # table by its pages, which is all the comparison's hash joins need, and it costs 0.1 s per 100,000 rows.)

@@ -50,7 +50,7 @@ class StageWriter:
 
     Use it as a context manager. On PostgreSQL one COPY stays open from the first batch to the end of the block, so
     the server parses and stores a batch while the importer checks the next (two processes, two cores); a COPY per
-    batch would wait for the server at the end of each. Nothing else may use the connection meanwhile.
+    batch would wait for the server at the end of each. Nothing else may use the connection meanwhile: `pause` first.
     """
 
     def __init__(self, connection: Connection, table: Table) -> None:
@@ -67,7 +67,13 @@ class StageWriter:
     def __exit__(self, *exc_info: object) -> None:
         # End the COPY as it stands even when the block failed (a file that cannot be read past some row): aborting it
         # would abort the run's transaction, and the run then could not say why it failed. The stage is dropped anyway.
-        self._stack.__exit__(None, None, None)
+        self.pause()
+
+    def pause(self) -> None:
+        """End the open COPY, if any (waiting for the server to store it), so the connection is free; the next batch
+        starts another."""
+        self._stack.close()
+        self._copy = None
 
     def write(self, batch: Sequence[tuple[Any, ...]]) -> None:
         if not batch:

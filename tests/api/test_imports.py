@@ -221,14 +221,15 @@ def test_a_staged_id_that_is_not_the_municipalitys_is_refused_before_the_write(w
     staging.create(connection, stage)
     own, indicator = world.provider.id.hex, indicators["kids_total"].id.hex
     foreign = world.neighbour_provider.id.hex
-    staging.StageWriter(connection, stage).write(
-        [
-            (2, own, own, None, indicator, "2025", 70.0, 20, None),
-            (3, foreign, foreign, None, indicator, "2025", 70.0, 20, None),  # another municipality's provider
-            (4, own, own, None, uuid.uuid4().hex, "2025", 70.0, 20, None),  # no such indicator
-            (5, own, (unit := uuid.uuid4().hex), unit, indicator, "2025", 70.0, 20, None),  # no such unit
-        ]
-    )
+    with staging.StageWriter(connection, stage) as writer:
+        writer.write(
+            [
+                (2, own, own, None, indicator, "2025", 70.0, 20, None),
+                (3, foreign, foreign, None, indicator, "2025", 70.0, 20, None),  # another municipality's provider
+                (4, own, own, None, uuid.uuid4().hex, "2025", 70.0, 20, None),  # no such indicator
+                (5, own, (unit := uuid.uuid4().hex), unit, indicator, "2025", 70.0, 20, None),  # no such unit
+            ]
+        )
     found = sorted(
         (line, ref.column) for line, ref in merge.dangling(connection, TARGET, stage, world.municipality.id, 10)
     )
