@@ -91,6 +91,7 @@ def _assessed(
         .join(Provider, col(Provider.id) == Visit.provider_id)
         .where(
             Visit.municipality_id == municipality_id,
+            Provider.municipality_id == municipality_id,  # hash the municipality's providers only, not the nation's
             Visit.status == VisitStatus.COMPLETED,
             col(Visit.held_on) >= first,
             col(Visit.held_on) <= last,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import statistics
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -135,3 +137,10 @@ def test_a_visit_whose_own_observations_scored_nothing_is_not_compared():
     unscored = compare(DEMO_INSTRUMENT, [dict.fromkeys(ITEMS, 4)], [])
     result = own_differences([unscored])
     assert (result.visits, result.areas) == (0, ())
+
+
+@given(st.lists(st.floats(min_value=0, max_value=100), min_size=2, max_size=30))
+def test_the_spread_is_the_sample_standard_deviation_to_one_decimal(percents: list[float]):
+    spread = compare_with_others(led("s", percents) + led("a", [50.0] * 3))["s"].spread
+    assert spread is not None
+    assert abs(spread - statistics.stdev(percents)) <= 0.051
