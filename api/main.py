@@ -24,6 +24,7 @@ from api.routers import (
     action_plans,
     audit,
     auth,
+    calibration,
     compliance,
     concern_notices,
     conversations,
@@ -97,6 +98,7 @@ TAGS = [
         "description": "The indicator catalogue and indicator values: aggregates per provider or unit and period.",
     },
     {"name": "compliance", "description": "Compliance with the legal minimums, per provider and cycle and in all."},
+    {"name": "calibration", "description": "How each supervisor's scores compare with the others': admin only."},
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
     {"name": "integration clients", "description": "Case systems and scripts with scoped client credentials."},
     {"name": "audit", "description": "Who changed what, when and on whose behalf."},
@@ -199,6 +201,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (indicators,)
     resources += (imports,)
     resources += (own_observations,)
+    resources += (calibration,)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested
     # routers level by level, and the extra level cost about a sixth of a plain read's time.
     for module in resources:

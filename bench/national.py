@@ -454,6 +454,7 @@ READS = (
     ("/due", "/api/v1/due"),
     ("/publication-tracker", "/api/v1/publication-tracker"),
     ("/compliance", "/api/v1/compliance"),
+    ("/calibration", "/api/v1/calibration"),
     ("provider list", "/api/v1/providers?limit=50"),
     ("audit list, actor filter", "/api/v1/audit-events?actor_id={actor}&limit=50"),
     ("provider timeline", "/api/v1/providers/{provider}/timeline"),

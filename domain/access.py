@@ -97,6 +97,7 @@ class Permission(StrEnum):
     CONVERSATIONS_FOLLOW_UP = "conversations:follow-up"
     IMPORTS_READ = "imports:read"
     IMPORTS_WRITE = "imports:write"
+    CALIBRATION_READ = "calibration:read"
 
     @property
     def description(self) -> str:
@@ -161,6 +162,9 @@ _PERMISSION_TEXT = {
     Permission.IMPORTS_WRITE: (
         "import files of indicator values and KIDS history (the provider register also needs `providers:write`)"
     ),
+    Permission.CALIBRATION_READ: (
+        "compare each supervisor's scores with the others' and the providers' own (names shown: admin only)"
+    ),
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -217,6 +221,8 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.CONVERSATIONS_FOLLOW_UP: frozenset({*_SUPERVISION, Role.LEADER}),
     Permission.IMPORTS_READ: frozenset({*_SUPERVISION, Role.INTEGRATION}),
     Permission.IMPORTS_WRITE: frozenset({*_SUPERVISION, Role.INTEGRATION}),
+    # Supervisors by name beside their scores: the administration's alone (consistent judgement is impartiality).
+    Permission.CALIBRATION_READ: frozenset({Role.ADMIN}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's

@@ -248,6 +248,7 @@ PROBES: dict[Permission, tuple[str, str, dict | None, int]] = {
     Permission.CLIENTS_MANAGE: ("GET", "/api/v1/clients", None, 200),
     Permission.MUNICIPALITY_WRITE: ("PATCH", "/api/v1/municipality", {"name": "Ændret Kommune"}, 428),
     Permission.INDICATORS_MANAGE: ("POST", "/api/v1/indicators", {}, 422),
+    Permission.CALIBRATION_READ: ("GET", "/api/v1/calibration", None, 200),
 }
 
 
