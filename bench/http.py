@@ -6,7 +6,8 @@ SQLModel (no token, no guards: what reading a database costs at all), and the se
 with the demo data plus enough providers for a page of 100 (and, when PostgreSQL's binaries are here, on a
 throwaway PostgreSQL cluster too). wrk loads them from core 1 (a Python load loop stands in when wrk is missing,
 and the bench says how to get wrk). Rounds alternate, bare, bare+db, service, a few seconds each, and the bench
-prints the median ratios service/bare (the target) and service/bare+db of requests per second for each read. Ratios, not absolute rates: a shared, noisy machine moves both sides alike.
+prints the median ratios service/bare (the target) and service/bare+db of requests per second for each read.
+Ratios, not absolute rates: a shared, noisy machine moves both sides alike.
 Everything stays on the loopback interface; the servers and the database are removed afterwards.
 """
 
