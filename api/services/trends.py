@@ -43,6 +43,8 @@ from domain.trend_outcomes import (
     MunicipalityTrends,
     RecommendationFact,
     ReportFact,
+)
+from domain.trend_outcomes import (
     municipality_trends as compute_trends,
 )
 from domain.trends import AssessmentFact, PartFact, PartKind, Window, default_window, imported_assessment
