@@ -42,6 +42,7 @@ from api.routers import (
     public,
     publication,
     reports,
+    trends,
     users,
     visits,
 )
@@ -199,6 +200,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (indicators,)
     resources += (imports,)
     resources += (own_observations,)
+    resources += (trends,)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested
     # routers level by level, and the extra level cost about a sixth of a plain read's time.
     for module in resources:

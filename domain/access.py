@@ -97,6 +97,7 @@ class Permission(StrEnum):
     CONVERSATIONS_FOLLOW_UP = "conversations:follow-up"
     IMPORTS_READ = "imports:read"
     IMPORTS_WRITE = "imports:write"
+    TRENDS_READ = "trends:read"
 
     @property
     def description(self) -> str:
@@ -161,6 +162,9 @@ _PERMISSION_TEXT = {
     Permission.IMPORTS_WRITE: (
         "import files of indicator values and KIDS history (the provider register also needs `providers:write`)"
     ),
+    Permission.TRENDS_READ: (
+        "read trends and context beside the score: for the municipality, and (provider roles) their own provider's"
+    ),
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -217,6 +221,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.CONVERSATIONS_FOLLOW_UP: frozenset({*_SUPERVISION, Role.LEADER}),
     Permission.IMPORTS_READ: frozenset({*_SUPERVISION, Role.INTEGRATION}),
     Permission.IMPORTS_WRITE: frozenset({*_SUPERVISION, Role.INTEGRATION}),
+    Permission.TRENDS_READ: frozenset({*_SUPERVISION, Role.COMMITTEE, *PROVIDER_BOUND_ROLES}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's
@@ -245,6 +250,7 @@ PROVIDER_SCOPED = frozenset(
         Permission.OWN_OBSERVATIONS_READ,
         Permission.CONVERSATIONS_READ,
         Permission.CONVERSATIONS_FOLLOW_UP,
+        Permission.TRENDS_READ,
     }
 )
 
