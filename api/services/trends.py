@@ -265,16 +265,13 @@ def _intensified(
 def _action_plans(
     session: Session, municipality_id: uuid.UUID, kinds: dict[uuid.UUID, str], span: Window
 ) -> list[ActionPlanFact]:
-    last_deadline = (
-        select(ActionPlanItem.plan_id, func.max(ActionPlanItem.deadline).label("last"))
-        .group_by(ActionPlanItem.plan_id)
-        .subquery()
-    )
     p = ActionPlan
+    # Correlated, so only this municipality's plans' goals are read (through the index on plan_id).
+    last_deadline = select(func.max(ActionPlanItem.deadline)).where(ActionPlanItem.plan_id == p.id).scalar_subquery()
     rows = session.exec(
-        select(p.provider_id, p.created_at, p.due_on, p.approved_on, p.completed_on, last_deadline.c.last)
-        .outerjoin(last_deadline, last_deadline.c.plan_id == p.id)
-        .where(p.municipality_id == municipality_id, p.due_on >= span.start)
+        select(p.provider_id, p.created_at, p.due_on, p.approved_on, p.completed_on, last_deadline).where(
+            p.municipality_id == municipality_id, p.due_on >= span.start
+        )
     ).all()
     return [
         ActionPlanFact(str(provider), created.date(), due, approved, completed, last)

@@ -14,6 +14,7 @@ from sqlmodel import Session
 import api.clock
 from api.tables import (
     ActionPlan,
+    ActionPlanItem,
     Assessment,
     HistoricalAssessment,
     IndicatorValue,
@@ -25,13 +26,30 @@ from api.tables import (
     Visit,
 )
 from domain.access import Role
-from domain.providers import ProviderKind
+from domain.providers import ProviderKind, UnitKind
 from tests.api.conftest import World
-from tests.support import factories
+from tests.support import factories, visit_data
 from tests.support import overview_data as rows
-from tests.support.trend_data import BEFORE_DAY, NOW_DAY, TODAY, assessed, imported
+from tests.support.trend_data import (
+    BEFORE_DAY,
+    DAGPLEJER_NAME,
+    LEADER_NAME,
+    NOW_DAY,
+    SUPERVISOR_NAME,
+    TODAY,
+    assessed,
+    imported,
+)
 
-HISTORY = (ActionPlan, Assessment, HistoricalAssessment, IndicatorValue, IntensifiedSupervision, Provider)
+HISTORY = (
+    ActionPlan,
+    ActionPlanItem,
+    Assessment,
+    HistoricalAssessment,
+    IndicatorValue,
+    IntensifiedSupervision,
+    Provider,
+)
 HISTORY += (Recommendation, Report, Unit, Visit)
 MUNICIPALITY_ROLES = (Role.ADMIN, Role.SUPERVISOR, Role.COMMITTEE)
 PROVIDER_ROLES = (Role.LEADER, Role.STAFF, Role.PARENT_BOARD)
@@ -58,10 +76,13 @@ def history(db: Session, world: World) -> World:
     private = factories.provider(db, world.municipality, kind=ProviderKind.PRIVATE_INSTITUTION)
     assessed(db, private, supervisor, date(2025, 9, 1), 35)
     episode = rows.intensified(db, world.other_provider, date(2025, 1, 10), ended_on=date(2025, 5, 1))
-    rows.action_plan(
+    plan = rows.action_plan(
         db, episode, supervisor, date(2025, 2, 9), created_on=date(2025, 1, 12), status="completed",
         approved_on=date(2025, 2, 1), completed_on=date(2025, 4, 25),
     )  # fmt: skip
+    goal = {"goal": "Mere leg", "actions": "Omlægning af dagen", "owner": "Lederen", "success_criterion": "KIDS"}
+    db.add(ActionPlanItem(plan_id=plan.id, deadline=date(2025, 4, 20), status="done", **goal))  # completed after
+    db.commit()
     rows.report(db, visit, on=date(2025, 6, 1))  # 31 days after the visit: in time
     rows.recommendation(db, visit, date(2025, 9, 1), status="done")
     rows.recommendation(db, visit, date(2025, 9, 1), status="open")  # overdue
@@ -154,7 +175,7 @@ def test_the_outcomes_show_intensified_days_plans_reports_in_time_and_recommenda
     assert (intensified["running"], intensified["ended"], intensified["median_days"]) == (1, 1, 111)
     assert intensified["ended_with"] == [{"band_key": "good", "band_label": "god", "periods": 1}]
     plans = outcomes["action_plans"]
-    assert (plans["plans"], plans["approved_in_time"], plans["completed_in_time"], plans["open"]) == (1, 1, 1, 0)
+    assert (plans["plans"], plans["approved_in_time"], plans["completed_late"], plans["open"]) == (1, 1, 1, 0)
     publication = outcomes["publication"]
     assert (publication["in_time"], publication["missing"], publication["deadline_days"]) == (1, 3, 56)
     assert publication["share_in_time"] == 25.0
@@ -217,3 +238,38 @@ def test_the_trends_read_loads_no_history_as_objects(client, history: World, loa
         assert response.status_code == 200, response.text
     # The provider trend's own row is loaded by the 404 loader, as every provider route does; nothing else is.
     assert loaded == Counter({"Provider": 1}), "a trends read loaded rows of the history as objects"
+
+
+def test_no_trend_output_names_a_person(client, db: Session, history: World):
+    supervisor = history.users[Role.SUPERVISOR]
+    supervisor.full_name = SUPERVISOR_NAME
+    db.add(supervisor)
+    dagpleje = factories.provider(db, history.municipality, kind=ProviderKind.MUNICIPAL_CHILDMINDING)
+    dagplejer = factories.unit(db, dagpleje, name=DAGPLEJER_NAME, kind=UnitKind.CHILDMINDER)
+    visit = assessed(db, dagpleje, supervisor, NOW_DAY, 62)
+    rows.assessment(
+        db, visit, percent=40, band=("inadequate", "utilstrækkelig"), concern="concern", unit_id=dagplejer.id
+    )
+    episode = rows.intensified(db, dagpleje, NOW_DAY)
+    plan = rows.action_plan(db, episode, supervisor, date(2025, 6, 1), created_on=NOW_DAY)
+    plan.leader_name = LEADER_NAME
+    db.add(plan)
+    db.commit()
+    rows.recommendation(db, visit, date(2025, 9, 1), owner=LEADER_NAME)
+    names = {SUPERVISOR_NAME, DAGPLEJER_NAME, LEADER_NAME} | {u.full_name for u in history.users.values()}
+    paths = ["/api/v1/trends", "/api/v1/trends/context", "/api/v1/trends?provider_kind=municipal_childminding"]
+    paths += [f"/api/v1/providers/{p.id}/trends" for p in (dagpleje, history.provider, history.other_provider)]
+
+    for role in (*MUNICIPALITY_ROLES, *PROVIDER_ROLES):
+        for path in paths:
+            response = client.get(path, headers=history.headers(role))
+            assert response.status_code in (200, 403, 404), response.text
+            assert not [n for n in names if n in response.text], (role, path)
+
+
+def test_an_integration_client_cannot_read_trends_even_asking_for_the_scope(client, db: Session, world: World):
+    case_system = visit_data.integration_client(db, world.municipality.id, ["trends:read"])
+    headers = factories.client_headers(world.settings, case_system)
+
+    for path in ("/api/v1/trends", "/api/v1/trends/context", f"/api/v1/providers/{world.provider.id}/trends"):
+        assert client.get(path, headers=headers).status_code == 403, path
