@@ -134,12 +134,13 @@ def _of_municipality(municipality_id: uuid.UUID, kind: ProviderKind | None) -> l
 
 
 def stored_parts(parts: dict) -> tuple[PartFact, ...]:
-    """The areas and themes stored with an assessment (api.services.assessments), those with a percent."""
+    """The areas and themes stored with an assessment (api.services.assessments), those with a percent. A part
+    written without its key (by an older writer) goes by its name."""
     return tuple(
-        PartFact(kind, p["key"], p.get("name") or p["key"], p["percent"])
+        PartFact(kind, p.get("key") or p["name"], p.get("name") or p["key"], p["percent"])
         for kind, name in ((PartKind.AREA, "areas"), (PartKind.THEME, "themes"))
         for p in (parts or {}).get(name, [])
-        if p.get("percent") is not None
+        if p.get("percent") is not None and (p.get("key") or p.get("name"))
     )
 
 
