@@ -98,6 +98,7 @@ class Permission(StrEnum):
     IMPORTS_READ = "imports:read"
     IMPORTS_WRITE = "imports:write"
     CALIBRATION_READ = "calibration:read"
+    TRENDS_READ = "trends:read"
 
     @property
     def description(self) -> str:
@@ -165,6 +166,9 @@ _PERMISSION_TEXT = {
     Permission.CALIBRATION_READ: (
         "compare each supervisor's scores with the others' and the providers' own (names shown: admin only)"
     ),
+    Permission.TRENDS_READ: (
+        "read trends and context beside the score: for the municipality, and (provider roles) their own provider's"
+    ),
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -223,6 +227,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.IMPORTS_WRITE: frozenset({*_SUPERVISION, Role.INTEGRATION}),
     # Supervisors by name beside their scores: the administration's alone (consistent judgement is impartiality).
     Permission.CALIBRATION_READ: frozenset({Role.ADMIN}),
+    Permission.TRENDS_READ: frozenset({*_SUPERVISION, Role.COMMITTEE, *PROVIDER_BOUND_ROLES}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's
@@ -251,6 +256,7 @@ PROVIDER_SCOPED = frozenset(
         Permission.OWN_OBSERVATIONS_READ,
         Permission.CONVERSATIONS_READ,
         Permission.CONVERSATIONS_FOLLOW_UP,
+        Permission.TRENDS_READ,
     }
 )
 
