@@ -202,3 +202,27 @@ def test_the_dagplejes_combined_report_shows_carried_forward_themes_without_a_pe
     pdf = client.get(r.report_url(report["id"], "/pdf"), headers=world.headers(Role.SUPERVISOR))
     text = " ".join(r.pdf_text(pdf.content, tmp_path).replace("\u00a0", " ").split())
     assert "Opfølgning fra sidste tilsyn" in text and "forbedret" in text and "25 %" not in text
+
+
+def test_a_demo_providers_latest_published_report_shows_before_and_after(db: Session):
+    from sqlmodel import select
+
+    from api.demo import load_demo_data
+    from api.demo_story import WEAK_AT_FIRST
+    from api.tables import Provider, Report, Visit
+
+    assert load_demo_data(db) is True
+    db.commit()
+    [(name, theme)] = WEAK_AT_FIRST.items()
+    provider = db.exec(select(Provider).where(Provider.name == name)).one()
+    latest = db.exec(
+        select(Report)
+        .join(Visit, Visit.id == Report.visit_id)
+        .where(Report.provider_id == provider.id, Report.status == "published")
+        .order_by(Visit.held_on.desc())
+    ).first()
+    lines = {line["name"]: line for line in latest.content["carried_forward"]}
+    language = lines["Kommunikation og sprog"]  # 25 % in the first cycle (the total 52 %), re-scored in the second
+    assert language["before_percent"] == 25.0 and language["before_band_label_da"] == "ringe"
+    assert language["after_percent"] >= 50 and language["outcome"] == "improved"
+    assert theme == "communication_language"
