@@ -132,6 +132,14 @@ def test_a_theme_named_in_an_open_recommendation_is_flagged_though_it_was_not_we
     assert reason["kind"] == "recommendation" and reason["reference_id"] == recommendation["id"]
     assert reason["text_da"] == "Nævnt i en åben anbefaling fra tilsynet den 10.03.2026"
 
+    # Once the leader marks it done, it no longer carries the theme forward.
+    leader = world.headers(Role.LEADER)
+    url = f"{V1}/recommendations/{recommendation['id']}"
+    tag = client.get(url, headers=leader).headers["etag"]
+    done = client.patch(url, json={"status": "done"}, headers={**leader, "If-Match": tag})
+    assert done.status_code == 200, done.text
+    assert provider_parts(carried(client, world, second["id"]).json()) == {}
+
 
 def test_a_provider_role_cannot_see_the_flags_of_a_planned_unannounced_visit(client, db: Session, world: World):
     visited(client, db, world, scores({LANGUAGE: 2}))
