@@ -55,7 +55,7 @@ K = TypeVar("K", bound=Hashable)
 _WHOLE_KIND = 0  # the quartile slot of a group that is the whole kind
 
 
-class Direction(StrEnum):
+class ScoringDirection(StrEnum):
     """Which way a supervisor's scores differ from the others'."""
 
     LOWER = "lower"
@@ -109,7 +109,7 @@ class SupervisorResult:
     mean_difference: float | None
     spread: float | None
     flagged: bool
-    direction: Direction | None
+    direction: ScoringDirection | None
     by_kind: tuple[KindResult, ...]
 
 
@@ -187,11 +187,11 @@ def _reference(row: Assessed, sums: _Sums, minimum: int = MINIMUM_REFERENCE) -> 
     return None
 
 
-def flag(mean_difference: float | None, compared: int) -> Direction | None:
+def flag(mean_difference: float | None, compared: int) -> ScoringDirection | None:
     """The direction a supervisor is flagged in: more than the threshold either way, on enough assessments."""
     if mean_difference is None or compared < MINIMUM_ASSESSMENTS or abs(mean_difference) <= THRESHOLD_POINTS:
         return None
-    return Direction.LOWER if mean_difference < 0 else Direction.HIGHER
+    return ScoringDirection.LOWER if mean_difference < 0 else ScoringDirection.HIGHER
 
 
 def _by_kind(rows: Sequence[Assessed], differences: Mapping[int, float]) -> tuple[KindResult, ...]:

@@ -52,7 +52,7 @@ class PartKind(StrEnum):
     THEME = "theme"
 
 
-class Direction(StrEnum):
+class MovementDirection(StrEnum):
     """Which way a provider moved between two periods' bands."""
 
     UP = "up"
@@ -222,7 +222,7 @@ class Movement:
 
     from_band: str
     to_band: str
-    direction: Direction
+    direction: MovementDirection
     providers: int
 
 
@@ -235,7 +235,7 @@ def movements(
     out = []
     for (a, b), n in flows.items():
         ra, rb = rank.get(a or "", -1), rank.get(b or "", -1)
-        direction = Direction.SAME if a == b else Direction.UP if rb > ra else Direction.DOWN
+        direction = MovementDirection.SAME if a == b else MovementDirection.UP if rb > ra else MovementDirection.DOWN
         out.append(Movement(a or "", b or "", direction, n))
     return tuple(sorted(out, key=lambda m: (-m.providers, -rank.get(m.from_band, -1), -rank.get(m.to_band, -1))))
 

@@ -13,11 +13,11 @@ from domain.calibration import (
     MINIMUM_GROUPED_PROVIDERS,
     MINIMUM_REFERENCE,
     THRESHOLD_POINTS,
-    Direction,
+    ScoringDirection,
 )
 from domain.providers import ProviderKind
 
-_DIRECTION = "; ".join(f"`{d.value}` = {d.label_da}" for d in Direction)
+_DIRECTION = "; ".join(f"`{d.value}` = {d.label_da}" for d in ScoringDirection)
 COMPARABLE = (
     "Each of the supervisor's assessments is set against the mean percent of the other supervisors' assessments of "
     "comparable providers: the same provider kind and, when the municipality has a socio-economic profile for "
@@ -95,7 +95,7 @@ class SupervisorCalibration(ReadModel):
         description=f"True when the mean difference is more than {THRESHOLD_POINTS:g} points either way and rests "
         f"on at least {MINIMUM_ASSESSMENTS} compared assessments."
     )
-    direction: Direction | None = Field(description=f"Which way a flagged supervisor differs: {_DIRECTION}.")
+    direction: ScoringDirection | None = Field(description=f"Which way a flagged supervisor differs: {_DIRECTION}.")
     by_kind: list[KindCalibration] = Field(description="The same per provider kind.")
     co_observed_visits: int = Field(description="Visits in the period where they were the co-observer.")
     own_observations: OwnObservationsCalibration = Field(

@@ -12,7 +12,7 @@ from api.schemas.common import ReadModel
 from domain.escalation import EscalationState
 from domain.policy import ConcernLevel
 from domain.providers import ProviderKind, UnitKind
-from domain.trends import AssessmentSource, Direction
+from domain.trends import AssessmentSource, MovementDirection
 
 _CONCERN = "The concern level: " + "; ".join(f"`{c.value}` = {c.label_da}" for c in ConcernLevel) + "."
 _SOURCE = "Where it comes from: `visit` (a supervision visit) or `imported` (the KIDS history a municipality imported)."
@@ -69,7 +69,7 @@ class MovementRead(ReadModel):
     from_label: str = Field(description="That band in Danish.")
     to_band: str = Field(description="The band now (its key).")
     to_label: str = Field(description="That band in Danish.")
-    direction: Direction = Field(description=_DIRECTION)
+    direction: MovementDirection = Field(description=_DIRECTION)
     providers: int = Field(description="How many providers moved so.")
 
 

@@ -11,7 +11,7 @@ from domain.calibration import (
     MINIMUM_ASSESSMENTS,
     THRESHOLD_POINTS,
     Assessed,
-    Direction,
+    ScoringDirection,
     compare_with_others,
     flag,
     own_differences,
@@ -32,7 +32,7 @@ def test_a_supervisor_scoring_twenty_points_below_the_others_on_the_same_kind_is
     results = compare_with_others(led("strict", [55.0] * 5) + led("a", [75.0] * 5) + led("b", [75.0] * 5))
     strict = results["strict"]
     assert (strict.mean_difference, strict.compared, strict.flagged) == (-20.0, 5, True)
-    assert strict.direction is Direction.LOWER
+    assert strict.direction is ScoringDirection.LOWER
     # Their colleagues are measured against everyone else, the strict one included: +10 is not beyond the threshold.
     assert results["a"].mean_difference == 10.0
     assert not results["a"].flagged
@@ -47,8 +47,8 @@ def test_a_large_difference_on_fewer_than_the_minimum_of_assessments_is_not_flag
 
 def test_the_flag_needs_more_than_the_threshold_either_way():
     assert flag(-THRESHOLD_POINTS, 10) is None
-    assert flag(THRESHOLD_POINTS + 0.1, MINIMUM_ASSESSMENTS) is Direction.HIGHER
-    assert flag(-(THRESHOLD_POINTS + 0.1), MINIMUM_ASSESSMENTS) is Direction.LOWER
+    assert flag(THRESHOLD_POINTS + 0.1, MINIMUM_ASSESSMENTS) is ScoringDirection.HIGHER
+    assert flag(-(THRESHOLD_POINTS + 0.1), MINIMUM_ASSESSMENTS) is ScoringDirection.LOWER
     assert flag(None, 50) is None
 
 

@@ -22,7 +22,7 @@ from domain.trend_outcomes import (
 from domain.trends import (
     AssessmentFact,
     AssessmentSource,
-    Direction,
+    MovementDirection,
     PartFact,
     PartKind,
     Window,
@@ -117,8 +117,8 @@ def test_the_band_distribution_and_movement_compare_now_with_the_period_before()
     ]
     assert {c.concern: c.providers for c in trends.now.concerns}[ConcernLevel.CONCERN] == 1
     assert [(m.from_band, m.to_band, m.direction, m.providers) for m in trends.movements] == [
-        ("adequate", "good", Direction.UP, 2),
-        ("excellent", "inadequate", Direction.DOWN, 1),
+        ("adequate", "good", MovementDirection.UP, 2),
+        ("excellent", "inadequate", MovementDirection.DOWN, 1),
     ]
 
 
