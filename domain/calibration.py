@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
+from domain.context import quartile_of
 from domain.own_observations import Comparison
 
 # A supervisor is flagged when their mean difference from the others is more than this many percentage points ...
@@ -137,18 +138,8 @@ def _spread(values: Sequence[float]) -> float | None:
 
 
 def quartiles(values: Mapping[K, float], minimum: int = MINIMUM_GROUPED_PROVIDERS) -> dict[K, int]:
-    """Each key's quartile of `values`, 1 (lowest) to 4: 1 + floor(4 x (how many have a lower value) / n).
-
-    Equal values share a quartile. Empty when fewer than `minimum` values are given: too few to group.
-    """
-    if len(values) < minimum:
-        return {}
-    ordered = sorted(values.values())
-    n = len(ordered)
-    lower = {}
-    for index, value in enumerate(ordered):
-        lower.setdefault(value, index)  # the first index of a value: how many are strictly lower
-    return {key: 1 + (4 * lower[value]) // n for key, value in values.items()}
+    """Each key's quartile of `values` (domain.context's rule); empty when fewer than `minimum`: too few to group."""
+    return quartile_of(values) if len(values) >= minimum else {}
 
 
 class _Sums:

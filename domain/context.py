@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from domain.access import Role
 from domain.indicators import SEES_RAW_NUMBERS, IndicatorDefinition, present, visible_to
@@ -26,6 +27,20 @@ from domain.trends import AssessmentFact
 
 CONTEXT_INDICATOR = "socio_economic_profile"  # the default catalogue's key (domain.indicator_catalogue)
 GROUPS = 4  # quartiles
+K = TypeVar("K", bound=Hashable)
+
+
+def quartile_of(values: Mapping[K, float]) -> dict[K, int]:
+    """Each key's quartile of `values`, 1 (lowest) to 4: 1 + floor(4 x (how many have a strictly lower value) / n).
+
+    Equal values share a quartile, so the split does not depend on the order of ties. The one quartile rule of the
+    service: the context beside the score and the supervisors' calibration both group by it.
+    """
+    ordered = sorted(values.values())
+    strictly_lower: dict[float, int] = {}
+    for index, value in enumerate(ordered):
+        strictly_lower.setdefault(value, index)
+    return {key: 1 + GROUPS * strictly_lower[value] // len(ordered) for key, value in values.items()}
 
 
 @dataclass(frozen=True)
@@ -59,11 +74,7 @@ def group_by_context(results: Mapping[str, AssessmentFact], context: Mapping[str
     first of them. The results are passed through untouched: a group holds the same objects it was given.
     """
     ranked = sorted((p for p in results if p in context), key=lambda p: (context[p], p))
-    n = len(ranked)
-    numbers: dict[str, int] = {}
-    first_of_value: dict[float, int] = {}
-    for i, p in enumerate(ranked):
-        numbers[p] = first_of_value.setdefault(context[p], 1 + i * GROUPS // n)
+    numbers = quartile_of({p: context[p] for p in ranked})
     groups = []
     for number in range(1, GROUPS + 1):
         members = [p for p in ranked if numbers[p] == number]
