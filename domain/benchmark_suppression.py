@@ -31,10 +31,12 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 
+from domain.networks import BenchmarkThresholds
+
 Population = frozenset[str]  # provider ids
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class CellKey:
     """A cell's place: a measure, a part ("" the whole result), a kind and a band (None: all of them)."""
 
@@ -52,28 +54,44 @@ class CellKey:
     def specificity(self) -> int:
         return (self.kind is not None) + (self.band is not None)
 
+    def __lt__(self, other: CellKey) -> bool:  # totals (None) before their parts
+        return self._order < other._order
 
-@dataclass(frozen=True)
-class Thresholds:
-    """The least numbers of providers (`k`) and municipalities (`m`) a figure rests on, as the rule reads them."""
-
-    k: int
-    m: int
+    @property
+    def _order(self) -> tuple[str, str, str, str]:
+        return (self.measure, self.part, self.kind or "", self.band or "")
 
 
 def rests_on_enough(
     population: Population,
     municipality_of: Mapping[str, str],
-    thresholds: Thresholds,
+    thresholds: BenchmarkThresholds,
     caller: str | None = None,
 ) -> bool:
     """Whether `population`, without the caller's own providers, has at least k providers from at least m
     municipalities (rules 1-2)."""
-    others = {municipality_of[p] for p in population if municipality_of[p] != caller}
-    if len(others) < thresholds.m:
+    return enough_for(municipality_of, thresholds, caller)(population)
+
+
+def enough_for(
+    municipality_of: Mapping[str, str], thresholds: BenchmarkThresholds, caller: str | None = None
+) -> Callable[[Population], bool]:
+    """`rests_on_enough` for one caller, as a function of the population (the caller's own set aside once)."""
+    own = frozenset(p for p, m in municipality_of.items() if m == caller) if caller is not None else frozenset()
+    k, m = thresholds.k, thresholds.m
+
+    def enough(population: Population) -> bool:
+        others = population - own if own else population
+        if len(others) < k:
+            return False
+        seen: set[str] = set()
+        for p in others:
+            seen.add(municipality_of[p])
+            if len(seen) >= m:
+                return True
         return False
-    providers = len(population) if caller is None else sum(1 for p in population if municipality_of[p] != caller)
-    return providers >= thresholds.k
+
+    return enough
 
 
 @dataclass(frozen=True)
@@ -102,14 +120,12 @@ def _lines(keys: list[CellKey]) -> list[_Line]:
 def published_cells(
     populations: Mapping[CellKey, Population],
     municipality_of: Mapping[str, str],
-    thresholds: Thresholds,
+    thresholds: BenchmarkThresholds,
     caller: str | None = None,
 ) -> frozenset[CellKey]:
     """The cells that may be published to `caller` (a municipality id, or None for no member's view)."""
 
-    def enough(population: Population) -> bool:
-        return rests_on_enough(population, municipality_of, thresholds, caller)
-
+    enough = enough_for(municipality_of, thresholds, caller)
     shown = {key for key, population in populations.items() if enough(population)}
     slices: dict[tuple[str, str], list[CellKey]] = defaultdict(list)
     for key in sorted(populations):
@@ -157,7 +173,7 @@ def _settle(
         union = frozenset().union(*(populations[p] for p in hidden))
         if union and not enough(union):
             return _grow(line, populations, shown)
-        if union:
+        if union and union != populations[line.total]:  # all parts hidden: nothing beyond the total is derived
             derived.append((line, union))
     others: list[tuple[Hashable, Population, _Line | None]] = [(k, populations[k], None) for k in published]
     others += [(id(line), union, line) for line, union in derived]

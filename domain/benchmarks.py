@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from domain.benchmark_suppression import CellKey, Population, Thresholds, published_cells
+from domain.benchmark_suppression import CellKey, Population, published_cells
+from domain.networks import BenchmarkThresholds
 from domain.policy import ConcernLevel, SupervisionPolicy
 from domain.providers import ProviderKind
 from domain.trend_outcomes import (
@@ -175,15 +176,20 @@ def _coordinates(f: ProviderFacts) -> Iterable[tuple[Measure, str, str | None]]:
         yield Measure.COMPLIANT, WHOLE, None
 
 
+_VALUES: dict[StrEnum, str] = {**{m: m.value for m in Measure}, **{k: k.value for k in ProviderKind}}
+
+
 def populations(facts: Iterable[ProviderFacts]) -> dict[CellKey, Population]:
     """Every cell the facts fill, with the providers it rests on: each kind and all kinds, each band and all bands."""
-    cells: dict[CellKey, set[str]] = defaultdict(set)
+    cells: dict[tuple, set[str]] = defaultdict(set)
     for f in facts:
+        kinds = (_VALUES[f.kind], None)
         for measure, part, band in _coordinates(f):
-            for kind in (f.kind.value, None):
-                for b in {band, None}:
-                    cells[CellKey(measure.value, part, kind, b)].add(f.provider_id)
-    return {key: frozenset(providers) for key, providers in cells.items()}
+            for kind in kinds:
+                cells[(_VALUES[measure], part, kind, None)].add(f.provider_id)
+                if band is not None:
+                    cells[(_VALUES[measure], part, kind, band)].add(f.provider_id)
+    return {CellKey(*key): frozenset(providers) for key, providers in cells.items()}
 
 
 @dataclass(frozen=True)
@@ -245,7 +251,7 @@ def names_may_stand_beside(key: CellKey) -> bool:
 
 def benchmark_table(
     facts: Sequence[ProviderFacts],
-    thresholds: Thresholds,
+    thresholds: BenchmarkThresholds,
     caller: str | None,
     *,
     named: Iterable[str] = (),
@@ -257,17 +263,17 @@ def benchmark_table(
     municipality_of = {f.provider_id: f.municipality_id for f in facts}
     shown = published_cells(cells, municipality_of, thresholds, caller)
     agreed = frozenset(named)
+    own = frozenset(f.provider_id for f in facts if f.municipality_id == caller)
     out = []
     for key in sorted(shown):
-        members = [by_id[p] for p in sorted(cells[key])]
         row = CellKey(key.measure, key.part, key.kind, None)
-        own_members = [f for f in members if f.municipality_id == caller]
-        own_row = [p for p in cells.get(row, ()) if municipality_of[p] == caller]
+        own_members = [by_id[p] for p in cells[key] & own]
+        members = [by_id[p] for p in cells[key]]
         out.append(
             BenchmarkCell(
                 key,
                 figure(key, members, len(cells[row]) if row in shown else None),
-                figure(key, own_members, len(own_row)) if own_members else None,
+                figure(key, own_members, len(cells[row] & own)) if own_members else None,
                 tuple(sorted({f.municipality_id for f in members} & agreed)) if names_may_stand_beside(key) else (),
             )
         )
