@@ -97,6 +97,8 @@ class Permission(StrEnum):
     CONVERSATIONS_FOLLOW_UP = "conversations:follow-up"
     IMPORTS_READ = "imports:read"
     IMPORTS_WRITE = "imports:write"
+    COUNCIL_SUMMARIES_READ = "council-summaries:read"
+    COUNCIL_SUMMARIES_WRITE = "council-summaries:write"
 
     @property
     def description(self) -> str:
@@ -161,6 +163,10 @@ _PERMISSION_TEXT = {
     Permission.IMPORTS_WRITE: (
         "import files of indicator values and KIDS history (the provider register also needs `providers:write`)"
     ),
+    Permission.COUNCIL_SUMMARIES_READ: (
+        "read the council's summary of the supervision (the committee: final versions only, never a draft)"
+    ),
+    Permission.COUNCIL_SUMMARIES_WRITE: "draft, comment on, finalise and correct the council's summary",
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -217,6 +223,8 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.CONVERSATIONS_FOLLOW_UP: frozenset({*_SUPERVISION, Role.LEADER}),
     Permission.IMPORTS_READ: frozenset({*_SUPERVISION, Role.INTEGRATION}),
     Permission.IMPORTS_WRITE: frozenset({*_SUPERVISION, Role.INTEGRATION}),
+    Permission.COUNCIL_SUMMARIES_READ: frozenset({*_SUPERVISION, Role.COMMITTEE}),
+    Permission.COUNCIL_SUMMARIES_WRITE: frozenset({Role.ADMIN}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's
