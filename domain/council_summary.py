@@ -21,6 +21,8 @@ from enum import StrEnum
 
 from domain.cycle import add_months
 from domain.errors import DomainError, ErrorCode, invalid
+from domain.indicators import DEFAULT_SMALL_NUMBER_THRESHOLD
+from domain.providers import ProviderKind
 
 DEFAULT_PERIOD_MONTHS = 24  # "at least every second year"
 MAX_PERIOD_MONTHS = 60
@@ -116,3 +118,13 @@ def require_correctable(status: SummaryStatus) -> None:
             ErrorCode.CONFLICT,
             f"The summary is {status.value}; only the final version is corrected, by a new version.",
         )
+
+
+# A provider of these kinds is one person (a private childminder): a figure over fewer of them than the small-number
+# threshold would tell one person's result, so the summary shows their count, not their mean.
+PERSON_KINDS = frozenset({ProviderKind.PRIVATE_CHILDMINDING})
+
+
+def kind_mean_shown(kind: ProviderKind, providers: int) -> bool:
+    """Whether the summary shows the mean percent of `providers` of `kind` (domain.indicators' small-number rule)."""
+    return kind not in PERSON_KINDS or providers >= DEFAULT_SMALL_NUMBER_THRESHOLD
