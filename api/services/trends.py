@@ -1,0 +1,370 @@
+"""Trends across supervisions and context beside the score: the facts read set-based, the rules of domain.trends,
+domain.trend_outcomes and domain.context applied.
+
+Every read here selects columns, never table objects, in a handful of queries per municipality whatever its
+history (tests/api/test_trends.py proves none of the history is loaded as objects). Imported KIDS history
+(historical_assessment) counts as assessments with source `imported` (domain.trends.imported_assessment).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from api.services.indicators import catalogue, definition
+from api.services.policy import policy_in_force
+from api.tables import (
+    ActionPlan,
+    ActionPlanItem,
+    Assessment,
+    HistoricalAssessment,
+    IndicatorValue,
+    IntensifiedSupervision,
+    Provider,
+    Recommendation,
+    Report,
+    Unit,
+    Visit,
+)
+from domain.context import CONTEXT_INDICATOR
+from domain.escalation import EscalationState
+from domain.indicators import IndicatorDefinition, latest_period_key_on
+from domain.policy import ConcernLevel, SupervisionPolicy
+from domain.providers import ProviderKind, UnitKind
+from domain.states import RecommendationStatus, VisitStatus
+from domain.trend_outcomes import (
+    ActionPlanFact,
+    IntensifiedFact,
+    MunicipalityTrends,
+    RecommendationFact,
+    ReportFact,
+)
+from domain.trend_outcomes import (
+    municipality_trends as compute_trends,
+)
+from domain.trends import AssessmentFact, PartFact, PartKind, Window, default_window, imported_assessment
+
+
+@dataclass(frozen=True)
+class Trends:
+    """A municipality's trends for two periods, and what they were computed under."""
+
+    now: Window
+    before: Window
+    as_of: date
+    policy: SupervisionPolicy
+    policy_version: int
+    kind: ProviderKind | None
+    trends: MunicipalityTrends
+
+
+def windows(today: date, period_from: date | None, period_to: date | None) -> tuple[Window, Window]:
+    """The period asked for (by default the last two years) and the equally long one before it."""
+    if period_from is None and period_to is None:
+        now = default_window(today)
+    else:
+        end = period_to or today
+        now = Window(period_from or default_window(end).start, end)
+    return now, now.previous()
+
+
+def municipality_trends(
+    session: Session,
+    municipality_id: uuid.UUID,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    *,
+    today: date,
+    kind: ProviderKind | None = None,
+) -> Trends:
+    """The municipality's trends (or those of its providers of one kind): `period_start`..`period_end` (by default the
+    last two years up to `today`) against the equally long period before. Eight column queries."""
+    now, before = windows(today, period_start, period_end)
+    row, policy = policy_in_force(session, municipality_id, today)
+    span = Window(before.start, now.end)
+    kinds = _provider_kinds(session, municipality_id, kind)
+    assessments = [
+        *_assessments(session, municipality_id, kind, span, kinds, whole_only=True),
+        *_imported(session, policy, municipality_id, kinds, span, whole_only=True),
+    ]
+    computed = compute_trends(
+        policy,
+        now,
+        before,
+        today,
+        assessments=assessments,
+        intensified=_intensified(session, municipality_id, kinds, span),
+        action_plans=_action_plans(session, municipality_id, kinds, span),
+        reports=_reports(session, municipality_id, kinds, span),
+        recommendations=_recommendations(session, municipality_id, kinds, span),
+    )
+    return Trends(now, before, today, policy, row.number if row else 0, kind, computed)
+
+
+# --- the facts ---------------------------------------------------------------------------------------------------
+
+
+def _provider_kinds(session: Session, municipality_id: uuid.UUID, kind: ProviderKind | None) -> dict[uuid.UUID, str]:
+    conditions = [Provider.municipality_id == municipality_id]
+    if kind is not None:
+        conditions.append(Provider.kind == kind)
+    return dict(session.exec(select(Provider.id, Provider.kind).where(*conditions)).all())
+
+
+def _of_municipality(municipality_id: uuid.UUID, kind: ProviderKind | None) -> list:
+    conditions = [Provider.municipality_id == municipality_id]
+    return conditions + ([Provider.kind == kind] if kind is not None else [])
+
+
+def stored_parts(parts: dict) -> tuple[PartFact, ...]:
+    """The areas and themes stored with an assessment (api.services.assessments), those with a percent."""
+    return tuple(
+        PartFact(kind, p["key"], p.get("name") or p["key"], p["percent"])
+        for kind, name in ((PartKind.AREA, "areas"), (PartKind.THEME, "themes"))
+        for p in (parts or {}).get(name, [])
+        if p.get("percent") is not None
+    )
+
+
+def _assessment_facts(rows: Sequence, kinds: dict[uuid.UUID, str]) -> list[AssessmentFact]:
+    return [
+        AssessmentFact(
+            str(provider_id),
+            str(unit_id) if unit_id else None,
+            ProviderKind(kinds[provider_id]),
+            assessed_on,
+            band_key,
+            ConcernLevel(concern),
+            percent,
+            stored_parts(parts),
+        )
+        for provider_id, unit_id, assessed_on, band_key, concern, percent, parts in rows
+    ]
+
+
+_ASSESSMENT_COLUMNS = (
+    Assessment.provider_id,
+    Assessment.unit_id,
+    Assessment.assessed_on,
+    Assessment.band_key,
+    Assessment.concern,
+    Assessment.percent,
+    Assessment.parts,
+)
+
+
+def _assessments(
+    session: Session,
+    municipality_id: uuid.UUID,
+    kind: ProviderKind | None,
+    span: Window,
+    kinds: dict[uuid.UUID, str],
+    *,
+    whole_only: bool,
+) -> list[AssessmentFact]:
+    statement = (
+        select(*_ASSESSMENT_COLUMNS)
+        .join(Provider, Provider.id == Assessment.provider_id)
+        .where(*_of_municipality(municipality_id, kind), Assessment.assessed_on.between(span.start, span.end))
+    )
+    if whole_only:
+        statement = statement.where(Assessment.unit_id.is_(None))
+    return _assessment_facts(session.exec(statement).all(), kinds)
+
+
+def _imported_facts(policy: SupervisionPolicy, rows: Sequence, kinds: dict[uuid.UUID, str]) -> list[AssessmentFact]:
+    """Imported rows (one area or theme each) as assessments: one per provider or unit, day and instrument."""
+    grouped: dict[tuple, list[PartFact]] = {}
+    for provider_id, unit_id, assessed_on, instrument_key, area_key, theme_key, percent in rows:
+        part = (
+            PartFact(PartKind.THEME, theme_key, "", percent)
+            if theme_key
+            else PartFact(PartKind.AREA, area_key, "", percent)
+        )
+        grouped.setdefault((provider_id, unit_id, assessed_on, instrument_key), []).append(part)
+    return [
+        imported_assessment(
+            policy,
+            provider_id=str(provider_id),
+            unit_id=str(unit_id) if unit_id else None,
+            provider_kind=ProviderKind(kinds[provider_id]),
+            assessed_on=assessed_on,
+            parts=parts,
+        )
+        for (provider_id, unit_id, assessed_on, _), parts in grouped.items()
+        if provider_id in kinds
+    ]
+
+
+_HISTORY_COLUMNS = (
+    HistoricalAssessment.provider_id,
+    HistoricalAssessment.unit_id,
+    HistoricalAssessment.assessed_on,
+    HistoricalAssessment.instrument_key,
+    HistoricalAssessment.area_key,
+    HistoricalAssessment.theme_key,
+    HistoricalAssessment.percent,
+)
+
+
+def _imported(
+    session: Session,
+    policy: SupervisionPolicy,
+    municipality_id: uuid.UUID,
+    kinds: dict[uuid.UUID, str],
+    span: Window | None,
+    *,
+    whole_only: bool,
+    provider_id: uuid.UUID | None = None,
+) -> list[AssessmentFact]:
+    statement = select(*_HISTORY_COLUMNS).where(HistoricalAssessment.municipality_id == municipality_id)
+    if provider_id is not None:
+        statement = statement.where(HistoricalAssessment.provider_id == provider_id)
+    if span is not None:
+        statement = statement.where(HistoricalAssessment.assessed_on.between(span.start, span.end))
+    if whole_only:
+        statement = statement.where(HistoricalAssessment.unit_id.is_(None))
+    return _imported_facts(policy, session.exec(statement).all(), kinds)
+
+
+def _intensified(
+    session: Session, municipality_id: uuid.UUID, kinds: dict[uuid.UUID, str], span: Window
+) -> list[IntensifiedFact]:
+    t = IntensifiedSupervision
+    rows = session.exec(
+        select(t.provider_id, t.started_on, t.ended_on, t.state).where(
+            t.municipality_id == municipality_id,
+            t.started_on <= span.end,
+            or_(t.ended_on.is_(None), t.ended_on >= span.start),
+        )
+    ).all()
+    return [
+        IntensifiedFact(str(p), started, ended, EscalationState(state).has_action_plan)
+        for p, started, ended, state in rows
+        if p in kinds
+    ]
+
+
+def _action_plans(
+    session: Session, municipality_id: uuid.UUID, kinds: dict[uuid.UUID, str], span: Window
+) -> list[ActionPlanFact]:
+    last_deadline = (
+        select(ActionPlanItem.plan_id, func.max(ActionPlanItem.deadline).label("last"))
+        .group_by(ActionPlanItem.plan_id)
+        .subquery()
+    )
+    p = ActionPlan
+    rows = session.exec(
+        select(p.provider_id, p.created_at, p.due_on, p.approved_on, p.completed_on, last_deadline.c.last)
+        .outerjoin(last_deadline, last_deadline.c.plan_id == p.id)
+        .where(p.municipality_id == municipality_id, p.due_on >= span.start)
+    ).all()
+    return [
+        ActionPlanFact(str(provider), created.date(), due, approved, completed, last)
+        for provider, created, due, approved, completed, last in rows
+        if provider in kinds
+    ]
+
+
+def _reports(
+    session: Session, municipality_id: uuid.UUID, kinds: dict[uuid.UUID, str], span: Window
+) -> list[ReportFact]:
+    first = func.min(func.coalesce(Report.first_published_on, Report.published_on))
+    rows = session.exec(
+        select(Visit.provider_id, Visit.held_on, first)
+        .outerjoin(Report, Report.visit_id == Visit.id)
+        .where(
+            Visit.municipality_id == municipality_id,
+            Visit.status == VisitStatus.COMPLETED,
+            Visit.held_on.between(span.start, span.end),
+        )
+        .group_by(Visit.id, Visit.provider_id, Visit.held_on)
+    ).all()
+    return [
+        ReportFact(str(p), ProviderKind(kinds[p]), held_on, published) for p, held_on, published in rows if p in kinds
+    ]
+
+
+def _recommendations(
+    session: Session, municipality_id: uuid.UUID, kinds: dict[uuid.UUID, str], span: Window
+) -> list[RecommendationFact]:
+    rows = session.exec(
+        select(Recommendation.provider_id, Visit.held_on, Recommendation.due_on, Recommendation.status)
+        .join(Visit, Visit.id == Recommendation.visit_id)
+        .where(Visit.municipality_id == municipality_id, Visit.held_on.between(span.start, span.end))
+    ).all()
+    return [
+        RecommendationFact(str(p), held_on, due_on, RecommendationStatus(status))
+        for p, held_on, due_on, status in rows
+        if p in kinds
+    ]
+
+
+# --- context: the socio-economic profile --------------------------------------------------------------------------
+
+
+def context_values(
+    session: Session, municipality_id: uuid.UUID, up_to: date
+) -> tuple[IndicatorDefinition | None, dict[str, float]]:
+    """The context indicator's definition and each provider's latest value of it (its own, not a unit's) in a period
+    that has begun by `up_to`. One query (besides the catalogue)."""
+    row = catalogue(session, municipality_id).get(CONTEXT_INDICATOR)
+    if row is None:
+        return None, {}
+    d = definition(row)
+    newest = (
+        func.row_number()
+        .over(partition_by=IndicatorValue.provider_id, order_by=IndicatorValue.period.desc())
+        .label("newest")
+    )
+    ranked = (
+        select(IndicatorValue.provider_id, IndicatorValue.value, newest)
+        .where(
+            IndicatorValue.indicator_id == row.id,
+            IndicatorValue.scope_id == IndicatorValue.provider_id,
+            IndicatorValue.period <= latest_period_key_on(d.period_kind, up_to),
+        )
+        .subquery()
+    )
+    rows = session.exec(select(ranked.c.provider_id, ranked.c.value).where(ranked.c.newest == 1)).all()
+    return d, {str(p): float(v) for p, v in rows}
+
+
+# --- one provider ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    id: str
+    kind: UnitKind
+    name: str | None  # None for a dagplejer: a person's name is never shown beside a result
+
+
+@dataclass(frozen=True)
+class ProviderTrendFacts:
+    policy: SupervisionPolicy
+    facts: list[AssessmentFact]
+    units: dict[str, UnitInfo]
+
+
+def provider_trend_facts(session: Session, provider: Provider, today: date) -> ProviderTrendFacts:
+    """Every assessment of the provider and its units, from visits and imported history. Three column queries."""
+    _, policy = policy_in_force(session, provider.municipality_id, today)
+    kinds = {provider.id: provider.kind}
+    rows = session.exec(select(*_ASSESSMENT_COLUMNS).where(Assessment.provider_id == provider.id)).all()
+    facts = _assessment_facts(rows, kinds)
+    facts += _imported(
+        session, policy, provider.municipality_id, kinds, None, whole_only=False, provider_id=provider.id
+    )
+    units = {
+        str(i): UnitInfo(str(i), UnitKind(k), None if UnitKind(k) is UnitKind.CHILDMINDER else name)
+        for i, k, name in session.exec(
+            select(Unit.id, Unit.kind, Unit.name).where(Unit.provider_id == provider.id)
+        ).all()
+    }
+    return ProviderTrendFacts(policy, facts, units)
