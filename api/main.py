@@ -27,6 +27,7 @@ from api.routers import (
     compliance,
     concern_notices,
     conversations,
+    council_summaries,
     follow_up,
     health,
     imports,
@@ -199,6 +200,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (indicators,)
     resources += (imports,)
     resources += (own_observations,)
+    resources += (council_summaries,)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested
     # routers level by level, and the extra level cost about a sixth of a plain read's time.
     for module in resources:

@@ -16,7 +16,7 @@ scored on their own: the summary counts the dagpleje as one provider (see domain
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 from domain.cycle import add_months
@@ -24,7 +24,6 @@ from domain.errors import DomainError, ErrorCode, invalid
 from domain.indicators import DEFAULT_SMALL_NUMBER_THRESHOLD
 from domain.providers import ProviderKind
 
-DEFAULT_PERIOD_MONTHS = 24  # "at least every second year"
 MAX_PERIOD_MONTHS = 60
 OVERALL_COMMENT_MAX = 10_000  # characters of the administration's overall commentary
 SECTION_COMMENT_MAX = 4_000  # characters of its commentary on one section
@@ -78,11 +77,6 @@ _SECTION_TITLES = {
 OVERALL = "overall"  # the key of the overall commentary beside the sections'
 
 
-def default_period(today: date) -> tuple[date, date]:
-    """The last two years, ending today: from the day after the same date two years ago, through today."""
-    return add_months(today, -DEFAULT_PERIOD_MONTHS) + timedelta(days=1), today
-
-
 def check_period(first_day: date, last_day: date, today: date) -> None:
     """A period is at least a day, ends no later than today, and spans at most five years."""
     if last_day < first_day:
@@ -91,13 +85,6 @@ def check_period(first_day: date, last_day: date, today: date) -> None:
         raise invalid("body.period_to", "A summary covers what has happened: the period cannot end after today.")
     if first_day <= add_months(last_day, -MAX_PERIOD_MONTHS):
         raise invalid("body.period_from", f"A summary covers at most {MAX_PERIOD_MONTHS // 12} years.")
-
-
-def previous_period(first_day: date, last_day: date) -> tuple[date, date]:
-    """The period of the same length just before: what the summary compares with ("the last cycle")."""
-    length = last_day - first_day
-    end = first_day - timedelta(days=1)
-    return end - length, end
 
 
 def require_draft(status: SummaryStatus, doing: str) -> None:

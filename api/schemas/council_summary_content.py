@@ -92,8 +92,10 @@ class ConcernSection(ReadModel):
 
     title_da: str = Field(description="The section's title in Danish.")
     text_da: str = Field(description="The section's figures in one Danish paragraph.")
-    under_intensified: int = Field(description="Periods of intensified supervision running at some time in the period.")
-    lines: list[CompareLine] = Field(description="Running, started, ended and still open, with an action plan.")
+    under_intensified: int = Field(description="Providers under intensified supervision at some time in the period.")
+    lines: list[CompareLine] = Field(
+        description="Providers and periods under intensified supervision; started, ended, still open, with a plan."
+    )
     median_days: float | None = Field(description="The median days under intensified supervision of those ended.")
     ended_with: list[CountLine] = Field(description="The band of the result each ended period rests on.")
 

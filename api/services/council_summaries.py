@@ -21,6 +21,7 @@ from api.principal import Principal
 from api.schemas.council_summary import CommentaryUpdate, CouncilSummaryCorrection, CouncilSummaryCreate
 from api.schemas.council_summary_content import CouncilSummaryContent
 from api.services.council_summary_content import build_content
+from api.services.trends import windows
 from api.tables import CouncilSummary, UserAccount
 from domain import council_summary as rules
 from domain.access import Role
@@ -82,13 +83,15 @@ def document_filename(row: CouncilSummary) -> str:
 
 def create(session: Session, principal: Principal, data: CouncilSummaryCreate, today: date) -> CouncilSummary:
     """A draft for the period asked for, by default the last two years ending today."""
-    default_from, default_to = rules.default_period(data.period_to or today)
-    period_from, period_to = data.period_from or default_from, data.period_to or default_to
-    rules.check_period(period_from, period_to, today)
+    end = data.period_to or today
+    if data.period_from is not None:
+        rules.check_period(data.period_from, end, today)
+    now, _ = windows(today, data.period_from, end)  # the trends' own default: the last two years up to `end`
+    rules.check_period(now.start, now.end, today)
     row = CouncilSummary(
         municipality_id=principal.municipality_id,
-        period_from=period_from,
-        period_to=period_to,
+        period_from=now.start,
+        period_to=now.end,
         created_by=principal.subject,
     )
     session.add(row)

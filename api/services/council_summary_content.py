@@ -48,14 +48,14 @@ def build_content(
 ) -> CouncilSummaryContent:
     """The summary of `period_from`..`period_to`, against the equally long period before, as of `today`."""
     municipality = session.get(Municipality, municipality_id)
-    now = Window(period_from, period_to)
-    trends = trends_service.municipality_trends_for(session, municipality_id, now, today)
+    computed = trends_service.municipality_trends(session, municipality_id, period_from, period_to, today=today)
+    trends = computed.trends
     compliance = municipality_compliance(session, municipality_id, min(period_to, today))
     return CouncilSummaryContent(
         municipality_name=municipality.name if municipality else "",
         computed_on=today,
-        period=_period(now),
-        previous=_period(trends.before.window),
+        period=_period(computed.now),
+        previous=_period(computed.before),
         legal_basis=cite(period_to, Duty.POLITICAL_DISCUSSION),
         quality=_quality(trends),
         concern=_concern(trends.outcomes_now, trends.outcomes_before, _band_labels(trends.now, trends.before)),
@@ -99,10 +99,7 @@ def _quality(t: MunicipalityTrends) -> QualitySection:
         (c.concern.value, c.concern.label_da, c.providers, before_concern.get(c.concern, 0)) for c in now.concerns
     )
     moved = {d: sum(m.providers for m in t.movements if m.direction is d) for d in Direction}
-    parts = [
-        PartLine(kind=p.kind.value, name=p.name, now=p.now, before=p.before, change=p.change)
-        for p in t.parts
-    ]
+    parts = [PartLine(kind=p.kind.value, name=p.name, now=p.now, before=p.before, change=p.change) for p in t.parts]
     kinds = [
         KindLine(
             label_da=k.kind.label_da,
@@ -157,9 +154,10 @@ def _concern(now: PeriodOutcomes, before: PeriodOutcomes, bands: dict[str, str])
     n, b = now.intensified, before.intensified
     median = f"{n.median_days:g}".replace(".", ",") if n.median_days is not None else None
     text = (
-        f"{n.running} dagtilbud har været under skærpet tilsyn i perioden, mod {b.running} i perioden før. "
-        f"{n.started} forløb er startet og {n.ended} afsluttet i perioden; {n.ongoing_at_end} er stadig i gang ved "
-        f"periodens slutning. {n.with_action_plan} af forløbene har haft en handleplan (alvorlig bekymring)."
+        f"{n.providers} dagtilbud har været under skærpet tilsyn i perioden, mod {b.providers} i perioden før, i "
+        f"alt {n.running} forløb. {n.started} forløb er startet og {n.ended} afsluttet i perioden; "
+        f"{n.ongoing_at_end} er stadig i gang ved periodens slutning. {n.with_action_plan} af forløbene har haft "
+        "en handleplan (alvorlig bekymring)."
         + (f" Et afsluttet forløb varede i mediantal {median} dage." if median else "")
     )
     ended_with = [
@@ -173,10 +171,11 @@ def _concern(now: PeriodOutcomes, before: PeriodOutcomes, bands: dict[str, str])
     return ConcernSection(
         title_da=SummarySection.CONCERN.title_da,
         text_da=text,
-        under_intensified=n.running,
+        under_intensified=n.providers,
         lines=_compare(
             [
-                ("running", "Under skærpet tilsyn i perioden", n.running, b.running),
+                ("providers", "Dagtilbud under skærpet tilsyn", n.providers, b.providers),
+                ("running", "Forløb med skærpet tilsyn i perioden", n.running, b.running),
                 ("started", "Startet i perioden", n.started, b.started),
                 ("ended", "Afsluttet i perioden", n.ended, b.ended),
                 ("ongoing", "Stadig i gang ved periodens slutning", n.ongoing_at_end, b.ongoing_at_end),
@@ -297,4 +296,3 @@ def _data(t: MunicipalityTrends, c: MunicipalityCompliance) -> DataSection:
         assessments=assessments,
         imported_assessments=imported,
     )
-
