@@ -98,6 +98,10 @@ TAGS = [
         "description": "The indicator catalogue and indicator values: aggregates per provider or unit and period.",
     },
     {"name": "compliance", "description": "Compliance with the legal minimums, per provider and cycle and in all."},
+    {
+        "name": "council summaries",
+        "description": "The council's summary of the supervision for its discussion every other year: PDF, HTML, JSON.",
+    },
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
     {"name": "integration clients", "description": "Case systems and scripts with scoped client credentials."},
     {"name": "audit", "description": "Who changed what, when and on whose behalf."},

@@ -70,7 +70,7 @@ def band_tint_pixels(pdf: Path, tmp_path: Path) -> int:
         pytest.fail("pdftoppm is missing: install poppler-utils to run this test.")
     stem = tmp_path / "page"
     subprocess.run([binary, "-r", "50", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)], check=True)
-    magic, width, height, maxval, pixels = (tmp_path / "page.ppm").read_bytes().split(maxsplit=4)
+    _magic, width, height, _maxval, pixels = (tmp_path / "page.ppm").read_bytes().split(maxsplit=4)
     rgb = pixels[: int(width) * int(height) * 3]
     tints = {tuple(int(c * 255) for c in (t.red, t.green, t.blue)) for t in BAND_TINTS}
     return sum(
@@ -95,9 +95,7 @@ def test_the_demo_summary_pdf_shows_both_periods_bands_and_those_under_intensifi
     under = content["concern"]["under_intensified"]
     assert under > 0, "the demo has intensified supervision"
 
-    response = client.get(
-        f"{URL}/{summary['id']}/pdf", headers=headers[Role.ADMIN]
-    )
+    response = client.get(f"{URL}/{summary['id']}/pdf", headers=headers[Role.ADMIN])
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
@@ -233,7 +231,7 @@ def test_another_municipalitys_summary_is_a_404(client, demo):
 
 
 def test_no_persons_name_is_in_the_summarys_json_html_or_pdf(client, demo, db: Session, tmp_path):
-    fjordby, headers = demo
+    _, headers = demo
     summary = finalised(client, headers, created(client, headers))
     names = [u.full_name for u in db.exec(select(UserAccount)).all()]
     dagplejere = [u.name for u in db.exec(select(Unit).where(Unit.kind == UnitKind.CHILDMINDER)).all()]
