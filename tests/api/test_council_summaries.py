@@ -161,6 +161,17 @@ def test_a_final_summary_is_immutable_and_keeps_its_figures(client, demo, app):
     other = created(client, headers, period_from=final["period_from"], period_to=final["period_to"])
     assert other["content"]["computed_on"] == (day + timedelta(days=40)).isoformat()
 
+    audit = client.get(
+        f"{V1}/audit-events",
+        params={"entity_type": "council_summary", "entity_id": final["id"]},
+        headers=headers[Role.ADMIN],
+    ).json()["items"]
+    assert {e["action"] for e in audit} >= {
+        "council-summaries-create",
+        "council-summaries-update",
+        "council-summaries-finalise",
+    }
+
 
 def test_a_correction_is_a_new_linked_version_that_supersedes_the_final_one(client, demo):
     _, headers = demo
