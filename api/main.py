@@ -43,6 +43,7 @@ from api.routers import (
     public,
     publication,
     reports,
+    trends,
     users,
     visits,
 )
@@ -98,6 +99,7 @@ TAGS = [
         "description": "The indicator catalogue and indicator values: aggregates per provider or unit and period.",
     },
     {"name": "compliance", "description": "Compliance with the legal minimums, per provider and cycle and in all."},
+    {"name": "trends", "description": "Trends across supervisions, and context beside the score; no person named."},
     {
         "name": "council summaries",
         "description": "The council's summary of the supervision for its discussion every other year: PDF, HTML, JSON.",
@@ -204,6 +206,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (indicators,)
     resources += (imports,)
     resources += (own_observations,)
+    resources += (trends,)
     resources += (council_summaries,)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested
     # routers level by level, and the extra level cost about a sixth of a plain read's time.

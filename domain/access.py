@@ -97,6 +97,7 @@ class Permission(StrEnum):
     CONVERSATIONS_FOLLOW_UP = "conversations:follow-up"
     IMPORTS_READ = "imports:read"
     IMPORTS_WRITE = "imports:write"
+    TRENDS_READ = "trends:read"
     COUNCIL_SUMMARIES_READ = "council-summaries:read"
     COUNCIL_SUMMARIES_WRITE = "council-summaries:write"
 
@@ -163,6 +164,9 @@ _PERMISSION_TEXT = {
     Permission.IMPORTS_WRITE: (
         "import files of indicator values and KIDS history (the provider register also needs `providers:write`)"
     ),
+    Permission.TRENDS_READ: (
+        "read trends and context beside the score: for the municipality, and (provider roles) their own provider's"
+    ),
     Permission.COUNCIL_SUMMARIES_READ: (
         "read the council's summary of the supervision (the committee: final versions only, never a draft)"
     ),
@@ -223,6 +227,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.CONVERSATIONS_FOLLOW_UP: frozenset({*_SUPERVISION, Role.LEADER}),
     Permission.IMPORTS_READ: frozenset({*_SUPERVISION, Role.INTEGRATION}),
     Permission.IMPORTS_WRITE: frozenset({*_SUPERVISION, Role.INTEGRATION}),
+    Permission.TRENDS_READ: frozenset({*_SUPERVISION, Role.COMMITTEE, *PROVIDER_BOUND_ROLES}),
     Permission.COUNCIL_SUMMARIES_READ: frozenset({*_SUPERVISION, Role.COMMITTEE}),
     Permission.COUNCIL_SUMMARIES_WRITE: frozenset({Role.ADMIN}),
 }
@@ -253,6 +258,7 @@ PROVIDER_SCOPED = frozenset(
         Permission.OWN_OBSERVATIONS_READ,
         Permission.CONVERSATIONS_READ,
         Permission.CONVERSATIONS_FOLLOW_UP,
+        Permission.TRENDS_READ,
     }
 )
 

@@ -30,11 +30,12 @@ GROUPS = 4  # quartiles
 
 @dataclass(frozen=True)
 class ContextGroup:
-    """One quartile (1 = the lowest values of the indicator): its range and the results of its providers."""
+    """One quartile (1 = the lowest values of the indicator): its range and the results of its providers. Number 0
+    holds the providers without a value (no range)."""
 
     number: int
-    low: float
-    high: float
+    low: float | None
+    high: float | None
     results: tuple[AssessmentFact, ...]
 
 
@@ -44,6 +45,11 @@ class Grouping:
 
     groups: tuple[ContextGroup, ...]
     without_context: tuple[AssessmentFact, ...]
+
+    @property
+    def unplaced(self) -> ContextGroup:
+        """The providers without a context value, as group 0."""
+        return ContextGroup(0, None, None, self.without_context)
 
 
 def group_by_context(results: Mapping[str, AssessmentFact], context: Mapping[str, float]) -> Grouping:

@@ -28,14 +28,14 @@ from api.tables import (
     Provider,
     Recommendation,
     Report,
-    Unit,
     Visit,
 )
 from domain.context import CONTEXT_INDICATOR
+from domain.errors import invalid, not_found
 from domain.escalation import EscalationState
 from domain.indicators import IndicatorDefinition, latest_period_key_on
 from domain.policy import ConcernLevel, SupervisionPolicy
-from domain.providers import ProviderKind, UnitKind
+from domain.providers import ProviderKind
 from domain.states import RecommendationStatus, VisitStatus
 from domain.trend_outcomes import (
     ActionPlanFact,
@@ -47,7 +47,17 @@ from domain.trend_outcomes import (
 from domain.trend_outcomes import (
     municipality_trends as compute_trends,
 )
-from domain.trends import AssessmentFact, PartFact, PartKind, Window, default_window, imported_assessment
+from domain.trends import (
+    AssessmentFact,
+    PartFact,
+    PartKind,
+    Window,
+    default_window,
+    imported_assessment,
+    latest_per_provider,
+)
+
+MAX_PERIOD_DAYS = 3653  # ten years: the history and the period before both stay within reach
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,8 @@ def windows(today: date, period_from: date | None, period_to: date | None) -> tu
     else:
         end = period_to or today
         now = Window(period_from or default_window(end).start, end)
+    if now.days > MAX_PERIOD_DAYS:
+        raise invalid("query.period_from", "A period is at most ten years long.")
     return now, now.previous()
 
 
@@ -90,7 +102,7 @@ def municipality_trends(
     kinds = _provider_kinds(session, municipality_id, kind)
     assessments = [
         *_assessments(session, municipality_id, kind, span, kinds, whole_only=True),
-        *_imported(session, policy, municipality_id, kinds, span, whole_only=True),
+        *imported(session, policy, municipality_id, kinds, span, whole_only=True),
     ]
     computed = compute_trends(
         policy,
@@ -131,7 +143,7 @@ def stored_parts(parts: dict) -> tuple[PartFact, ...]:
     )
 
 
-def _assessment_facts(rows: Sequence, kinds: dict[uuid.UUID, str]) -> list[AssessmentFact]:
+def assessment_facts(rows: Sequence, kinds: dict[uuid.UUID, str]) -> list[AssessmentFact]:
     return [
         AssessmentFact(
             str(provider_id),
@@ -147,7 +159,7 @@ def _assessment_facts(rows: Sequence, kinds: dict[uuid.UUID, str]) -> list[Asses
     ]
 
 
-_ASSESSMENT_COLUMNS = (
+ASSESSMENT_COLUMNS = (
     Assessment.provider_id,
     Assessment.unit_id,
     Assessment.assessed_on,
@@ -168,13 +180,13 @@ def _assessments(
     whole_only: bool,
 ) -> list[AssessmentFact]:
     statement = (
-        select(*_ASSESSMENT_COLUMNS)
+        select(*ASSESSMENT_COLUMNS)
         .join(Provider, Provider.id == Assessment.provider_id)
         .where(*_of_municipality(municipality_id, kind), Assessment.assessed_on.between(span.start, span.end))
     )
     if whole_only:
         statement = statement.where(Assessment.unit_id.is_(None))
-    return _assessment_facts(session.exec(statement).all(), kinds)
+    return assessment_facts(session.exec(statement).all(), kinds)
 
 
 def _imported_facts(policy: SupervisionPolicy, rows: Sequence, kinds: dict[uuid.UUID, str]) -> list[AssessmentFact]:
@@ -212,7 +224,7 @@ _HISTORY_COLUMNS = (
 )
 
 
-def _imported(
+def imported(
     session: Session,
     policy: SupervisionPolicy,
     municipality_id: uuid.UUID,
@@ -253,16 +265,13 @@ def _intensified(
 def _action_plans(
     session: Session, municipality_id: uuid.UUID, kinds: dict[uuid.UUID, str], span: Window
 ) -> list[ActionPlanFact]:
-    last_deadline = (
-        select(ActionPlanItem.plan_id, func.max(ActionPlanItem.deadline).label("last"))
-        .group_by(ActionPlanItem.plan_id)
-        .subquery()
-    )
     p = ActionPlan
+    # Correlated, so only this municipality's plans' goals are read (through the index on plan_id).
+    last_deadline = select(func.max(ActionPlanItem.deadline)).where(ActionPlanItem.plan_id == p.id).scalar_subquery()
     rows = session.exec(
-        select(p.provider_id, p.created_at, p.due_on, p.approved_on, p.completed_on, last_deadline.c.last)
-        .outerjoin(last_deadline, last_deadline.c.plan_id == p.id)
-        .where(p.municipality_id == municipality_id, p.due_on >= span.start)
+        select(p.provider_id, p.created_at, p.due_on, p.approved_on, p.completed_on, last_deadline).where(
+            p.municipality_id == municipality_id, p.due_on >= span.start
+        )
     ).all()
     return [
         ActionPlanFact(str(provider), created.date(), due, approved, completed, last)
@@ -305,17 +314,31 @@ def _recommendations(
     ]
 
 
+def latest_results(
+    session: Session, municipality_id: uuid.UUID, window: Window, *, kind: ProviderKind | None = None
+) -> tuple[SupervisionPolicy, dict[str, AssessmentFact]]:
+    """The policy in force at the window's end and each provider's latest result as a whole in the window (visits and
+    imported history). Three column queries."""
+    _, policy = policy_in_force(session, municipality_id, window.end)
+    kinds = _provider_kinds(session, municipality_id, kind)
+    facts = [
+        *_assessments(session, municipality_id, kind, window, kinds, whole_only=True),
+        *imported(session, policy, municipality_id, kinds, window, whole_only=True),
+    ]
+    return policy, latest_per_provider(facts, window)
+
+
 # --- context: the socio-economic profile --------------------------------------------------------------------------
 
 
 def context_values(
     session: Session, municipality_id: uuid.UUID, up_to: date
-) -> tuple[IndicatorDefinition | None, dict[str, float]]:
+) -> tuple[IndicatorDefinition, dict[str, float]]:
     """The context indicator's definition and each provider's latest value of it (its own, not a unit's) in a period
     that has begun by `up_to`. One query (besides the catalogue)."""
     row = catalogue(session, municipality_id).get(CONTEXT_INDICATOR)
-    if row is None:
-        return None, {}
+    if row is None:  # the default catalogue is materialised on first use; a key is never removed
+        raise not_found("indicator")
     d = definition(row)
     newest = (
         func.row_number()
@@ -333,38 +356,3 @@ def context_values(
     )
     rows = session.exec(select(ranked.c.provider_id, ranked.c.value).where(ranked.c.newest == 1)).all()
     return d, {str(p): float(v) for p, v in rows}
-
-
-# --- one provider ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnitInfo:
-    id: str
-    kind: UnitKind
-    name: str | None  # None for a dagplejer: a person's name is never shown beside a result
-
-
-@dataclass(frozen=True)
-class ProviderTrendFacts:
-    policy: SupervisionPolicy
-    facts: list[AssessmentFact]
-    units: dict[str, UnitInfo]
-
-
-def provider_trend_facts(session: Session, provider: Provider, today: date) -> ProviderTrendFacts:
-    """Every assessment of the provider and its units, from visits and imported history. Three column queries."""
-    _, policy = policy_in_force(session, provider.municipality_id, today)
-    kinds = {provider.id: provider.kind}
-    rows = session.exec(select(*_ASSESSMENT_COLUMNS).where(Assessment.provider_id == provider.id)).all()
-    facts = _assessment_facts(rows, kinds)
-    facts += _imported(
-        session, policy, provider.municipality_id, kinds, None, whole_only=False, provider_id=provider.id
-    )
-    units = {
-        str(i): UnitInfo(str(i), UnitKind(k), None if UnitKind(k) is UnitKind.CHILDMINDER else name)
-        for i, k, name in session.exec(
-            select(Unit.id, Unit.kind, Unit.name).where(Unit.provider_id == provider.id)
-        ).all()
-    }
-    return ProviderTrendFacts(policy, facts, units)
