@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from api.clock import TodayDep
 from api.deps import CallerDep, SessionDep, require, resolve_principal
 from api.errors import problem_responses
-from api.etag import NEEDS_IF_MATCH, require_if_match, set_etag
+from api.etag import NEEDS_IF_MATCH, etag_of, require_if_match, set_etag
 from api.openapi import file_response
 from api.pagination import DEFAULT_LIMIT, link_next
 from api.principal import Principal
@@ -217,7 +217,7 @@ def summary_pdf(row: SummaryDep, session: SessionDep, _: ReadSummaries, today: T
         media_type="application/pdf",
         headers={
             "Content-Disposition": f'inline; filename="{service.document_filename(row)}.pdf"',
-            "ETag": f'"{row.version}"',
+            "ETag": etag_of(row.version),
         },
     )
 
@@ -240,6 +240,6 @@ def summary_html(
     headers = {
         "Content-Security-Policy": content_security_policy(frame_ancestors="'none'"),
         "X-Frame-Options": "DENY",
-        "ETag": f'"{row.version}"',
+        "ETag": etag_of(row.version),
     }
     return HTMLResponse(render_summary_html(_document(session, row, today), pdf_url=pdf_url), headers=headers)
