@@ -99,6 +99,8 @@ class Permission(StrEnum):
     IMPORTS_WRITE = "imports:write"
     CALIBRATION_READ = "calibration:read"
     TRENDS_READ = "trends:read"
+    COUNCIL_SUMMARIES_READ = "council-summaries:read"
+    COUNCIL_SUMMARIES_WRITE = "council-summaries:write"
 
     @property
     def description(self) -> str:
@@ -169,6 +171,10 @@ _PERMISSION_TEXT = {
     Permission.TRENDS_READ: (
         "read trends and context beside the score: for the municipality, and (provider roles) their own provider's"
     ),
+    Permission.COUNCIL_SUMMARIES_READ: (
+        "read the council's summary of the supervision (the committee: final versions only, never a draft)"
+    ),
+    Permission.COUNCIL_SUMMARIES_WRITE: "draft, comment on, finalise and correct the council's summary",
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -228,6 +234,8 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # Supervisors by name beside their scores: the administration's alone (consistent judgement is impartiality).
     Permission.CALIBRATION_READ: frozenset({Role.ADMIN}),
     Permission.TRENDS_READ: frozenset({*_SUPERVISION, Role.COMMITTEE, *PROVIDER_BOUND_ROLES}),
+    Permission.COUNCIL_SUMMARIES_READ: frozenset({*_SUPERVISION, Role.COMMITTEE}),
+    Permission.COUNCIL_SUMMARIES_WRITE: frozenset({Role.ADMIN}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's
