@@ -14,7 +14,7 @@ from pydantic import Field
 from api.schemas.common import ReadModel
 
 
-class PeriodRead(ReadModel):
+class SummaryPeriodRead(ReadModel):
     """A period of days, both ends included."""
 
     period_from: date = Field(description="The first day.")
@@ -156,8 +156,8 @@ class CouncilSummaryContent(ReadModel):
 
     municipality_name: str = Field(description="The municipality.")
     computed_on: date = Field(description="The day the figures were computed (the day of finalising, once final).")
-    period: PeriodRead = Field(description="The period the summary covers.")
-    previous: PeriodRead = Field(description="The equally long period before, which it compares with.")
+    period: SummaryPeriodRead = Field(description="The period the summary covers.")
+    previous: SummaryPeriodRead = Field(description="The equally long period before, which it compares with.")
     legal_basis: str = Field(description="The duty the summary serves, cited from the law in force on its last day.")
     quality: QualitySection = Field(description="The development of the pedagogical quality.")
     concern: ConcernSection = Field(description="Concern and intensified supervision.")

@@ -30,9 +30,9 @@ from api.schemas.council_summary_content import (
     MinimumLine,
     MovementLine,
     PartLine,
-    PeriodRead,
     PublicationSection,
     QualitySection,
+    SummaryPeriodRead,
 )
 from api.services import trends as trends_service
 from api.services.compliance import municipality_compliance
@@ -40,7 +40,7 @@ from api.tables import Municipality
 from domain.council_summary import SummarySection, kind_mean_shown
 from domain.law import Duty, cite
 from domain.trend_outcomes import MunicipalityTrends, PeriodOutcomes
-from domain.trends import Direction, Distribution, PartKind, Window
+from domain.trends import Distribution, MovementDirection, PartKind, Window
 
 
 def build_content(
@@ -66,8 +66,8 @@ def build_content(
     )
 
 
-def _period(window: Window) -> PeriodRead:
-    return PeriodRead(
+def _period(window: Window) -> SummaryPeriodRead:
+    return SummaryPeriodRead(
         period_from=window.start, period_to=window.end, label_da=f"{day_short(window.start)}–{day_short(window.end)}"
     )
 
@@ -98,7 +98,7 @@ def _quality(t: MunicipalityTrends) -> QualitySection:
     concerns = _compare(
         (c.concern.value, c.concern.label_da, c.providers, before_concern.get(c.concern, 0)) for c in now.concerns
     )
-    moved = {d: sum(m.providers for m in t.movements if m.direction is d) for d in Direction}
+    moved = {d: sum(m.providers for m in t.movements if m.direction is d) for d in MovementDirection}
     parts = [PartLine(kind=p.kind.value, name=p.name, now=p.now, before=p.before, change=p.change) for p in t.parts]
     kinds = [
         KindLine(
@@ -116,8 +116,8 @@ def _quality(t: MunicipalityTrends) -> QualitySection:
         + f", mod {before.providers} i perioden før"
         + (f" ({before.imported} fra importeret historik)" if before.imported else "")
         + f". Det gennemsnitlige resultat er {_pct(now.mean_percent)} mod {_pct(before.mean_percent)}. "
-        f"Af de dagtilbud, der er vurderet i begge perioder, er {moved[Direction.UP]} gået et eller flere niveauer op, "
-        f"{moved[Direction.SAME]} er på samme niveau, og {moved[Direction.DOWN]} er gået ned. "
+        f"Af de dagtilbud, der er vurderet i begge perioder, er {moved[MovementDirection.UP]} gået et eller flere "
+        f"niveauer op, {moved[MovementDirection.SAME]} er på samme niveau, og {moved[MovementDirection.DOWN]} er gået ned. "
         "Hvert dagtilbud tæller én gang pr. periode, med sin seneste samlede vurdering; en dagpleje tæller som ét "
         "dagtilbud."
     )
