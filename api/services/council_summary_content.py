@@ -117,7 +117,8 @@ def _quality(t: MunicipalityTrends) -> QualitySection:
         + (f" ({before.imported} fra importeret historik)" if before.imported else "")
         + f". Det gennemsnitlige resultat er {_pct(now.mean_percent)} mod {_pct(before.mean_percent)}. "
         f"Af de dagtilbud, der er vurderet i begge perioder, er {moved[MovementDirection.UP]} gået et eller flere "
-        f"niveauer op, {moved[MovementDirection.SAME]} er på samme niveau, og {moved[MovementDirection.DOWN]} er gået ned. "
+        f"niveauer op, {moved[MovementDirection.SAME]} er på samme niveau, "
+        f"og {moved[MovementDirection.DOWN]} er gået ned. "
         "Hvert dagtilbud tæller én gang pr. periode, med sin seneste samlede vurdering; en dagpleje tæller som ét "
         "dagtilbud."
     )
