@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from api import clock
 from api.audit import AUDIT_CONTEXT_KEY, AuditContext, set_audit_context
+from api.demo_history import import_demo_history
 from api.demo_indicators import import_demo_indicators
 from api.demo_network import (
     NABOVIG_MORE,
@@ -205,6 +206,7 @@ def _load(session: Session) -> None:
     session.flush()
     load_supervision(session, providers, people)
     import_demo_indicators(session, fjordby)
+    import_demo_history(session, fjordby)
     publish_demo_reports(session, principal_of(people["supervisor"]))
 
     nabovig = _municipality(session, "Nabovig Kommune", NEIGHBOUR_KOMMUNEKODE, 2)

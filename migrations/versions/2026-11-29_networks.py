@@ -1,7 +1,7 @@
 """networks: KL's development partnership of municipalities, with members, participants, meetings and material
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-11-29 21:00:00
 
 - network: created by one municipality's admin, with a period and the benchmark thresholds k (providers) and m
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0013"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
