@@ -28,6 +28,7 @@ from api.routers import (
     compliance,
     concern_notices,
     conversations,
+    council_summaries,
     follow_up,
     health,
     imports,
@@ -37,6 +38,8 @@ from api.routers import (
     me,
     municipality,
     network_benchmarks,
+    network_meetings,
+    networks,
     overview,
     own_observations,
     policy,
@@ -102,6 +105,14 @@ TAGS = [
     {"name": "compliance", "description": "Compliance with the legal minimums, per provider and cycle and in all."},
     {"name": "calibration", "description": "How each supervisor's scores compare with the others': admin only."},
     {"name": "trends", "description": "Trends across supervisions, and context beside the score; no person named."},
+    {
+        "name": "council summaries",
+        "description": "The council's summary of the supervision for its discussion every other year: PDF, HTML, JSON.",
+    },
+    {
+        "name": "networks",
+        "description": "Networks of municipalities (KL's partnership): members, participants, meetings, material.",
+    },
     {"name": "network benchmarks", "description": "Anonymised benchmarks across a network of municipalities."},
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
     {"name": "integration clients", "description": "Case systems and scripts with scoped client credentials."},
@@ -207,6 +218,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (own_observations,)
     resources += (calibration,)
     resources += (trends,)
+    resources += (council_summaries,)
+    resources += (networks, network_meetings)
     resources += (network_benchmarks,)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested
     # routers level by level, and the extra level cost about a sixth of a plain read's time.

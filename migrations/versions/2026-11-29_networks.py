@@ -1,7 +1,7 @@
 """networks: KL's development partnership of municipalities, with members, participants, meetings and material
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-11-29 21:00:00
 
 - network: created by one municipality's admin, with a period and the benchmark thresholds k (providers) and m
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0013"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -59,7 +59,7 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("body", sa.Text(), nullable=True),
-        sa.Column("link", sa.String(length=2000), nullable=True),
+        sa.Column("link", sa.String(length=2083), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["network_id"], ["network.id"], name=op.f("fk_network_material_network_id_network")),
         sa.ForeignKeyConstraint(
