@@ -10,33 +10,25 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from api.clock import TodayDep
-from api.deps import CurrentPrincipal, SessionDep
+from api.deps import SessionDep
 from api.errors import problem_responses
 from api.principal import Principal
+from api.routers.networks import ReadNetworks
 from api.schemas.benchmark import NetworkBenchmarksRead
 from api.services import benchmarks
-from api.services.networks import is_participant, require_member
+from api.services.networks import readable_network
 from api.tables import Network
-from domain.access import Permission
-from domain.errors import DomainError, ErrorCode
 
 router = APIRouter(tags=["network benchmarks"])
 
 NetworkId = Annotated[uuid.UUID, Path(description="The network's id.")]
 
 
-def benchmark_reader(
-    network_id: NetworkId, session: SessionDep, principal: CurrentPrincipal
-) -> tuple[Network, Principal]:
-    """A guard and loader: the caller's municipality is an accepted member (else 404, as if there were no such
-    network), and the caller holds `networks:read` or is a participant its municipality named (else 403)."""
-    network = require_member(session, principal, network_id)
-    if principal.can(Permission.NETWORKS_READ) or is_participant(session, principal, network_id):
-        return network, principal
-    raise DomainError(
-        ErrorCode.FORBIDDEN,
-        f"Your role ({principal.role.value}) does not allow this: it needs `networks:read` or a network role.",
-    )
+def benchmark_reader(network_id: NetworkId, session: SessionDep, principal: ReadNetworks) -> tuple[Network, Principal]:
+    """The networks' guard (`networks:read`, or a named participant: else 403), then the network if the caller's
+    municipality is an accepted member that may read it (else 404, as if there were no such network)."""
+    network, _ = readable_network(session, principal, network_id)
+    return network, principal
 
 
 ReadBenchmarks = Annotated[tuple[Network, Principal], Depends(benchmark_reader)]
