@@ -37,6 +37,8 @@ from api.routers import (
     intensified,
     me,
     municipality,
+    network_meetings,
+    networks,
     overview,
     own_observations,
     policy,
@@ -105,6 +107,10 @@ TAGS = [
     {
         "name": "council summaries",
         "description": "The council's summary of the supervision for its discussion every other year: PDF, HTML, JSON.",
+    },
+    {
+        "name": "networks",
+        "description": "Networks of municipalities (KL's partnership): members, participants, meetings, material.",
     },
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
     {"name": "integration clients", "description": "Case systems and scripts with scoped client credentials."},
@@ -211,6 +217,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (calibration,)
     resources += (trends,)
     resources += (council_summaries,)
+    resources += (networks, network_meetings)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested
     # routers level by level, and the extra level cost about a sixth of a plain read's time.
     for module in resources:

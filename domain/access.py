@@ -101,6 +101,8 @@ class Permission(StrEnum):
     TRENDS_READ = "trends:read"
     COUNCIL_SUMMARIES_READ = "council-summaries:read"
     COUNCIL_SUMMARIES_WRITE = "council-summaries:write"
+    NETWORKS_READ = "networks:read"
+    NETWORKS_MANAGE = "networks:manage"
 
     @property
     def description(self) -> str:
@@ -175,6 +177,12 @@ _PERMISSION_TEXT = {
         "read the council's summary of the supervision (the committee: final versions only, never a draft)"
     ),
     Permission.COUNCIL_SUMMARIES_WRITE: "draft, comment on, finalise and correct the council's summary",
+    Permission.NETWORKS_READ: (
+        "read the networks the municipality is in or invited to: members, meetings, material (also named participants)"
+    ),
+    Permission.NETWORKS_MANAGE: (
+        "create networks, invite, accept, decline and leave for the municipality, name its participants"
+    ),
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -236,6 +244,9 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.TRENDS_READ: frozenset({*_SUPERVISION, Role.COMMITTEE, *PROVIDER_BOUND_ROLES}),
     Permission.COUNCIL_SUMMARIES_READ: frozenset({*_SUPERVISION, Role.COMMITTEE}),
     Permission.COUNCIL_SUMMARIES_WRITE: frozenset({Role.ADMIN}),
+    # A network is the administration's work with other municipalities; a user it names as participant reads it too.
+    Permission.NETWORKS_READ: _SUPERVISION,
+    Permission.NETWORKS_MANAGE: frozenset({Role.ADMIN}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's

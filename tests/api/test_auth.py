@@ -249,6 +249,8 @@ PROBES: dict[Permission, tuple[str, str, dict | None, int]] = {
     Permission.MUNICIPALITY_WRITE: ("PATCH", "/api/v1/municipality", {"name": "Ændret Kommune"}, 428),
     Permission.INDICATORS_MANAGE: ("POST", "/api/v1/indicators", {}, 422),
     Permission.CALIBRATION_READ: ("GET", "/api/v1/calibration", None, 200),
+    Permission.NETWORKS_READ: ("GET", "/api/v1/networks", None, 200),
+    Permission.NETWORKS_MANAGE: ("POST", "/api/v1/networks", {}, 422),
 }
 
 
