@@ -99,6 +99,8 @@ class Permission(StrEnum):
     IMPORTS_WRITE = "imports:write"
     CALIBRATION_READ = "calibration:read"
     TRENDS_READ = "trends:read"
+    NETWORKS_READ = "networks:read"
+    NETWORKS_MANAGE = "networks:manage"
 
     @property
     def description(self) -> str:
@@ -169,6 +171,12 @@ _PERMISSION_TEXT = {
     Permission.TRENDS_READ: (
         "read trends and context beside the score: for the municipality, and (provider roles) their own provider's"
     ),
+    Permission.NETWORKS_READ: (
+        "read the networks the municipality is in or invited to: members, meetings, material (also any named participant)"
+    ),
+    Permission.NETWORKS_MANAGE: (
+        "create networks, invite, accept, decline and leave for the municipality, name its participants"
+    ),
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -228,6 +236,9 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # Supervisors by name beside their scores: the administration's alone (consistent judgement is impartiality).
     Permission.CALIBRATION_READ: frozenset({Role.ADMIN}),
     Permission.TRENDS_READ: frozenset({*_SUPERVISION, Role.COMMITTEE, *PROVIDER_BOUND_ROLES}),
+    # A network is the administration's work with other municipalities; a user it names as participant reads it too.
+    Permission.NETWORKS_READ: _SUPERVISION,
+    Permission.NETWORKS_MANAGE: frozenset({Role.ADMIN}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's

@@ -14,6 +14,7 @@ from api.tables.imports import HistoricalAssessment, ImportRowError, ImportRun
 from api.tables.indicator import Indicator, IndicatorValue
 from api.tables.instrument import InstrumentVersion
 from api.tables.municipality import Municipality
+from api.tables.network import Network, NetworkMaterial, NetworkMeeting, NetworkMembership, NetworkParticipant
 from api.tables.own_observation import OwnObservation
 from api.tables.policy import PolicyVersion
 from api.tables.provider import Provider, Unit
@@ -42,6 +43,11 @@ __all__ = [
     "IntegrationClient",
     "IntensifiedSupervision",
     "Municipality",
+    "Network",
+    "NetworkMaterial",
+    "NetworkMeeting",
+    "NetworkMembership",
+    "NetworkParticipant",
     "Observation",
     "OwnObservation",
     "ParentBoardNotice",
