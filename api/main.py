@@ -43,6 +43,7 @@ from api.routers import (
     public,
     publication,
     reports,
+    self_assessments,
     trends,
     users,
     visits,
@@ -101,6 +102,10 @@ TAGS = [
     {"name": "compliance", "description": "Compliance with the legal minimums, per provider and cycle and in all."},
     {"name": "calibration", "description": "How each supervisor's scores compare with the others': admin only."},
     {"name": "trends", "description": "Trends across supervisions, and context beside the score; no person named."},
+    {
+        "name": "self-assessment",
+        "description": "A network member's self-assessment of its supervision practice, before and after.",
+    },
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
     {"name": "integration clients", "description": "Case systems and scripts with scoped client credentials."},
     {"name": "audit", "description": "Who changed what, when and on whose behalf."},
@@ -205,6 +210,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (own_observations,)
     resources += (calibration,)
     resources += (trends,)
+    resources += (self_assessments,)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested
     # routers level by level, and the extra level cost about a sixth of a plain read's time.
     for module in resources:
