@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 import api.clock
@@ -371,3 +372,29 @@ def test_starting_answering_and_submitting_are_in_the_audit_trail(client, world:
     assert ("self_assessment_answer", "self-assessments-update") in done
     assert ("self_assessment", "self-assessments-submit") in done
     assert ("self_assessment_answer", "self-assessments-submit") in done
+
+
+def test_the_distribution_costs_the_same_queries_for_three_members_as_for_six(
+    client, db, world: World, network: Network, settings, engine
+):
+    for headers in (world.headers(Role.ADMIN), factories.headers_for(settings, world.neighbour_admin)):
+        submitted(client, network, headers)
+    submitted(client, network, factories.headers_for(settings, third_member(db, network)))
+
+    def statements() -> int:
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            response = client.get(
+                url(network, "/distribution"), params={"phase": "before"}, headers=world.headers(Role.ADMIN)
+            )
+            assert response.status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    three = statements()
+    for _ in range(3):
+        submitted(client, network, factories.headers_for(settings, third_member(db, network, named=True)))
+    assert statements() == three, three
