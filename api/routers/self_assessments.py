@@ -28,14 +28,13 @@ from api.services.networks import is_participant, require_member
 from api.services.self_assessment_network import network_distribution
 from api.tables import Network, SelfAssessment
 from domain.access import Permission
-from domain.errors import DomainError, ErrorCode
+from domain.errors import not_found
 from domain.self_assessment import Phase
 
 router = APIRouter(tags=["self-assessment"])
 
 NetworkId = Annotated[uuid.UUID, Path(description="The network's id.")]
 SelfAssessmentId = Annotated[uuid.UUID, Path(description="The self-assessment's id.")]
-Write = Annotated[Principal, Depends(require(Permission.SELF_ASSESSMENTS_WRITE))]
 BASE = "/networks/{network_id}/self-assessments"
 
 
@@ -48,17 +47,27 @@ MemberNetwork = Annotated[Network, Depends(_member_network)]
 
 
 def _reader(network: MemberNetwork, session: SessionDep, principal: CurrentPrincipal) -> Principal:
-    """Holders of `self-assessments:read`, and the users the municipality named as participants in the network."""
+    """Holders of `self-assessments:read`, and the users the municipality named as participants in the network.
+
+    Anyone else is told nothing, as `GET /networks/{id}` tells them nothing: a 404, as for a network that does not
+    exist."""
     if principal.can(Permission.SELF_ASSESSMENTS_READ) or is_participant(session, principal, network.id):
         return principal
-    raise DomainError(
-        ErrorCode.FORBIDDEN,
-        f"Your role ({principal.role.value}) does not allow this: it needs "
-        f"`{Permission.SELF_ASSESSMENTS_READ.value}`, or to be named a participant in the network.",
-    )
+    raise not_found("network")
 
 
 Read = Annotated[Principal, Depends(_reader)]
+
+
+_may_write = require(Permission.SELF_ASSESSMENTS_WRITE)
+
+
+async def _writer(principal: Read) -> Principal:
+    """The administration answers for its municipality: a reader without `self-assessments:write` is refused (403)."""
+    return await _may_write(principal)
+
+
+Write = Annotated[Principal, Depends(_writer)]
 
 
 def _own(
