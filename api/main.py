@@ -46,6 +46,7 @@ from api.routers import (
     public,
     publication,
     reports,
+    self_assessments,
     trends,
     users,
     visits,
@@ -111,6 +112,10 @@ TAGS = [
     {
         "name": "networks",
         "description": "Networks of municipalities (KL's partnership): members, participants, meetings, material.",
+    },
+    {
+        "name": "self-assessment",
+        "description": "A network member's self-assessment of its supervision practice, before and after.",
     },
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
     {"name": "integration clients", "description": "Case systems and scripts with scoped client credentials."},
@@ -218,6 +223,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (trends,)
     resources += (council_summaries,)
     resources += (networks, network_meetings)
+    resources += (self_assessments,)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested
     # routers level by level, and the extra level cost about a sixth of a plain read's time.
     for module in resources:

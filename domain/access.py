@@ -103,6 +103,8 @@ class Permission(StrEnum):
     COUNCIL_SUMMARIES_WRITE = "council-summaries:write"
     NETWORKS_READ = "networks:read"
     NETWORKS_MANAGE = "networks:manage"
+    SELF_ASSESSMENTS_READ = "self-assessments:read"
+    SELF_ASSESSMENTS_WRITE = "self-assessments:write"
 
     @property
     def description(self) -> str:
@@ -183,6 +185,11 @@ _PERMISSION_TEXT = {
     Permission.NETWORKS_MANAGE: (
         "create networks, invite, accept, decline and leave for the municipality, name its participants"
     ),
+    Permission.SELF_ASSESSMENTS_READ: (
+        "read the municipality's self-assessments in its networks and each network's distribution of answers "
+        "(also any named participant)"
+    ),
+    Permission.SELF_ASSESSMENTS_WRITE: "start, answer and submit the municipality's self-assessment in a network",
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -247,6 +254,9 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # A network is the administration's work with other municipalities; a user it names as participant reads it too.
     Permission.NETWORKS_READ: _SUPERVISION,
     Permission.NETWORKS_MANAGE: frozenset({Role.ADMIN}),
+    # The municipality's own judgement of its supervision: the administration answers it.
+    Permission.SELF_ASSESSMENTS_READ: _SUPERVISION,
+    Permission.SELF_ASSESSMENTS_WRITE: frozenset({Role.ADMIN}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's

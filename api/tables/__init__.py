@@ -20,6 +20,7 @@ from api.tables.own_observation import OwnObservation
 from api.tables.policy import PolicyVersion
 from api.tables.provider import Provider, Unit
 from api.tables.report import Report
+from api.tables.self_assessment import SelfAssessment, SelfAssessmentAnswer
 from api.tables.sign_in import SignInLimit
 from api.tables.visit import Assessment, Observation, Visit
 
@@ -58,6 +59,8 @@ __all__ = [
     "Recommendation",
     "Report",
     "RequiredAction",
+    "SelfAssessment",
+    "SelfAssessmentAnswer",
     "SignInLimit",
     "SupervisionConversation",
     "Unit",
