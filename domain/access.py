@@ -101,6 +101,8 @@ class Permission(StrEnum):
     TRENDS_READ = "trends:read"
     NETWORKS_READ = "networks:read"
     NETWORKS_MANAGE = "networks:manage"
+    SHARED_MODELS_READ = "shared-models:read"
+    SHARED_MODELS_WRITE = "shared-models:write"
 
     @property
     def description(self) -> str:
@@ -120,7 +122,7 @@ _PERMISSION_TEXT = {
     Permission.CLIENTS_MANAGE: "create, list and revoke integration clients",
     Permission.AUDIT_READ: "read the audit trail",
     Permission.POLICY_READ: "read the supervision policy and its versions",
-    Permission.POLICY_WRITE: "publish a new version of the supervision policy",
+    Permission.POLICY_WRITE: "publish a new version of the supervision policy; keep drafts of it",
     Permission.INSTRUMENTS_READ: "list and read observation instruments",
     Permission.INSTRUMENTS_WRITE: "import a new instrument version",
     Permission.VISITS_READ: "list and read visits and assessments (provider roles never see planned unannounced ones)",
@@ -176,6 +178,10 @@ _PERMISSION_TEXT = {
     ),
     Permission.NETWORKS_MANAGE: (
         "create networks, invite, accept, decline and leave for the municipality, name its participants"
+    ),
+    Permission.SHARED_MODELS_READ: "read and compare the policies and instruments members share with a network",
+    Permission.SHARED_MODELS_WRITE: (
+        "share a policy or instrument version with a network, withdraw it, adopt another member's as a draft"
     ),
 }
 
@@ -239,6 +245,9 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # A network is the administration's work with other municipalities; a user it names as participant reads it too.
     Permission.NETWORKS_READ: _SUPERVISION,
     Permission.NETWORKS_MANAGE: frozenset({Role.ADMIN}),
+    # Shared practice: the administration shares and adopts for the municipality; its supervisors read and compare.
+    Permission.SHARED_MODELS_READ: _SUPERVISION,
+    Permission.SHARED_MODELS_WRITE: frozenset({Role.ADMIN}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's
