@@ -344,3 +344,18 @@ def test_a_local_instrument_is_shared_as_own_work_and_adopted_as_a_new_version(
     assert renamed.status_code == 201 and renamed.json()["instrument"]["version"] == "2026-syd"
     compared = client.get(f"{partnership.models}/compare", params={"models": model["id"]}, headers=b_admin(world))
     assert compared.status_code == 422
+
+
+def test_a_draft_started_at_home_has_no_source_is_another_municipalitys_404_and_can_be_discarded(
+    client, world: World, partnership: Partnership
+):
+    created = client.post(
+        f"{API}/policy/drafts", json={"note": "Næste version", "policy": a_policy()}, headers=a_admin(world)
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["source"] is None and created.json()["state"] == "draft"
+    url = created.headers["location"]
+    assert client.get(url, headers=b_admin(world)).status_code == 404
+    assert client.get(url, headers=world.headers(Role.SUPERVISOR)).status_code == 403
+    assert client.delete(url, headers={**a_admin(world), "If-Match": created.headers["etag"]}).status_code == 204
+    assert client.get(f"{API}/policy/drafts", headers=a_admin(world)).json()["items"] == []
