@@ -36,6 +36,8 @@ from api.routers import (
     intensified,
     me,
     municipality,
+    network_meetings,
+    networks,
     overview,
     own_observations,
     policy,
@@ -103,6 +105,10 @@ TAGS = [
     {"name": "compliance", "description": "Compliance with the legal minimums, per provider and cycle and in all."},
     {"name": "calibration", "description": "How each supervisor's scores compare with the others': admin only."},
     {"name": "trends", "description": "Trends across supervisions, and context beside the score; no person named."},
+    {
+        "name": "networks",
+        "description": "Networks of municipalities (KL's partnership): members, participants, meetings, material.",
+    },
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
     {"name": "integration clients", "description": "Case systems and scripts with scoped client credentials."},
     {"name": "audit", "description": "Who changed what, when and on whose behalf."},
@@ -211,6 +217,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (own_observations,)
     resources += (calibration,)
     resources += (trends,)
+    resources += (networks, network_meetings)
     resources += (policy_drafts, shared_practice)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested
     # routers level by level, and the extra level cost about a sixth of a plain read's time.

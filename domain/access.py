@@ -174,7 +174,7 @@ _PERMISSION_TEXT = {
         "read trends and context beside the score: for the municipality, and (provider roles) their own provider's"
     ),
     Permission.NETWORKS_READ: (
-        "read the networks the municipality is in or invited to: members, meetings, material (also any named participant)"
+        "read the networks the municipality is in or invited to: members, meetings, material (also named participants)"
     ),
     Permission.NETWORKS_MANAGE: (
         "create networks, invite, accept, decline and leave for the municipality, name its participants"

@@ -17,8 +17,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from api.principal import Principal
+from api.principal import Principal, PrincipalKind
 from api.tables import Network, NetworkMembership, NetworkParticipant
+from domain.access import Permission
 from domain.errors import not_found
 from domain.networks import BenchmarkThresholds, MembershipStatus
 
@@ -72,20 +73,67 @@ def thresholds(network: Network) -> BenchmarkThresholds:
     return BenchmarkThresholds.stored(network.k_min_providers, network.m_min_municipalities)
 
 
-def is_participant(session: Session, principal: Principal, network_id: uuid.UUID) -> bool:
-    """Whether the caller is a user named as a participant by an accepted member of the network."""
+def _user_id(principal: Principal) -> uuid.UUID | None:
+    """The caller's user account id: participants are accounts, so only a local user can be one."""
+    if principal.kind is not PrincipalKind.USER:
+        return None
     try:
-        user_id = uuid.UUID(principal.subject)
+        return uuid.UUID(principal.subject)
     except ValueError:
-        return False
-    row = session.exec(
-        select(NetworkParticipant.id)
-        .join(NetworkMembership, col(NetworkMembership.id) == NetworkParticipant.membership_id)
+        return None
+
+
+def _participations(principal: Principal):  # type: ignore[no-untyped-def]
+    """The caller's participations through an accepted membership of its own municipality."""
+    return (
+        select(NetworkMembership.network_id)
+        .join(NetworkParticipant, col(NetworkParticipant.membership_id) == NetworkMembership.id)
         .where(
-            NetworkParticipant.user_id == user_id,
-            NetworkMembership.network_id == network_id,
+            NetworkParticipant.user_id == _user_id(principal),
             NetworkMembership.municipality_id == principal.municipality_id,
             NetworkMembership.status == MembershipStatus.ACCEPTED,
         )
-    ).first()
-    return row is not None
+    )
+
+
+def is_participant(session: Session, principal: Principal, network_id: uuid.UUID | None = None) -> bool:
+    """Whether the caller is a user named as a participant by its accepted municipality (in that network)."""
+    if _user_id(principal) is None:
+        return False
+    statement = _participations(principal)
+    if network_id is not None:
+        statement = statement.where(NetworkMembership.network_id == network_id)
+    return session.exec(statement.limit(1)).first() is not None
+
+
+def participant_networks(session: Session, principal: Principal) -> list[uuid.UUID]:
+    """The networks the caller takes part in as a named participant."""
+    if _user_id(principal) is None:
+        return []
+    return list(session.exec(_participations(principal)).all())
+
+
+def readable_network(
+    session: Session, principal: Principal, network_id: uuid.UUID, *, invited_too: bool = False
+) -> tuple[Network, NetworkMembership | None]:
+    """The network and the caller's municipality's membership, if the caller may read it; else a 404.
+
+    Readers are holders of `networks:read` in an accepted member (with `invited_too`, also in an invited
+    municipality, which must see what it is invited to; and the creator, which manages it), and any user the
+    municipality named as a participant. Everyone else is told nothing: 404, as for a network that does not exist.
+    """
+    network = session.get(Network, network_id)
+    if network is None:
+        raise not_found("network")
+    membership = membership_of(session, network_id, principal.municipality_id)
+    status = MembershipStatus(membership.status) if membership else None
+    if principal.can(Permission.NETWORKS_READ):
+        if status is MembershipStatus.ACCEPTED:
+            return network, membership
+        if invited_too and (
+            status is MembershipStatus.INVITED or network.created_by_municipality_id == principal.municipality_id
+        ):
+            return network, membership
+    elif status is MembershipStatus.ACCEPTED and is_participant(session, principal, network_id):
+        return network, membership
+    raise not_found("network")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -42,6 +43,9 @@ class NetworkMembership(Versioned, SQLModel, table=True):
     """
 
     __tablename__ = "network_membership"
+    # An invitation is written by the inviting municipality's admin: its audit event belongs to the inviter's trail,
+    # never to the invited municipality's (which would show it a person of another municipality).
+    audited_in_actors_municipality: ClassVar[bool] = True
     # The unique pair serves "the members of a network"; the index serves "the networks of a municipality".
     __table_args__ = (
         UniqueConstraint("network_id", "municipality_id"),
@@ -104,5 +108,5 @@ class NetworkMaterial(SQLModel, table=True):
     title: str = Field(max_length=200)
     kind: str = Field(max_length=20)
     body: str | None = Field(default=None, sa_column=Column(Text))
-    link: str | None = Field(default=None, max_length=2000)
+    link: str | None = Field(default=None, max_length=2083)
     created_at: datetime = created_at_field()

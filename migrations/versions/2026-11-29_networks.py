@@ -59,7 +59,7 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("body", sa.Text(), nullable=True),
-        sa.Column("link", sa.String(length=2000), nullable=True),
+        sa.Column("link", sa.String(length=2083), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["network_id"], ["network.id"], name=op.f("fk_network_material_network_id_network")),
         sa.ForeignKeyConstraint(
