@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from api.clock import today
 from api.tables import Municipality, Network, NetworkMembership, UserAccount
@@ -256,18 +256,13 @@ def test_a_municipality_outside_the_network_sees_none_of_it(client, world: World
 
 
 def test_a_member_that_left_sees_no_models_and_its_own_stop_being_listed(
-    client, db: Session, world: World, partnership: Partnership
+    client, world: World, partnership: Partnership
 ):
     model = share_a_policy(client, world, partnership)
-    row = db.exec(
-        select(NetworkMembership).where(
-            NetworkMembership.network_id == partnership.network.id,
-            NetworkMembership.municipality_id == world.municipality.id,
-        )
-    ).one()
-    row.status = MembershipStatus.LEFT
-    db.add(row)
-    db.commit()
+    membership = f"{API}/networks/{partnership.network.id}/membership"
+    etag = client.get(membership, headers=a_admin(world)).headers["etag"]
+    left = client.post(f"{membership}/leave", headers={**a_admin(world), "If-Match": etag})
+    assert left.status_code == 200, left.text
 
     assert client.get(partnership.models, headers=a_admin(world)).status_code == 404
     assert client.get(partnership.models, headers=b_admin(world)).json()["items"] == []
