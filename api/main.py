@@ -28,6 +28,7 @@ from api.routers import (
     compliance,
     concern_notices,
     conversations,
+    council_summaries,
     follow_up,
     health,
     imports,
@@ -105,6 +106,10 @@ TAGS = [
     {"name": "compliance", "description": "Compliance with the legal minimums, per provider and cycle and in all."},
     {"name": "calibration", "description": "How each supervisor's scores compare with the others': admin only."},
     {"name": "trends", "description": "Trends across supervisions, and context beside the score; no person named."},
+    {
+        "name": "council summaries",
+        "description": "The council's summary of the supervision for its discussion every other year: PDF, HTML, JSON.",
+    },
     {
         "name": "networks",
         "description": "Networks of municipalities (KL's partnership): members, participants, meetings, material.",
@@ -217,6 +222,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (own_observations,)
     resources += (calibration,)
     resources += (trends,)
+    resources += (council_summaries,)
     resources += (networks, network_meetings)
     resources += (policy_drafts, shared_practice)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested

@@ -99,6 +99,8 @@ class Permission(StrEnum):
     IMPORTS_WRITE = "imports:write"
     CALIBRATION_READ = "calibration:read"
     TRENDS_READ = "trends:read"
+    COUNCIL_SUMMARIES_READ = "council-summaries:read"
+    COUNCIL_SUMMARIES_WRITE = "council-summaries:write"
     NETWORKS_READ = "networks:read"
     NETWORKS_MANAGE = "networks:manage"
     SHARED_MODELS_READ = "shared-models:read"
@@ -173,6 +175,10 @@ _PERMISSION_TEXT = {
     Permission.TRENDS_READ: (
         "read trends and context beside the score: for the municipality, and (provider roles) their own provider's"
     ),
+    Permission.COUNCIL_SUMMARIES_READ: (
+        "read the council's summary of the supervision (the committee: final versions only, never a draft)"
+    ),
+    Permission.COUNCIL_SUMMARIES_WRITE: "draft, comment on, finalise and correct the council's summary",
     Permission.NETWORKS_READ: (
         "read the networks the municipality is in or invited to: members, meetings, material (also named participants)"
     ),
@@ -242,6 +248,8 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # Supervisors by name beside their scores: the administration's alone (consistent judgement is impartiality).
     Permission.CALIBRATION_READ: frozenset({Role.ADMIN}),
     Permission.TRENDS_READ: frozenset({*_SUPERVISION, Role.COMMITTEE, *PROVIDER_BOUND_ROLES}),
+    Permission.COUNCIL_SUMMARIES_READ: frozenset({*_SUPERVISION, Role.COMMITTEE}),
+    Permission.COUNCIL_SUMMARIES_WRITE: frozenset({Role.ADMIN}),
     # A network is the administration's work with other municipalities; a user it names as participant reads it too.
     Permission.NETWORKS_READ: _SUPERVISION,
     Permission.NETWORKS_MANAGE: frozenset({Role.ADMIN}),

@@ -61,6 +61,7 @@ class IntensifiedSummary:
     ones lasted (days); and the band of the provider's latest assessment by the day each ended."""
 
     running: int
+    providers: int  # the providers those periods were of (a provider can have had two in the window)
     started: int
     ended: int
     ongoing_at_end: int
@@ -89,6 +90,7 @@ def intensified_summary(
     bands = Counter(_band_at_end(e, by_provider.get(e.provider_id, ())) for e in ended)
     return IntensifiedSummary(
         running=len(running),
+        providers=len({e.provider_id for e in running}),
         started=sum(1 for e in running if window.contains(e.started_on)),
         ended=len(ended),
         ongoing_at_end=len(ongoing),

@@ -5,6 +5,7 @@ from api.tables.audit import AuditEvent
 from api.tables.compliance import Exemption
 from api.tables.concern import ConcernNotice
 from api.tables.conversation import ConversationFollowUp, SupervisionConversation
+from api.tables.council_summary import CouncilSummary
 from api.tables.escalation import IntensifiedSupervision, RequiredAction
 from api.tables.follow_up import FollowUpDialogue, ParentBoardNotice, Recommendation
 from api.tables.idempotency import IdempotencyRecord
@@ -31,6 +32,7 @@ __all__ = [
     "AuditEvent",
     "ConcernNotice",
     "ConversationFollowUp",
+    "CouncilSummary",
     "Exemption",
     "FollowUpDialogue",
     "HistoricalAssessment",
