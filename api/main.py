@@ -42,11 +42,13 @@ from api.routers import (
     overview,
     own_observations,
     policy,
+    policy_drafts,
     providers,
     public,
     publication,
     reports,
     self_assessments,
+    shared_practice,
     trends,
     users,
     visits,
@@ -122,6 +124,10 @@ TAGS = [
     {"name": "audit", "description": "Who changed what, when and on whose behalf."},
     {"name": "imports", "description": "Imports of the provider register, KIDS history and indicator values."},
     {"name": "policy", "description": "The municipality's supervision policy (tilsynskoncept), versioned."},
+    {
+        "name": "shared practice",
+        "description": "Policies and local instruments members share with their network: compare, adopt as a draft.",
+    },
     {"name": "public", "description": "What anyone may read without a token, as the law requires."},
     {"name": "health", "description": "Liveness and readiness for operators."},
 ]
@@ -224,6 +230,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (council_summaries,)
     resources += (networks, network_meetings)
     resources += (self_assessments,)
+    resources += (policy_drafts, shared_practice)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested
     # routers level by level, and the extra level cost about a sixth of a plain read's time.
     for module in resources:

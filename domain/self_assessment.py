@@ -11,8 +11,9 @@ at its end (`Phase`). The questionnaire has two sections:
   "pejlemærker for kommunal tilsynspraksis" (methods and perspectives, reporting and dialogue at every level,
   transparency, cadence and differentiated supervision, the council's insight).
 
-Each question has a stable key (never renamed), a Danish text, an answer scale, and the evidence the service fills in
-itself from what it already computes (`EvidenceKind`): the municipality's own judgement stands beside its figures.
+Each question has a stable key (never renamed), a Danish text, an answer scale, and the evidence the service fills
+in itself from what it already computes (`PracticeEvidenceKind`): the municipality's own judgement stands beside its
+figures.
 A questionnaire's version is its edition and the law's key (`"1/2025"`): the same edition reads differently on either
 side of a change in the law, and a submitted self-assessment keeps the version it was answered under.
 
@@ -97,7 +98,7 @@ _LEVELS = {
 }
 
 
-class EvidenceKind(StrEnum):
+class PracticeEvidenceKind(StrEnum):
     """What the service fills in beside an answer, always from a figure it already shows elsewhere."""
 
     # Active providers per status for one minimum, in their current cycles: `GET /compliance`.
@@ -112,7 +113,7 @@ class EvidenceKind(StrEnum):
 class EvidenceSpec:
     """One piece of evidence a question shows: its kind, the minimum for `compliance_minimum`, and what it shows."""
 
-    kind: EvidenceKind
+    kind: PracticeEvidenceKind
     label_da: str
     minimum: Minimum | None = None
 
@@ -155,11 +156,11 @@ class Questionnaire:
 
 
 def _minimum_evidence(minimum: Minimum, what: str) -> EvidenceSpec:
-    return EvidenceSpec(EvidenceKind.COMPLIANCE_MINIMUM, what, minimum)
+    return EvidenceSpec(PracticeEvidenceKind.COMPLIANCE_MINIMUM, what, minimum)
 
 
-_REPORTS_IN_TIME = EvidenceSpec(EvidenceKind.REPORTS_IN_TIME, "Tilsynsrapporter, der ikke er over fristen")
-_COMPLIANT = EvidenceSpec(EvidenceKind.COMPLIANT_PROVIDERS, "Dagtilbud, der overholder alle minimumskrav")
+_REPORTS_IN_TIME = EvidenceSpec(PracticeEvidenceKind.REPORTS_IN_TIME, "Tilsynsrapporter, der ikke er over fristen")
+_COMPLIANT = EvidenceSpec(PracticeEvidenceKind.COMPLIANT_PROVIDERS, "Dagtilbud, der overholder alle minimumskrav")
 _OBSERVATION = _minimum_evidence(
     Minimum.DATA_AND_SYSTEMATIC_OBSERVATION, "Dagtilbud med data og systematisk observation i tilsynsperioden"
 )

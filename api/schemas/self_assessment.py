@@ -15,8 +15,8 @@ from domain.law import Minimum
 from domain.self_assessment import (
     COMMENT_MAX_LENGTH,
     KEY_MAX_LENGTH,
-    EvidenceKind,
     Phase,
+    PracticeEvidenceKind,
     Scale,
     Section,
     SelfAssessmentStatus,
@@ -49,7 +49,7 @@ class EvidenceSpecRead(ReadModel):
     """A piece of evidence the service fills in beside a question."""
 
     key: str = Field(description="Its stable key, e.g. `compliance_minimum:follow_up_dialogue`.")
-    kind: EvidenceKind = Field(description=_EVIDENCE_KIND)
+    kind: PracticeEvidenceKind = Field(description=_EVIDENCE_KIND)
     minimum: Minimum | None = Field(description="For `compliance_minimum`: the minimum.")
     label_da: str = Field(description="What it shows, in Danish.")
 
@@ -113,7 +113,7 @@ class EvidenceValueRead(ReadModel):
     """A figure the service filled in, exactly as the endpoint named in `kind` shows it for the same day."""
 
     key: str = Field(description="The evidence's stable key.")
-    kind: EvidenceKind = Field(description=_EVIDENCE_KIND)
+    kind: PracticeEvidenceKind = Field(description=_EVIDENCE_KIND)
     minimum: Minimum | None = Field(description="For `compliance_minimum`: the minimum.")
     label_da: str = Field(description="What it shows, in Danish.")
     providers: int | None = Field(description="Compliance: the active providers checked.")

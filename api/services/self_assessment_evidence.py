@@ -17,11 +17,11 @@ from sqlmodel import Session
 from api.schemas import self_assessment as schema
 from api.services.compliance import municipality_compliance
 from api.services.publication import tracker
-from domain.self_assessment import EvidenceKind, EvidenceSpec, Questionnaire, share_in_time
+from domain.self_assessment import EvidenceSpec, PracticeEvidenceKind, Questionnaire, share_in_time
 
 Evidence = dict[str, schema.EvidenceValueRead]  # by EvidenceSpec.key
 
-_FROM_COMPLIANCE = frozenset({EvidenceKind.COMPLIANCE_MINIMUM, EvidenceKind.COMPLIANT_PROVIDERS})
+_FROM_COMPLIANCE = frozenset({PracticeEvidenceKind.COMPLIANCE_MINIMUM, PracticeEvidenceKind.COMPLIANT_PROVIDERS})
 
 
 def _value(spec: EvidenceSpec, **figures: object) -> schema.EvidenceValueRead:
@@ -45,17 +45,17 @@ def evidence_on(session: Session, municipality_id: uuid.UUID, day: date, specs: 
     specs = list(specs)
     kinds = {s.kind for s in specs}
     compliance = municipality_compliance(session, municipality_id, day) if kinds & _FROM_COMPLIANCE else None
-    reports = tracker(session, municipality_id, day) if EvidenceKind.REPORTS_IN_TIME in kinds else None
+    reports = tracker(session, municipality_id, day) if PracticeEvidenceKind.REPORTS_IN_TIME in kinds else None
     found: Evidence = {}
     for spec in specs:
-        if spec.kind is EvidenceKind.COMPLIANCE_MINIMUM and compliance is not None:
+        if spec.kind is PracticeEvidenceKind.COMPLIANCE_MINIMUM and compliance is not None:
             summary = next(m for m in compliance.minimums if m.minimum == spec.minimum)
             found[spec.key] = _value(spec, providers=compliance.providers, counts=summary.counts)
-        elif spec.kind is EvidenceKind.COMPLIANT_PROVIDERS and compliance is not None:
+        elif spec.kind is PracticeEvidenceKind.COMPLIANT_PROVIDERS and compliance is not None:
             found[spec.key] = _value(
                 spec, providers=compliance.providers, compliant_providers=compliance.compliant_providers
             )
-        elif spec.kind is EvidenceKind.REPORTS_IN_TIME and reports is not None:
+        elif spec.kind is PracticeEvidenceKind.REPORTS_IN_TIME and reports is not None:
             required = sum(1 for item in reports.items if item.next_due is not None)
             overdue = sum(1 for item in reports.items if item.overdue)
             found[spec.key] = _value(

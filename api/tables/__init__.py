@@ -21,6 +21,7 @@ from api.tables.policy import PolicyVersion
 from api.tables.provider import Provider, Unit
 from api.tables.report import Report
 from api.tables.self_assessment import SelfAssessment, SelfAssessmentAnswer
+from api.tables.shared_practice import PolicyDraft, SharedModel
 from api.tables.sign_in import SignInLimit
 from api.tables.visit import Assessment, Observation, Visit
 
@@ -54,6 +55,7 @@ __all__ = [
     "Observation",
     "OwnObservation",
     "ParentBoardNotice",
+    "PolicyDraft",
     "PolicyVersion",
     "Provider",
     "Recommendation",
@@ -61,6 +63,7 @@ __all__ = [
     "RequiredAction",
     "SelfAssessment",
     "SelfAssessmentAnswer",
+    "SharedModel",
     "SignInLimit",
     "SupervisionConversation",
     "Unit",

@@ -9,7 +9,7 @@ import pytest
 from domain.errors import DomainError, ErrorCode
 from domain.law import Minimum, law_in_force
 from domain.self_assessment import (
-    EvidenceKind,
+    PracticeEvidenceKind,
     Scale,
     Section,
     SelfAssessmentStatus,
@@ -47,7 +47,9 @@ def test_every_legal_minimum_has_a_question_with_its_compliance_figures_as_evide
     for minimum in Minimum:
         question = q.question(f"minimum.{minimum.value}")
         assert question.section is Section.LEGAL_MINIMUMS and question.scale is Scale.YES_PARTLY_NO
-        assert any(e.kind is EvidenceKind.COMPLIANCE_MINIMUM and e.minimum is minimum for e in question.evidence)
+        assert any(
+            e.kind is PracticeEvidenceKind.COMPLIANCE_MINIMUM and e.minimum is minimum for e in question.evidence
+        )
 
 
 def test_kls_points_are_asked_on_a_five_point_scale_and_follow_up_shows_reports_in_time():
@@ -60,7 +62,9 @@ def test_kls_points_are_asked_on_a_five_point_scale_and_follow_up_shows_reports_
         "practice.quality_basis",
     }
     assert all(x.scale is Scale.ONE_TO_FIVE for x in practice)
-    assert EvidenceKind.REPORTS_IN_TIME in {e.kind for e in q.question("practice.systematic_follow_up").evidence}
+    assert PracticeEvidenceKind.REPORTS_IN_TIME in {
+        e.kind for e in q.question("practice.systematic_follow_up").evidence
+    }
 
 
 def test_a_stored_version_reads_back_as_the_same_questionnaire_and_an_unknown_one_is_refused():
