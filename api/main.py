@@ -43,10 +43,13 @@ from api.routers import (
     overview,
     own_observations,
     policy,
+    policy_drafts,
     providers,
     public,
     publication,
     reports,
+    self_assessments,
+    shared_practice,
     trends,
     users,
     visits,
@@ -114,11 +117,19 @@ TAGS = [
         "description": "Networks of municipalities (KL's partnership): members, participants, meetings, material.",
     },
     {"name": "network benchmarks", "description": "Anonymised benchmarks across a network of municipalities."},
+    {
+        "name": "self-assessment",
+        "description": "A network member's self-assessment of its supervision practice, before and after.",
+    },
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
     {"name": "integration clients", "description": "Case systems and scripts with scoped client credentials."},
     {"name": "audit", "description": "Who changed what, when and on whose behalf."},
     {"name": "imports", "description": "Imports of the provider register, KIDS history and indicator values."},
     {"name": "policy", "description": "The municipality's supervision policy (tilsynskoncept), versioned."},
+    {
+        "name": "shared practice",
+        "description": "Policies and local instruments members share with their network: compare, adopt as a draft.",
+    },
     {"name": "public", "description": "What anyone may read without a token, as the law requires."},
     {"name": "health", "description": "Liveness and readiness for operators."},
 ]
@@ -221,6 +232,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (council_summaries,)
     resources += (networks, network_meetings)
     resources += (network_benchmarks,)
+    resources += (self_assessments,)
+    resources += (policy_drafts, shared_practice)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested
     # routers level by level, and the extra level cost about a sixth of a plain read's time.
     for module in resources:

@@ -103,6 +103,10 @@ class Permission(StrEnum):
     COUNCIL_SUMMARIES_WRITE = "council-summaries:write"
     NETWORKS_READ = "networks:read"
     NETWORKS_MANAGE = "networks:manage"
+    SELF_ASSESSMENTS_READ = "self-assessments:read"
+    SELF_ASSESSMENTS_WRITE = "self-assessments:write"
+    SHARED_MODELS_READ = "shared-models:read"
+    SHARED_MODELS_WRITE = "shared-models:write"
 
     @property
     def description(self) -> str:
@@ -122,7 +126,7 @@ _PERMISSION_TEXT = {
     Permission.CLIENTS_MANAGE: "create, list and revoke integration clients",
     Permission.AUDIT_READ: "read the audit trail",
     Permission.POLICY_READ: "read the supervision policy and its versions",
-    Permission.POLICY_WRITE: "publish a new version of the supervision policy",
+    Permission.POLICY_WRITE: "publish a new version of the supervision policy; keep drafts of it",
     Permission.INSTRUMENTS_READ: "list and read observation instruments",
     Permission.INSTRUMENTS_WRITE: "import a new instrument version",
     Permission.VISITS_READ: "list and read visits and assessments (provider roles never see planned unannounced ones)",
@@ -182,6 +186,15 @@ _PERMISSION_TEXT = {
     ),
     Permission.NETWORKS_MANAGE: (
         "create networks, invite, accept, decline and leave for the municipality, name its participants"
+    ),
+    Permission.SELF_ASSESSMENTS_READ: (
+        "read the municipality's self-assessments in its networks and each network's distribution of answers "
+        "(also any named participant)"
+    ),
+    Permission.SELF_ASSESSMENTS_WRITE: "start, answer and submit the municipality's self-assessment in a network",
+    Permission.SHARED_MODELS_READ: "read and compare the policies and instruments members share with a network",
+    Permission.SHARED_MODELS_WRITE: (
+        "share a policy or instrument version with a network, withdraw it, adopt another member's as a draft"
     ),
 }
 
@@ -247,6 +260,12 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # A network is the administration's work with other municipalities; a user it names as participant reads it too.
     Permission.NETWORKS_READ: _SUPERVISION,
     Permission.NETWORKS_MANAGE: frozenset({Role.ADMIN}),
+    # The municipality's own judgement of its supervision: the administration answers it.
+    Permission.SELF_ASSESSMENTS_READ: _SUPERVISION,
+    Permission.SELF_ASSESSMENTS_WRITE: frozenset({Role.ADMIN}),
+    # Shared practice: the administration shares and adopts for the municipality; its supervisors read and compare.
+    Permission.SHARED_MODELS_READ: _SUPERVISION,
+    Permission.SHARED_MODELS_WRITE: frozenset({Role.ADMIN}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's

@@ -20,6 +20,8 @@ from api.tables.own_observation import OwnObservation
 from api.tables.policy import PolicyVersion
 from api.tables.provider import Provider, Unit
 from api.tables.report import Report
+from api.tables.self_assessment import SelfAssessment, SelfAssessmentAnswer
+from api.tables.shared_practice import PolicyDraft, SharedModel
 from api.tables.sign_in import SignInLimit
 from api.tables.visit import Assessment, Observation, Visit
 
@@ -53,11 +55,15 @@ __all__ = [
     "Observation",
     "OwnObservation",
     "ParentBoardNotice",
+    "PolicyDraft",
     "PolicyVersion",
     "Provider",
     "Recommendation",
     "Report",
     "RequiredAction",
+    "SelfAssessment",
+    "SelfAssessmentAnswer",
+    "SharedModel",
     "SignInLimit",
     "SupervisionConversation",
     "Unit",
