@@ -37,6 +37,7 @@ from api.routers import (
     intensified,
     me,
     municipality,
+    network_benchmarks,
     network_meetings,
     networks,
     overview,
@@ -115,6 +116,7 @@ TAGS = [
         "name": "networks",
         "description": "Networks of municipalities (KL's partnership): members, participants, meetings, material.",
     },
+    {"name": "network benchmarks", "description": "Anonymised benchmarks across a network of municipalities."},
     {
         "name": "self-assessment",
         "description": "A network member's self-assessment of its supervision practice, before and after.",
@@ -229,6 +231,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (trends,)
     resources += (council_summaries,)
     resources += (networks, network_meetings)
+    resources += (network_benchmarks,)
     resources += (self_assessments,)
     resources += (policy_drafts, shared_practice)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested

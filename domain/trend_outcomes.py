@@ -73,15 +73,29 @@ class IntensifiedSummary:
     ended_with: tuple[EndedWith, ...]
 
 
+def intensified_periods(
+    episodes: Iterable[IntensifiedFact], window: Window, as_of: date
+) -> tuple[list[IntensifiedFact], list[IntensifiedFact]]:
+    """The periods that ran at some time in `window` (up to `as_of`), and those of them that ended in it."""
+    end = min(window.end, as_of)
+    running = [e for e in episodes if e.started_on <= end and (e.ended_on is None or e.ended_on >= window.start)]
+    ended = [e for e in running if window.contains(e.ended_on) and e.ended_on <= end]  # type: ignore[operator]
+    return running, ended
+
+
+def ended_days(ended: Iterable[IntensifiedFact]) -> list[int]:
+    """How many days each ended period lasted."""
+    return [(e.ended_on - e.started_on).days for e in ended]  # type: ignore[operator]
+
+
 def intensified_summary(
     episodes: Iterable[IntensifiedFact], assessments: Sequence[AssessmentFact], window: Window, as_of: date
 ) -> IntensifiedSummary:
     """The periods of intensified supervision that overlap `window`, counted as of `as_of`."""
     end = min(window.end, as_of)
-    running = [e for e in episodes if e.started_on <= end and (e.ended_on is None or e.ended_on >= window.start)]
-    ended = [e for e in running if window.contains(e.ended_on) and e.ended_on <= end]  # type: ignore[operator]
+    running, ended = intensified_periods(episodes, window, as_of)
     ongoing = [e for e in running if e.ended_on is None or e.ended_on > end]
-    days = [(e.ended_on - e.started_on).days for e in ended]  # type: ignore[operator]
+    days = ended_days(ended)
     ongoing_days = [(end - e.started_on).days for e in ongoing]
     by_provider: dict[str, list[AssessmentFact]] = {}
     for a in assessments:

@@ -329,6 +329,38 @@ def latest_results(
     return policy, latest_per_provider(facts, window)
 
 
+@dataclass(frozen=True)
+class PeriodFacts:
+    """A municipality's facts of one period as the trends read them, per provider: what the network benchmarks
+    count (domain.benchmarks.provider_facts)."""
+
+    policy: SupervisionPolicy
+    kinds: dict[uuid.UUID, str]
+    latest: dict[str, AssessmentFact]
+    intensified: list[IntensifiedFact]
+    action_plans: list[ActionPlanFact]
+    reports: list[ReportFact]
+
+
+def period_facts(session: Session, municipality_id: uuid.UUID, window: Window, today: date) -> PeriodFacts:
+    """Each provider's latest result as a whole in `window`, and the outcomes' facts, under the policy in force
+    `today` (as `municipality_trends` reads them). Seven column queries."""
+    _, policy = policy_in_force(session, municipality_id, today)
+    kinds = _provider_kinds(session, municipality_id, None)
+    facts = [
+        *_assessments(session, municipality_id, None, window, kinds, whole_only=True),
+        *imported(session, policy, municipality_id, kinds, window, whole_only=True),
+    ]
+    return PeriodFacts(
+        policy,
+        kinds,
+        latest_per_provider(facts, window),
+        _intensified(session, municipality_id, kinds, window),
+        _action_plans(session, municipality_id, kinds, window),
+        _reports(session, municipality_id, kinds, window),
+    )
+
+
 # --- context: the socio-economic profile --------------------------------------------------------------------------
 
 
