@@ -41,3 +41,17 @@ def test_the_demo_has_three_municipalities_in_one_network_with_enough_assessed_p
         assert [(n["id"], n["my_status"]) for n in listed] == [(str(network.id), "accepted")]
         roster = client.get(f"/api/v1/networks/{network.id}/members", headers=headers).json()["items"]
         assert len(roster) == 3
+
+
+def test_every_demo_member_sees_benchmark_figures_and_no_provider_is_named(client, db: Session):
+    assert load_demo_data(db) is True
+    db.commit()
+    network = db.exec(select(Network)).one()
+    fjordby_admin = ("admin@fjordby.example", "demo-admin-pass")
+    for email, password in (fjordby_admin, (NEIGHBOUR_ADMIN.email, NEIGHBOUR_ADMIN.password), SUNDBY_ADMIN):
+        headers = sign_in(client, email, password)
+        response = client.get(f"/api/v1/networks/{network.id}/benchmarks", headers=headers)
+        assert response.status_code == 200, response.text
+        assert response.json()["cells"], f"{email} sees no benchmark figure in the demo network"
+        names = db.exec(select(Provider.name)).all()
+        assert not any(name in response.text for name in names)
