@@ -89,6 +89,8 @@ def _updated(obj: SQLModel) -> dict[str, Any]:
 def _municipality_of(obj: SQLModel, context: AuditContext) -> uuid.UUID | None:
     if isinstance(obj, Municipality):
         return obj.id
+    if getattr(obj, "audited_in_actors_municipality", False):  # a row about another municipality (networks)
+        return context.municipality_id
     return getattr(obj, "municipality_id", None) or context.municipality_id
 
 

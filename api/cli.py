@@ -40,6 +40,9 @@ def serve(
             typer.echo(f"  {login.role.value:<13} {login.email:<32} {login.password}")
         typer.echo(f"  {'integration':<13} client_id={demo.DEMO_CLIENT_ID}  client_secret={demo.DEMO_CLIENT_SECRET}")
         typer.echo(f"  other municipality's admin: {demo.NEIGHBOUR_ADMIN.email} {demo.NEIGHBOUR_ADMIN.password}")
+        typer.echo(
+            f"  third municipality's admin:  {demo.SUNDBY_ADMIN[0]} {demo.SUNDBY_ADMIN[1]}  (all three: one network)"
+        )
     # Several workers need the app as an import string (each process builds its own), as one does.
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, proxy_headers=True, workers=workers)
 

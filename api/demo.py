@@ -1,5 +1,6 @@
 """Demo data: a fictional municipality with providers of every kind, units, one user per role (two supervisors),
-and two cycles of supervision history (api.demo_workflow).
+and two cycles of supervision history (api.demo_workflow); two smaller ones, and the three in a network
+(api.demo_network).
 
 Development only (refused in production) and idempotent: a second run finds Fjordby and adds nothing.
 Every name is invented; no person or child in it exists.
@@ -13,7 +14,17 @@ from sqlmodel import Session, select
 
 from api import clock
 from api.audit import AUDIT_CONTEXT_KEY, AuditContext, set_audit_context
+from api.demo_history import import_demo_history
 from api.demo_indicators import import_demo_indicators
+from api.demo_network import (
+    NABOVIG_MORE,
+    PARTNER_KOMMUNEKODE,
+    SUNDBY,
+    SUNDBY_ADMIN,  # noqa: F401 - printed by `tilsyn serve`
+    load_network,
+    provider_rows,
+    supervise,
+)
 from api.demo_reports import publish_demo_reports
 from api.demo_workflow import load_supervision, principal_of
 from api.passwords import hash_client_secret, hash_password
@@ -195,18 +206,27 @@ def _load(session: Session) -> None:
     session.flush()
     load_supervision(session, providers, people)
     import_demo_indicators(session, fjordby)
+    import_demo_history(session, fjordby)
     publish_demo_reports(session, principal_of(people["supervisor"]))
 
     nabovig = _municipality(session, "Nabovig Kommune", NEIGHBOUR_KOMMUNEKODE, 2)
     _acting_as_loader(session, nabovig)
-    _providers(session, nabovig, NEIGHBOUR_PROVIDERS, 201001)
-    session.add(
-        UserAccount(
-            municipality_id=nabovig.id,
-            email=NEIGHBOUR_ADMIN.email,
-            full_name="Demo forvaltning (Nabovig)",
-            role=Role.ADMIN,
-            password_hash=hash_password(NEIGHBOUR_ADMIN.password),
-        )
+    nabovig_providers = _providers(session, nabovig, NEIGHBOUR_PROVIDERS + provider_rows(NABOVIG_MORE), 201001)
+    nabovig_admin = UserAccount(
+        municipality_id=nabovig.id,
+        email=NEIGHBOUR_ADMIN.email,
+        full_name="Demo forvaltning (Nabovig)",
+        role=Role.ADMIN,
+        password_hash=hash_password(NEIGHBOUR_ADMIN.password),
     )
+    session.add(nabovig_admin)
+    session.flush()
+    supervise(session, nabovig, nabovig_providers, nabovig_admin, NABOVIG_MORE)
+
+    # A third municipality, so the three can form a network whose benchmarks show (api.demo_network).
+    sundby = _municipality(session, "Sundby Kommune", PARTNER_KOMMUNEKODE, 3)
+    _acting_as_loader(session, sundby)
+    supervise(session, sundby, _providers(session, sundby, provider_rows(SUNDBY), 301001), None, SUNDBY)
+    _acting_as_loader(session, fjordby)
+    load_network(session, people, nabovig, sundby)
     session.flush()

@@ -30,6 +30,7 @@ from api.demo_story import (
     SOLSIKKEN,
     STRENGTHS,
     UNANNOUNCED,
+    WEAK_AT_FIRST,
 )
 from api.principal import Principal, PrincipalKind
 from api.schemas.action_plan import (
@@ -98,6 +99,7 @@ class _Loader:
         self.admin, self.parent_board = principal_of(people["admin"]), principal_of(people["parent_board"])
         self.instrument = ensure_demo_instrument(session, people["admin"].municipality_id)
         self.items = list(domain_instrument(self.instrument).items())
+        self.themes = {t.key: {i.key for i in t.items} for t in domain_instrument(self.instrument).themes()}
         self.count = 0  # varies texts and score patterns from visit to visit
 
     def day(self, offset: int) -> date:
@@ -110,14 +112,22 @@ class _Loader:
             raise DomainError(ErrorCode.FORBIDDEN, f"{principal.name} may not {permission.value}.")
         return principal
 
-    def scores(self, points: int) -> dict[str, int | None]:
-        """Item scores worth `points` in all, spread evenly; which items get the odd point varies by visit."""
+    def scores(self, points: int, weak_theme: str | None = None) -> dict[str, int | None]:
+        """Item scores worth `points` in all, spread evenly; which items get the odd point varies by visit.
+
+        The items of `weak_theme` each give a point to an item of another theme, so the total stays."""
         base, extra = divmod(points, len(self.items))
         shift = self.count * 5
-        return {
+        scores = {
             item.key: min(item.scale.max, item.scale.min + base + ((k + shift) % len(self.items) < extra))
             for k, item in enumerate(self.items)
         }
+        weak = self.themes.get(weak_theme or "", set())
+        givers = [i.key for i in self.items if i.key in weak and scores[i.key] > i.scale.min]
+        takers = [i.key for i in self.items if i.key not in weak and scores[i.key] < i.scale.max]
+        for giver, taker in zip(givers, takers, strict=False):
+            scores[giver], scores[taker] = scores[giver] - 1, scores[taker] + 1
+        return scores
 
     def observed_units(self, provider: Provider) -> list[Unit]:
         """The units observed one by one: an institution's departments (a handful at most, else the institution as
@@ -165,7 +175,7 @@ class _Loader:
             sources.append(DataSource.LANGUAGE_ASSESSMENT)
         return sources
 
-    def hold(self, visit: Visit, held_on: date, percent: int | None = None) -> Visit:
+    def hold(self, visit: Visit, held_on: date, percent: int | None = None, weak_theme: str | None = None) -> Visit:
         """Observe, hold the dialogue, complete (assessment and escalation) and follow up, as after any visit."""
         self.count += 1
         principal = next(p for p in self.supervisors.values() if p.subject == str(visit.supervisor_id))
@@ -179,7 +189,7 @@ class _Loader:
             for i, unit_id in enumerate(units):
                 # Units differ a little around the provider's total; the pooled score stays the target.
                 spread = (i - (len(units) - 1) / 2) * 6
-                observed = ObservationCreate(unit_id=unit_id, scores=self.scores(int(points + spread)))
+                observed = ObservationCreate(unit_id=unit_id, scores=self.scores(int(points + spread), weak_theme))
                 visits.record_observation(self.session, principal, visit, observed)
         summary = "Vi talte om læringsmiljøet i hverdagens rutiner og om, hvordan legen organiseres."
         talk = Dialogue(held_on=held_on, participants=["Dagtilbudsleder", "Pædagog", "Medhjælper"], summary=summary)
@@ -216,9 +226,12 @@ class _Loader:
                 done = RecommendationUpdate(status=RecommendationStatus.DONE, status_note=note)
                 follow_up.update_recommendation(self.session, principal, row, done)
 
-    def visit(self, name: str, kind: VisitKind, days_ago: int, supervisor: int, percent: int | None = None) -> Visit:
+    def visit(
+        self, name: str, kind: VisitKind, days_ago: int, supervisor: int, percent: int | None = None, weak: str = ""
+    ) -> Visit:
         held_on = self.day(-days_ago)
-        return self.hold(self.plan(name, kind, held_on, supervisor, scored=percent is not None), held_on, percent)
+        planned = self.plan(name, kind, held_on, supervisor, scored=percent is not None)
+        return self.hold(planned, held_on, percent, weak or None)
 
 
 def load_supervision(session: Session, providers: dict[str, Provider], people: dict[str, UserAccount]) -> None:
@@ -230,7 +243,7 @@ def load_supervision(session: Session, providers: dict[str, Provider], people: d
     _declare_conflict(demo)
     for name, supervisor, first, _ in HISTORY:
         if first:
-            demo.visit(name, ANNOUNCED, first[0], supervisor, first[1])
+            demo.visit(name, ANNOUNCED, first[0], supervisor, first[1], WEAK_AT_FIRST.get(name, ""))
     _intensified_ended(demo)
     for name, supervisor, days_ago in SNAPSHOTS:
         demo.visit(name, UNANNOUNCED, days_ago, supervisor)

@@ -24,9 +24,11 @@ from api.routers import (
     action_plans,
     audit,
     auth,
+    calibration,
     compliance,
     concern_notices,
     conversations,
+    council_summaries,
     follow_up,
     health,
     imports,
@@ -35,13 +37,20 @@ from api.routers import (
     intensified,
     me,
     municipality,
+    network_benchmarks,
+    network_meetings,
+    networks,
     overview,
     own_observations,
     policy,
+    policy_drafts,
     providers,
     public,
     publication,
     reports,
+    self_assessments,
+    shared_practice,
+    trends,
     users,
     visits,
 )
@@ -97,11 +106,30 @@ TAGS = [
         "description": "The indicator catalogue and indicator values: aggregates per provider or unit and period.",
     },
     {"name": "compliance", "description": "Compliance with the legal minimums, per provider and cycle and in all."},
+    {"name": "calibration", "description": "How each supervisor's scores compare with the others': admin only."},
+    {"name": "trends", "description": "Trends across supervisions, and context beside the score; no person named."},
+    {
+        "name": "council summaries",
+        "description": "The council's summary of the supervision for its discussion every other year: PDF, HTML, JSON.",
+    },
+    {
+        "name": "networks",
+        "description": "Networks of municipalities (KL's partnership): members, participants, meetings, material.",
+    },
+    {"name": "network benchmarks", "description": "Anonymised benchmarks across a network of municipalities."},
+    {
+        "name": "self-assessment",
+        "description": "A network member's self-assessment of its supervision practice, before and after.",
+    },
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
     {"name": "integration clients", "description": "Case systems and scripts with scoped client credentials."},
     {"name": "audit", "description": "Who changed what, when and on whose behalf."},
     {"name": "imports", "description": "Imports of the provider register, KIDS history and indicator values."},
     {"name": "policy", "description": "The municipality's supervision policy (tilsynskoncept), versioned."},
+    {
+        "name": "shared practice",
+        "description": "Policies and local instruments members share with their network: compare, adopt as a draft.",
+    },
     {"name": "public", "description": "What anyone may read without a token, as the law requires."},
     {"name": "health", "description": "Liveness and readiness for operators."},
 ]
@@ -199,6 +227,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (indicators,)
     resources += (imports,)
     resources += (own_observations,)
+    resources += (calibration,)
+    resources += (trends,)
+    resources += (council_summaries,)
+    resources += (networks, network_meetings)
+    resources += (network_benchmarks,)
+    resources += (self_assessments,)
+    resources += (policy_drafts, shared_practice)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested
     # routers level by level, and the extra level cost about a sixth of a plain read's time.
     for module in resources:

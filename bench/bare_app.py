@@ -72,3 +72,51 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     return app
+
+
+def create_app_with_database() -> FastAPI:
+    """The second yardstick: bare FastAPI that reads the same rows from the service's database, the idiomatic way.
+
+    Sync endpoints (so FastAPI runs them in its threadpool), one SQLModel session per request on the service's own
+    engine settings, the row by primary key and the page by name, validated into the service's read models. No
+    token, no caller lookup, no guards, no middleware, no audit: the distance from here to the service is what its
+    security and conventions cost; the distance from `create_app` to here is what reading a database costs at all.
+    """
+    from sqlalchemy import select as select_rows
+    from sqlmodel import Session
+
+    from api.config import get_settings
+    from api.db import build_engine
+    from api.schemas.identity import MunicipalityRead
+    from api.schemas.provider import ProviderPage, ProviderRead
+    from api.tables import Municipality, Provider
+
+    settings = get_settings()
+    engine = build_engine(settings.database_url, settings)
+    app = FastAPI()
+
+    # Models given to the decorators: this module's annotations are strings, and these imports are local.
+    @app.get("/api/v1/providers/{provider_id}", response_model=ProviderRead)
+    def read_provider(provider_id: uuid.UUID):  # type: ignore[no-untyped-def]
+        with Session(engine) as session:
+            return ProviderRead.model_validate(session.get(Provider, provider_id))
+
+    @app.get("/api/v1/providers", response_model=ProviderPage)
+    def list_providers(limit: int = 50):  # type: ignore[no-untyped-def]
+        with Session(engine) as session:
+            statement = select_rows(Provider.__table__).order_by(Provider.name, Provider.id).limit(limit)
+            rows = session.execute(statement).all()
+            items = [ProviderRead.model_validate(row._asdict()) for row in rows]
+        return ProviderPage(items=items, next_cursor=None)
+
+    @app.get("/api/v1/me")
+    def read_me() -> dict:
+        with Session(engine) as session:
+            municipality = session.exec(select_rows(Municipality).limit(1)).scalars().first()
+            return {**ME, "municipality": MunicipalityRead.model_validate(municipality).model_dump(mode="json")}
+
+    @app.get("/healthz")
+    def healthz() -> dict:
+        return {"status": "ok"}
+
+    return app

@@ -1,11 +1,13 @@
 """The service's plain reads against a bare FastAPI app, side by side: `python -m bench http` (or `make bench`).
 
-Two servers run under the same uvicorn settings, each pinned to core 0 with taskset: the bare app of
-`bench/bare_app.py` (a dict, no database) and the service on a file SQLite database with the demo data plus enough
-providers for a page of 100 (and, when PostgreSQL's binaries are here, on a throwaway PostgreSQL cluster too).
-wrk loads them from core 1 (a Python load loop stands in when wrk is missing, and the bench says how to get wrk).
-Rounds alternate, bare then service, a few seconds each, and the bench prints the median ratio service/bare of
-requests per second for each read. Ratios, not absolute rates: a shared, noisy machine moves both sides alike.
+Three servers run under the same uvicorn settings, each pinned to core 0 with taskset: the bare app of
+`bench/bare_app.py` (a dict, no database), the same bare app reading the same rows from the database through
+SQLModel (no token, no guards: what reading a database costs at all), and the service, on a file SQLite database
+with the demo data plus enough providers for a page of 100 (and, when PostgreSQL's binaries are here, on a
+throwaway PostgreSQL cluster too). wrk loads them from core 1 (a Python load loop stands in when wrk is missing,
+and the bench says how to get wrk). Rounds alternate, bare, bare+db, service, a few seconds each, and the bench
+prints the median ratios service/bare (the target) and service/bare+db of requests per second for each read.
+Ratios, not absolute rates: a shared, noisy machine moves both sides alike.
 Everything stays on the loopback interface; the servers and the database are removed afterwards.
 """
 
@@ -46,12 +48,17 @@ class Read:
 @dataclass
 class Tally:
     bare: list[float] = field(default_factory=list)
+    bare_db: list[float] = field(default_factory=list)  # bare FastAPI reading the same rows (bare_app's 2nd app)
     service: list[float] = field(default_factory=list)
     errors: int = 0
 
     @property
     def ratios(self) -> list[float]:
         return [s / b for s, b in zip(self.service, self.bare, strict=True) if b]
+
+    @property
+    def ratios_to_bare_db(self) -> list[float]:
+        return [s / b for s, b in zip(self.service, self.bare_db, strict=True) if b]
 
 
 def _pin(core: int) -> list[str]:
@@ -158,26 +165,27 @@ def measure(database: str, url: str, workdir: Path, rounds: int, seconds: float,
     tallies = {read.name: Tally() for read in reads}
     with (
         serving("bench.bare_app:create_app", env, workdir / "bare.log") as bare,
+        serving("bench.bare_app:create_app_with_database", env, workdir / f"bare-db-{database}.log") as bare_db,
         serving("api.main:create_app", env, workdir / f"service-{database}.log") as service,
     ):
         for read in reads:  # one short warm-up each: imports, caches and pools filled before counting
-            load(bare + read.path, token, 1)
-            load(service + read.path, token, 1)
+            for server in (bare, bare_db, service):
+                load(server + read.path, token, 1)
         for number in range(1, rounds + 1):
             for read in reads:
                 tally = tallies[read.name]
-                rate, errors = load(bare + read.path, token, seconds)
-                tally.bare.append(rate)
-                rate, service_errors = load(service + read.path, token, seconds)
-                tally.service.append(rate)
-                tally.errors += errors + service_errors
+                for server, rates in ((bare, tally.bare), (bare_db, tally.bare_db), (service, tally.service)):
+                    rate, errors = load(server + read.path, token, seconds)
+                    rates.append(rate)
+                    tally.errors += errors
             print(f"  {database}: round {number} of {rounds} done", file=sys.stderr)
     return tallies
 
 
 def report(database: str, tallies: dict[str, Tally]) -> None:
     print(f"\n{database}: requests per second, median over alternating rounds (bare FastAPI vs tilsyn)")
-    print(f"  {'read':<24}{'bare':>9}{'service':>9}{'ratio':>8}  ratios per round    target")
+    print("  bare: a dict, no database; bare+db: the same rows read through SQLModel, no auth; ratio: service/bare")
+    print(f"  {'read':<24}{'bare':>9}{'bare+db':>9}{'service':>9}{'ratio':>8}{'vs +db':>8}  ratios per round    target")
     for name, tally in tallies.items():
         ratios = tally.ratios
         target = TARGETS.get(name)
@@ -185,8 +193,9 @@ def report(database: str, tallies: dict[str, Tally]) -> None:
             "" if target is None else f">= {target:.0%}: {'met' if statistics.median(ratios) >= target else 'NOT met'}"
         )
         print(
-            f"  {name:<24}{statistics.median(tally.bare):>9.0f}{statistics.median(tally.service):>9.0f}"
-            f"{statistics.median(ratios):>8.1%}  {' '.join(f'{r:.0%}' for r in ratios):<18}  {verdict}"
+            f"  {name:<24}{statistics.median(tally.bare):>9.0f}{statistics.median(tally.bare_db):>9.0f}"
+            f"{statistics.median(tally.service):>9.0f}{statistics.median(ratios):>8.1%}"
+            f"{statistics.median(tally.ratios_to_bare_db):>8.1%}  {' '.join(f'{r:.0%}' for r in ratios):<18}  {verdict}"
         )
         if tally.errors:
             print(f"  !! {tally.errors} responses were errors (non-2xx or timeouts) for {name}")

@@ -97,6 +97,16 @@ class Permission(StrEnum):
     CONVERSATIONS_FOLLOW_UP = "conversations:follow-up"
     IMPORTS_READ = "imports:read"
     IMPORTS_WRITE = "imports:write"
+    CALIBRATION_READ = "calibration:read"
+    TRENDS_READ = "trends:read"
+    COUNCIL_SUMMARIES_READ = "council-summaries:read"
+    COUNCIL_SUMMARIES_WRITE = "council-summaries:write"
+    NETWORKS_READ = "networks:read"
+    NETWORKS_MANAGE = "networks:manage"
+    SELF_ASSESSMENTS_READ = "self-assessments:read"
+    SELF_ASSESSMENTS_WRITE = "self-assessments:write"
+    SHARED_MODELS_READ = "shared-models:read"
+    SHARED_MODELS_WRITE = "shared-models:write"
 
     @property
     def description(self) -> str:
@@ -116,7 +126,7 @@ _PERMISSION_TEXT = {
     Permission.CLIENTS_MANAGE: "create, list and revoke integration clients",
     Permission.AUDIT_READ: "read the audit trail",
     Permission.POLICY_READ: "read the supervision policy and its versions",
-    Permission.POLICY_WRITE: "publish a new version of the supervision policy",
+    Permission.POLICY_WRITE: "publish a new version of the supervision policy; keep drafts of it",
     Permission.INSTRUMENTS_READ: "list and read observation instruments",
     Permission.INSTRUMENTS_WRITE: "import a new instrument version",
     Permission.VISITS_READ: "list and read visits and assessments (provider roles never see planned unannounced ones)",
@@ -160,6 +170,31 @@ _PERMISSION_TEXT = {
     Permission.IMPORTS_READ: "read import runs: status, counts and row errors",
     Permission.IMPORTS_WRITE: (
         "import files of indicator values and KIDS history (the provider register also needs `providers:write`)"
+    ),
+    Permission.CALIBRATION_READ: (
+        "compare each supervisor's scores with the others' and the providers' own (names shown: admin only)"
+    ),
+    Permission.TRENDS_READ: (
+        "read trends and context beside the score: for the municipality, and (provider roles) their own provider's"
+    ),
+    Permission.COUNCIL_SUMMARIES_READ: (
+        "read the council's summary of the supervision (the committee: final versions only, never a draft)"
+    ),
+    Permission.COUNCIL_SUMMARIES_WRITE: "draft, comment on, finalise and correct the council's summary",
+    Permission.NETWORKS_READ: (
+        "read the networks the municipality is in or invited to: members, meetings, material (also named participants)"
+    ),
+    Permission.NETWORKS_MANAGE: (
+        "create networks, invite, accept, decline and leave for the municipality, name its participants"
+    ),
+    Permission.SELF_ASSESSMENTS_READ: (
+        "read the municipality's self-assessments in its networks and each network's distribution of answers "
+        "(also any named participant)"
+    ),
+    Permission.SELF_ASSESSMENTS_WRITE: "start, answer and submit the municipality's self-assessment in a network",
+    Permission.SHARED_MODELS_READ: "read and compare the policies and instruments members share with a network",
+    Permission.SHARED_MODELS_WRITE: (
+        "share a policy or instrument version with a network, withdraw it, adopt another member's as a draft"
     ),
 }
 
@@ -217,6 +252,20 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.CONVERSATIONS_FOLLOW_UP: frozenset({*_SUPERVISION, Role.LEADER}),
     Permission.IMPORTS_READ: frozenset({*_SUPERVISION, Role.INTEGRATION}),
     Permission.IMPORTS_WRITE: frozenset({*_SUPERVISION, Role.INTEGRATION}),
+    # Supervisors by name beside their scores: the administration's alone (consistent judgement is impartiality).
+    Permission.CALIBRATION_READ: frozenset({Role.ADMIN}),
+    Permission.TRENDS_READ: frozenset({*_SUPERVISION, Role.COMMITTEE, *PROVIDER_BOUND_ROLES}),
+    Permission.COUNCIL_SUMMARIES_READ: frozenset({*_SUPERVISION, Role.COMMITTEE}),
+    Permission.COUNCIL_SUMMARIES_WRITE: frozenset({Role.ADMIN}),
+    # A network is the administration's work with other municipalities; a user it names as participant reads it too.
+    Permission.NETWORKS_READ: _SUPERVISION,
+    Permission.NETWORKS_MANAGE: frozenset({Role.ADMIN}),
+    # The municipality's own judgement of its supervision: the administration answers it.
+    Permission.SELF_ASSESSMENTS_READ: _SUPERVISION,
+    Permission.SELF_ASSESSMENTS_WRITE: frozenset({Role.ADMIN}),
+    # Shared practice: the administration shares and adopts for the municipality; its supervisors read and compare.
+    Permission.SHARED_MODELS_READ: _SUPERVISION,
+    Permission.SHARED_MODELS_WRITE: frozenset({Role.ADMIN}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's
@@ -245,6 +294,7 @@ PROVIDER_SCOPED = frozenset(
         Permission.OWN_OBSERVATIONS_READ,
         Permission.CONVERSATIONS_READ,
         Permission.CONVERSATIONS_FOLLOW_UP,
+        Permission.TRENDS_READ,
     }
 )
 

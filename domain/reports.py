@@ -103,6 +103,27 @@ class EarlierResult:
 
 
 @dataclass(frozen=True)
+class CarriedLine:
+    """A theme or area carried forward from the visit before (domain.carry_forward): why, and before against after.
+
+    Percents and bands are None where the report may not show them (the dagpleje's combined report) or where there
+    is no score; `outcome` is a domain.carry_forward.Outcome value and `outcome_label_da` its Danish label.
+    """
+
+    name: str
+    level: str  # "area" | "theme"
+    reasons: tuple[str, ...]  # why it was carried forward, in Danish
+    before_on: date | None  # the day of the visit the earlier result is from
+    before_percent: float | None
+    before_band_label_da: str | None
+    after_percent: float | None
+    after_band_label_da: str | None
+    change: float | None  # percentage points, after - before
+    outcome: str
+    outcome_label_da: str
+
+
+@dataclass(frozen=True)
 class ReportContent:
     """Everything the report says. No personal data about children; names are of adults in their roles."""
 
@@ -143,6 +164,9 @@ class ReportContent:
     # The law it rests on, in the version in force on `visit_date` (`legal_basis`); empty on a report made final
     # before the service wrote it.
     legal_basis: tuple[str, ...] = ()
+    # What was carried forward from the visit before and how it went ("Opfølgning fra sidste tilsyn"); empty when
+    # nothing was, or on a report made final before the service recorded it.
+    carried_forward: tuple[CarriedLine, ...] = ()
 
     def publishable_texts(self) -> dict[str, str]:
         """Every text that will be published, keyed by where it is (for precise privacy refusals).
@@ -262,6 +286,10 @@ def content_from_dict(data: dict[str, Any]) -> ReportContent:
     earlier = d.get("earlier")
     d["earlier"] = EarlierResult(**{**earlier, "assessed_on": day(earlier["assessed_on"])}) if earlier else None
     d["extra"] = dict(d.get("extra") or {})
+    d["carried_forward"] = tuple(
+        CarriedLine(**{**line, "reasons": tuple(line["reasons"]), "before_on": day(line.get("before_on"))})
+        for line in d.get("carried_forward") or ()
+    )
     return ReportContent(**d)
 
 

@@ -16,7 +16,7 @@ from datetime import date
 from html import escape
 from urllib.parse import urlsplit
 
-from api.reports import band_of, dagplejere_text, day_long, day_short, percent_text
+from api.reports import band_of, carried, dagplejere_text, day_long, day_short, percent_text
 from domain.reports import BandStep, ReportContent
 
 # What the page may do, as a Content-Security-Policy: load nothing (no scripts, fetches, fonts or styles from
@@ -274,6 +274,13 @@ def _tables(c: ReportContent) -> list[str]:
             rows += [row(t.name, t.percent, "theme") for t in c.themes if t.area == area.name]
         rows += [row(t.name, t.percent, "theme") for t in c.themes if t.area not in areas]
         out.append(_table("Områder og temaer", ["Område og tema", "Procent", "Niveau"], rows, numeric=(1,)))
+    if c.carried_forward:
+        header, cells, _ = carried.table(c, 1)
+        rows = [
+            f'<tr><th scope="row">{_e(r[0])}</th>' + "".join(f"<td>{_e(v)}</td>" for v in r[1:]) + "</tr>"
+            for r in cells
+        ]
+        out += [f"<h2>{_e(carried.TITLE)}</h2>", _p(carried.intro(c)), _table(carried.TITLE, header, rows)]
     if c.band_counts or c.concern_counts:
         out += ["<h2>Dagplejerne samlet</h2>", _p(dagplejere_text(c))]
         for caption, first, lines in (

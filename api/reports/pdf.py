@@ -30,7 +30,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
-from api.reports import band_of, dagplejere_text, day_long, day_short, fonts, percent_text
+from api.reports import band_of, carried, dagplejere_text, day_long, day_short, fonts, percent_text
 from api.reports.chart import score_chart
 from domain.reports import BandStep, ReportContent
 
@@ -286,6 +286,10 @@ def _results(c: ReportContent) -> Iterable[Flowable]:
         yield _para(f"Tidligere tilsyn den {day_long(c.earlier.assessed_on)}: {earlier}.", SMALL)
     if c.areas or c.themes:
         yield from _section("Områder og temaer", _scores_table(c))
+    if c.carried_forward:
+        yield from _heading(carried.TITLE)
+        yield _para(carried.intro(c))
+        yield _table(*carried.table(c, FRAME_WIDTH))
     if c.band_counts or c.concern_counts:
         yield from _heading("Dagplejerne samlet")
         yield _para(dagplejere_text(c))

@@ -119,7 +119,13 @@ def create_import(
     session: SessionDep,
     principal: WriteImports,
     settings: SettingsDep,
-    file: Annotated[UploadFile, File(description="The file: CSV (`;` or `,`, as Excel saves it), XLSX or JSON.")],
+    file: Annotated[
+        UploadFile,
+        File(
+            description="The file: CSV (`;` or `,`, as Excel saves it), XLSX or JSON; at most the server's "
+            "`TILSYN_IMPORT_MAX_BYTES` (200 MB unless set), a larger file is a 413 problem."
+        ),
+    ],
     kind: Annotated[ImportKind, Form(description="What the file holds.")],
     dry_run: Annotated[bool, Form(description="Only check the file; write nothing.")] = False,
     mode: Annotated[

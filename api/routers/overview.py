@@ -12,8 +12,8 @@ from api.deps import ProviderDep, SessionDep, VisitDep, require, visible_provide
 from api.errors import problem_responses
 from api.principal import Principal
 from api.schemas.overview import DueList, ProviderTimeline, VisitEvidence
+from api.services import carry_forward, own_observations, timeline
 from api.services import overview as service
-from api.services import own_observations, timeline
 from domain.access import Permission
 
 router = APIRouter(tags=["overview"])
@@ -61,7 +61,7 @@ def list_due(
     response_model=VisitEvidence,
     responses=problem_responses(401, 403, 404),
 )
-def read_visit_evidence(session: SessionDep, visit: VisitDep, _: ReadTimeline) -> VisitEvidence:
+def read_visit_evidence(session: SessionDep, visit: VisitDep, principal: ReadTimeline) -> VisitEvidence:
     """Read everything earlier about the visit's provider that the visit must build on.
 
     Earlier visits with their assessments, follow-up dialogues, recommendations, concern notices (with who
@@ -71,6 +71,7 @@ def read_visit_evidence(session: SessionDep, visit: VisitDep, _: ReadTimeline) -
     """
     evidence = service.visit_evidence(session, visit)
     evidence.own_observations = own_observations.side_by_side(session, visit)
+    evidence.carried_forward = carry_forward.view(session, visit, principal)
     return evidence
 
 

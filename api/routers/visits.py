@@ -14,6 +14,7 @@ from api.errors import problem_responses
 from api.etag import NEEDS_IF_MATCH, require_if_match, set_etag
 from api.pagination import DEFAULT_LIMIT, link_next
 from api.principal import Principal
+from api.schemas.carry_forward import CarriedForward
 from api.schemas.common import Limit
 from api.schemas.visit import (
     ActionRead,
@@ -37,7 +38,7 @@ from api.schemas.visit import (
     VisitStatus,
     VisitUpdate,
 )
-from api.services import assessments, impartiality
+from api.services import assessments, carry_forward, impartiality
 from api.services import visits as service
 from api.tables import ImpartialityDeclaration, Observation, Visit
 from domain.access import Permission
@@ -270,6 +271,22 @@ def list_visit_assessments(visit: VisitDep, session: SessionDep, _: ReadVisits) 
     """List a completed visit's assessments: the provider's first, then each unit's."""
     rows = assessments.visit_assessments(session, visit)
     return AssessmentList(items=[AssessmentRead.model_validate(a) for a in rows])
+
+
+@router.get(
+    "/visits/{visit_id}/carried-forward",
+    operation_id="visits-carried-forward",
+    response_model=CarriedForward,
+    responses=READ_ERRORS,
+)
+def read_carried_forward(visit: VisitDep, session: SessionDep, principal: ReadVisits) -> CarriedForward:
+    """Read what the visit before flagged for this visit to re-score, and why; once completed, before and after.
+
+    Areas and themes weak at the provider's (or a unit's) latest earlier result, themes with an item scored at the
+    lowest level, and themes an open recommendation or an unfinished action plan names. The instrument's items come
+    with carried-forward ones first. A dagplejer's own result shows only to the administration and supervisors.
+    """
+    return carry_forward.view(session, visit, principal)
 
 
 @router.get(

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from api.schemas.carry_forward import CarriedForward
 from api.schemas.common import ReadModel
 from api.schemas.conversation import EvidenceConversation
 from api.schemas.indicator import EvidenceIndicatorValue
@@ -213,6 +214,11 @@ class VisitEvidence(BaseModel):
         None,
         description="The provider's own observations in the period the visit covers, beside the supervisor's per "
         "area and theme (`source: provider`); never counted in the assessment. Always given by `visits-evidence`.",
+    )
+    carried_forward: CarriedForward | None = Field(
+        None,
+        description="What the provider's visit before flags for this visit to re-score, and why (`visits-carried-"
+        "forward`). Always given by `visits-evidence`.",
     )
     conversations: list[EvidenceConversation] = Field(
         description="Conversations of the continuous supervision (løbende tilsyn) held since the previous completed "

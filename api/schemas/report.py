@@ -140,6 +140,28 @@ class EarlierResultRead(ReadModel):
     band_label_da: str | None = Field(description="Its band in Danish; null without a score.")
 
 
+class CarriedLineRead(ReadModel):
+    """A theme or area carried forward from the visit before ("Opfølgning fra sidste tilsyn"), before and after."""
+
+    name: str = Field(description="The theme's or area's name.")
+    level: str = Field(description="`area` or `theme`.")
+    reasons: list[str] = Field(description="Why it was carried forward, in Danish.")
+    before_on: date | None = Field(description="The day of the earlier visit its earlier result is from.")
+    before_percent: float | None = Field(
+        description="Its percent at the earlier visit; null without one, and always on the dagpleje's combined "
+        "report, which shows no dagplejer's result."
+    )
+    before_band_label_da: str | None = Field(description="Its band then, on this report's scale; null as the percent.")
+    after_percent: float | None = Field(description="Its percent at this visit; null when not scored, or as above.")
+    after_band_label_da: str | None = Field(description="Its band at this visit; null as the percent.")
+    change: float | None = Field(description="After minus before in percentage points; null as the percents.")
+    outcome: str = Field(
+        description="`improved`, `unchanged` or `worse` (the percents as shown compared), `not_rescored` or "
+        "`no_earlier_score`."
+    )
+    outcome_label_da: str = Field(description="The outcome in Danish, e.g. `forbedret`.")
+
+
 class ReportContentRead(ReadModel):
     """Everything the report says, as the PDF and the HTML page show it. No personal data about children."""
 
@@ -198,6 +220,11 @@ class ReportContentRead(ReadModel):
         "rules, the written documentation, and on which ground it is published (the report duty of dagtilbudsloven "
         "§5, numbered as on that day, or the municipality's policy). Empty on a report made final before the service "
         "recorded it.",
+    )
+    carried_forward: list[CarriedLineRead] = Field(
+        [],
+        description="Opfølgning fra sidste tilsyn: the themes and areas the visit before flagged (weak, an item at the "
+        "lowest level, named in an open recommendation or action plan), each with why and before against after.",
     )
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from api.pagination import Page, SortKey, paginate
 from api.schemas.visit import Completion
+from api.services import carry_forward
 from api.services.escalation import AppliedEscalation, apply_escalation
 from api.services.instruments import domain_instrument
 from api.services.policy import policy_in_force
@@ -172,6 +173,7 @@ def complete_visit(session: Session, visit: Visit, data: Completion, today: date
         unit_judgement = assess(policy, _percent(unit_pool))
         rows.append(_row(visit, unit_id, unit_pool, unit_judgement, number))
         units.append(UnitAssessment(str(unit_id), names.get(unit_id, str(unit_id)), unit_judgement))
+    carry_forward.record(session, visit, rows, policy, instrument)  # what the visit before flagged, before/after
     session.add_all(rows)
     session.flush()
     # Every scope counts: a unit's own concern escalates the provider as its pooled result would.

@@ -140,6 +140,13 @@ def municipality_compliance(session: Session, municipality_id: uuid.UUID, today:
     )
 
 
+def compliant_providers(session: Session, municipality_id: uuid.UUID, today: date) -> dict[uuid.UUID, bool]:
+    """Whether each active provider meets every minimum in its current cycle: the municipality's figures, per
+    provider (what the network benchmarks count)."""
+    _, checked = _checked(session, municipality_id, today)
+    return {provider.id: rules.is_compliant(verdicts) for provider, _, verdicts in checked}
+
+
 CSV_COLUMNS = (
     "Dagtilbud",
     "Tilsynsperiode fra",

@@ -28,13 +28,20 @@ def _find(session: Session, municipality_id: uuid.UUID, key: str, version: str) 
     ).first()
 
 
-def _store(session: Session, municipality_id: uuid.UUID, instrument: Instrument, created_by: str) -> InstrumentVersion:
+def _store(
+    session: Session,
+    municipality_id: uuid.UUID,
+    instrument: Instrument,
+    created_by: str,
+    source_model_id: uuid.UUID | None = None,
+) -> InstrumentVersion:
     row = InstrumentVersion(
         municipality_id=municipality_id,
         key=instrument.key,
         version=instrument.version,
         name=instrument.name,
         definition=instrument.to_dict(),
+        source_model_id=source_model_id,
         created_by=created_by,
     )
     session.add(row)
@@ -48,11 +55,22 @@ def import_instrument(session: Session, principal: Principal, data: InstrumentDe
         instrument = Instrument.from_dict(data.model_dump(mode="json"))
     except DomainError as exc:
         raise in_request_body(exc) from exc
+    return store_new_version(session, principal, instrument, "body.version")
+
+
+def store_new_version(
+    session: Session,
+    principal: Principal,
+    instrument: Instrument,
+    location: str,
+    source_model_id: uuid.UUID | None = None,
+) -> InstrumentVersion:
+    """Store a validated instrument as a new version of the caller's municipality; an existing one is a 409."""
     if _find(session, principal.municipality_id, instrument.key, instrument.version) is not None:
         # Old observations were scored against the stored version; replacing it would change their meaning.
         message = f"Version {instrument.version} of `{instrument.key}` exists already; import it as a new version."
-        raise DomainError(ErrorCode.DUPLICATE, message, [Violation("body.version", message)])
-    return _store(session, principal.municipality_id, instrument, principal.name)
+        raise DomainError(ErrorCode.DUPLICATE, message, [Violation(location, message)])
+    return _store(session, principal.municipality_id, instrument, principal.name, source_model_id)
 
 
 def ensure_demo_instrument(session: Session, municipality_id: uuid.UUID) -> InstrumentVersion:

@@ -16,7 +16,8 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from api.services.report_scopes import ScopeView, of_dagpleje, of_provider, of_unit
+from api.services.carry_forward import report_lines
+from api.services.report_scopes import ScopeView, of_dagpleje, of_provider, of_unit, unit_assessment
 from api.tables import (
     Assessment,
     ConcernNotice,
@@ -231,4 +232,5 @@ def assemble(
         band_counts=own.band_counts,
         concern_counts=own.concern_counts,
         legal_basis=legal_basis(visit.held_on, report_ground(provider.kind, policy, visit.held_on)),
+        carried_forward=report_lines(unit_assessment(session, visit, unit.id) if unit else current, scope),
     )

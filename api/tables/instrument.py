@@ -23,5 +23,7 @@ class InstrumentVersion(SQLModel, table=True):
     version: str = Field(max_length=30)
     name: str = Field(max_length=200)
     definition: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Adopted from a model another member shared with a network (api.tables.shared_practice.SharedModel).
+    source_model_id: uuid.UUID | None = Field(default=None, foreign_key="shared_model.id")
     created_by: str = Field(max_length=200)
     created_at: datetime = created_at_field()

@@ -239,6 +239,8 @@ def test_the_readmes_role_table_is_the_one_the_code_enforces():
     assert table.strip() == render_role_table().strip()
 
 
+_NO_NETWORK = "00000000-0000-4000-8000-000000000000"
+
 # One request per permission that has no side effect and answers differently when allowed: a 422 for an empty
 # body, a 200 for a read, a 428 for an update without If-Match. Forbidden is always 403 (the guard runs first).
 PROBES: dict[Permission, tuple[str, str, dict | None, int]] = {
@@ -248,6 +250,15 @@ PROBES: dict[Permission, tuple[str, str, dict | None, int]] = {
     Permission.CLIENTS_MANAGE: ("GET", "/api/v1/clients", None, 200),
     Permission.MUNICIPALITY_WRITE: ("PATCH", "/api/v1/municipality", {"name": "Ændret Kommune"}, 428),
     Permission.INDICATORS_MANAGE: ("POST", "/api/v1/indicators", {}, 422),
+    Permission.CALIBRATION_READ: ("GET", "/api/v1/calibration", None, 200),
+    Permission.NETWORKS_READ: ("GET", "/api/v1/networks", None, 200),
+    Permission.NETWORKS_MANAGE: ("POST", "/api/v1/networks", {}, 422),
+    # A network nobody is in: a role that may read networks learns only that there is none (404), others are 403.
+    Permission.SHARED_MODELS_READ: ("GET", f"/api/v1/networks/{_NO_NETWORK}/shared-models", None, 404),
+    Permission.SHARED_MODELS_WRITE: ("POST", f"/api/v1/networks/{_NO_NETWORK}/shared-models", {}, 422),
+    Permission.COUNCIL_SUMMARIES_READ: ("GET", "/api/v1/council-summaries", None, 200),
+    Permission.COUNCIL_SUMMARIES_WRITE: ("POST", "/api/v1/council-summaries", {"period_from": "no day"}, 422),
+    Permission.IMPORTS_READ: ("GET", "/api/v1/imports", None, 200),
 }
 
 

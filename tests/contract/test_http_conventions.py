@@ -176,6 +176,8 @@ def test_pdf_csv_and_html_responses_are_declared_as_files_not_json(document):
         "public-reports-html": "text/html",
         "publication-tracker-csv": "text/csv",
         "compliance-csv": "text/csv",
+        "council-summaries-pdf": "application/pdf",
+        "council-summaries-html": "text/html",
     }
 
 
