@@ -115,7 +115,9 @@ class IndicatorValueCreate(InputModel):
 class IndicatorValueRead(ReadModel):
     """A value as your role may see it: beyond admin and supervisors, small numbers show as `<5` and no value."""
 
-    id: uuid.UUID = Field(description="The value's id.")
+    id: uuid.UUID = Field(
+        description="The value's id, derived from its provider, unit, indicator and period: a replaced value keeps it."
+    )
     provider_id: uuid.UUID = Field(description="The provider the value is about.")
     unit_id: uuid.UUID | None = Field(description="The unit, or null for the provider as a whole.")
     indicator: str = Field(description="The indicator's key.")

@@ -47,7 +47,12 @@ from domain.indicators import (
 from domain.privacy import refuse_personal_data
 from domain.providers import ProviderKind
 
-VALUE_ORDER = (SortKey(IndicatorValue.period, descending=True), SortKey(IndicatorValue.id))
+# Within one provider (every list is one provider's) (scope, indicator) after the period is unique: the value's key.
+VALUE_ORDER = (
+    SortKey(IndicatorValue.period, descending=True),
+    SortKey(IndicatorValue.scope_id),
+    SortKey(IndicatorValue.indicator_id),
+)
 _ANY_PERIOD = r"^\d{4}(-[HR][1-9])?$"
 
 
@@ -175,6 +180,7 @@ def value_read(row: IndicatorValue, indicator: Indicator, role: Role, model: typ
     return model.model_validate(
         {
             **row.model_dump(),
+            "id": row.id,  # derived from the key, not a column
             "indicator": d.key,
             "indicator_name": d.name,
             "unit": d.unit,
@@ -322,13 +328,13 @@ def evidence_indicators(session: Session, provider: Provider, day: date, role: R
         )
         .label("newest")
     )
+    key = (IndicatorValue.scope_id, IndicatorValue.indicator_id, IndicatorValue.period)
     ranked = (
-        select(IndicatorValue.id, newest)
+        select(*key, newest)
         .where(IndicatorValue.provider_id == provider.id, IndicatorValue.indicator_id.in_(list(by_id)), up_to_day)
         .subquery()
     )
-    rows = session.exec(
-        select(IndicatorValue).join(ranked, ranked.c.id == IndicatorValue.id).where(ranked.c.newest == 1)
-    ).all()
+    same = and_(IndicatorValue.provider_id == provider.id, *(c == ranked.c[c.key] for c in key))
+    rows = session.exec(select(IndicatorValue).join(ranked, same).where(ranked.c.newest == 1)).all()
     rows = sorted(rows, key=lambda v: (by_id[v.indicator_id].key, v.unit_id is not None, str(v.unit_id)))
     return [value_read(v, by_id[v.indicator_id], role, EvidenceIndicatorValue) for v in rows]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlmodel import Session, func, select
 
@@ -192,3 +194,69 @@ def test_another_municipalitys_run_is_not_found(client, world, indicators):
     assert client.get(f"{URL}/{run['id']}", headers=other).status_code == 404
     assert client.get(URL, headers=other).json()["items"] == []
     assert [r["id"] for r in client.get(URL, headers=world.headers(Role.ADMIN)).json()["items"]] == [run["id"]]
+
+
+def test_a_file_of_stored_and_new_rows_creates_only_the_new_and_replaces_only_what_differs(
+    client, world, indicators, db
+):
+    rows = value_rows(world, 20)
+    upload(client, world, excel_csv(VALUE_HEADER, rows[:10]))
+    rows[2] = (*rows[2][:4], "12,5", rows[2][5])
+    refused = upload(client, world, excel_csv(VALUE_HEADER, rows))
+    assert refused["status"] == "failed" and stored(db) == 10  # the conflict stops the new rows too
+    run = upload(client, world, excel_csv(VALUE_HEADER, rows), mode="replace")
+    assert run["counts"] == {"rows": 20, "created": 10, "updated": 1, "unchanged": 9, "errors": 0}
+    assert stored(db) == 20
+    db.expire_all()
+    assert db.exec(select(IndicatorValue.value).where(IndicatorValue.period == "1902")).one() == 12.5
+
+
+def test_a_staged_id_that_is_not_the_municipalitys_is_refused_before_the_write(world, indicators, db):
+    """indicator_value has no foreign keys: the importer checks every staged provider, unit and indicator once."""
+    from api.imports import merge, staging
+    from api.imports.kinds.indicator_values import STAGE_COLUMNS, TARGET
+
+    stage = staging.stage_table(STAGE_COLUMNS)
+    connection = db.connection()
+    staging.create(connection, stage)
+    own, indicator = world.provider.id.hex, indicators["kids_total"].id.hex
+    foreign = world.neighbour_provider.id.hex
+    with staging.StageWriter(connection, stage) as writer:
+        writer.write(
+            [
+                (2, own, own, None, indicator, "2025", 70.0, 20, None),
+                (3, foreign, foreign, None, indicator, "2025", 70.0, 20, None),  # another municipality's provider
+                (4, own, own, None, uuid.uuid4().hex, "2025", 70.0, 20, None),  # no such indicator
+                (5, own, (unit := uuid.uuid4().hex), unit, indicator, "2025", 70.0, 20, None),  # no such unit
+            ]
+        )
+    found = sorted(
+        (line, ref.column) for line, ref in merge.dangling(connection, TARGET, stage, world.municipality.id, 10)
+    )
+    assert found == [(3, "dagtilbudsnummer"), (4, "indicator"), (5, "unit")]
+    staging.drop(connection, stage)
+
+
+CELLS = [("72,5", "20"), ("72.5", "20"), ("1.234,5", ""), (" 72,5", "3"), ("1e1", "4"), ("nan", "2"), ("", "2")]
+CELLS += [("72,5", " 3"), ("72,5", "-3"), ("72,5", "3,0"), ("101", "5"), ("72_5", "5"), ("inf", "")]
+
+
+@pytest.mark.parametrize("value,count", CELLS)
+def test_the_quick_path_accepts_exactly_what_the_full_check_accepts(world, indicators, db, value, count):
+    from api.imports.columns import bind
+    from api.imports.kinds import RowRefused
+    from api.imports.kinds.indicator_values import COLUMNS, IndicatorValues
+    from api.imports.values import NumberStyle
+
+    index, _ = bind(list(VALUE_HEADER), COLUMNS)
+    checker = IndicatorValues().checker(db, world.municipality.id, index, NumberStyle.DANISH)
+    cells = [world.provider.dagtilbudsnummer, "", "kids_total", "2025", value, count]
+    try:
+        full = checker.check(cells)
+    except RowRefused:
+        full = None
+    for _ in range(2):  # the first time learns the key cells, the second uses what it learnt
+        quick = checker.quick(cells)
+        assert quick is None or quick == full
+    if (value, count) == ("72,5", "20"):
+        assert quick == full  # a plain row does take the quick path

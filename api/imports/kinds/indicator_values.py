@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Integer, String, Uuid
@@ -19,10 +20,10 @@ from sqlmodel import Session
 from api.imports.columns import Column, cell
 from api.imports.kinds import CellProblem, RowRefused
 from api.imports.kinds.register import NUMBER_COLUMN, UNIT_COLUMN, Register
-from api.imports.merge import Target
+from api.imports.merge import Reference, Target
 from api.imports.values import NumberStyle, blank, decimal, integer, text
 from api.services.indicators import catalogue, definition
-from api.tables import IndicatorValue
+from api.tables import Indicator, IndicatorValue, Provider, Unit
 from api.tables.indicator import NUMBER
 from domain.errors import DomainError
 from domain.indicators import IndicatorDefinition, check_value, parse_period
@@ -53,6 +54,12 @@ TARGET = Target(
     keys=("provider_id", "scope_id", "indicator_id", "period"),
     values=("value", "count"),  # as recording one value compares them (api/services/indicators.record_value)
     extras=("unit_id", "source_note"),
+    # indicator_value has no foreign keys (migration 0010): these are checked once per run instead.
+    references=(
+        Reference("provider_id", Provider.__table__, "municipality_id", NUMBER_COLUMN),  # type: ignore[arg-type]
+        Reference("unit_id", Unit.__table__, "provider_id", UNIT_COLUMN),  # type: ignore[arg-type]
+        Reference("indicator_id", Indicator.__table__, "municipality_id", "indicator"),  # type: ignore[arg-type]
+    ),
 )
 # The stage's value columns as the file names them, for conflicts: "value" is the file's "value" column.
 FILE_COLUMN = {"value": "value", "count": "count"}
@@ -83,6 +90,17 @@ class _Checker:
             index.get(name) for name in (NUMBER_COLUMN, UNIT_COLUMN, "indicator", "period")
         )
         self.value_at, self.count_at, self.note_at = (index.get(name) for name in ("value", "count", "note"))
+        # The cells `quick` reads, as one tuple by one C call: the key cells (the unit's if the file has it), the
+        # value, then the count and the note if the file has them.
+        keys = [at for at in (self.number_at, self.unit_at, self.key_at, self.period_at) if at is not None]
+        rest = [at for at in (self.count_at, self.note_at) if at is not None]
+        self.cells = itemgetter(*keys, self.value_at, *rest)
+        self.width = len(keys)
+        self.count_slot = self.width + 1 if self.count_at is not None else None
+        self.note_slot = self.width + 1 + (self.count_at is not None) if self.note_at is not None else None
+        self.danish = style is NumberStyle.DANISH
+        self.good_places: dict[Any, tuple[Any, ...]] = {}  # what `quick` knows to be good, by its cells
+        self.good_measures: dict[tuple, tuple[Any, ...]] = {}
         self.places: dict[tuple, Any] = {}
         self.measures: dict[tuple, Any] = {}
         self.checked: dict[tuple, CellProblem | None] = {}
@@ -135,7 +153,8 @@ class _Checker:
             self.measures[memo] = found
         return found
 
-    def _check_value(self, d: IndicatorDefinition, value: float, count: int | None, raw: tuple) -> None:
+    def _verdict(self, d: IndicatorDefinition, value: float, count: int | None) -> CellProblem | None:
+        """What is wrong with a value for its indicator (None: nothing); remembered per (indicator, value, count)."""
         memo = (d.key, value, count)
         problem = self.checked.get(memo, False)
         if problem is False:
@@ -147,8 +166,80 @@ class _Checker:
                 problem = CellProblem(column, None, exc.detail)
             if len(self.checked) < MEMO_LIMIT:
                 self.checked[memo] = problem
+        return problem
+
+    def _check_value(self, d: IndicatorDefinition, value: float, count: int | None, raw: tuple) -> None:
+        problem = self._verdict(d, value, count)
         if problem is not None:
             raise RowRefused([CellProblem(problem.column, raw[problem.column == "count"], problem.detail)])
+
+    def quick(self, cells: Sequence[Any]) -> tuple[Any, ...] | None:
+        """The staged row of a plain row, or None to leave the row to `check`, which applies every rule and names
+        every problem. A plain row: its provider (and unit) and its indicator and period as a row before it that
+        passed; a value `float` reads in the file's number style; a count of digits or nothing; no note. Accepts
+        exactly the rows `check` accepts, staged the same, at a fraction of the cost; most rows of a file are plain.
+        """
+        try:
+            raw = self.cells(cells)
+            place = self.good_places.get(raw[0] if self.unit_at is None else raw[:2])
+            if place is None:
+                place = self._learn_place(raw)
+                if place is None:
+                    return None
+            at = self.width
+            measure = self.good_measures.get((raw[at - 2], raw[at - 1], place[3]))
+        except (IndexError, TypeError):  # a short row, or a list or object in a key cell: check says why
+            return None
+        if measure is None:
+            measure = self._learn_measure(raw, place[3])
+            if measure is None:
+                return None
+        raw_value = raw[at]
+        if type(raw_value) is not str or "_" in raw_value or (self.note_slot is not None and raw[self.note_slot]):
+            return None
+        if self.danish:
+            if "." in raw_value:
+                return None
+            raw_value = raw_value.replace(",", ".")
+        elif "," in raw_value:
+            return None
+        try:
+            value = float(raw_value)
+        except ValueError:
+            return None
+        if not math.isfinite(value):
+            return None
+        raw_count = None if self.count_slot is None else raw[self.count_slot]
+        if raw_count is None or raw_count == "":
+            count = None
+        elif type(raw_count) is str and raw_count.isascii() and raw_count.isdigit():
+            count = int(raw_count)
+        else:
+            return None
+        value = round(value, 4)
+        if self._verdict(measure[2], value, count) is not None:
+            return None
+        return (*place[:3], measure[0], measure[1], value, count, None)
+
+    def _learn_place(self, raw: tuple) -> tuple[Any, ...] | None:
+        """The provider (and unit) of `quick`'s cells if they are good, remembered; None if not."""
+        number, unit = (raw[0], None) if self.unit_at is None else raw[:2]
+        place = self._provider(number, unit)
+        if isinstance(place, list):
+            return None
+        if len(self.good_places) < MEMO_LIMIT:
+            self.good_places[number if self.unit_at is None else (number, unit)] = place
+        return place
+
+    def _learn_measure(self, raw: tuple, kind: str) -> tuple[Any, ...] | None:
+        """The indicator and period of `quick`'s cells for a provider kind if they are good, remembered; else None."""
+        key, period = raw[self.width - 2], raw[self.width - 1]
+        measure = self._indicator(key, period, kind)
+        if isinstance(measure, list):
+            return None
+        if len(self.good_measures) < MEMO_LIMIT:
+            self.good_measures[(key, period, kind)] = measure
+        return measure
 
     def check(self, cells: Sequence[Any]) -> tuple[Any, ...]:
         try:
