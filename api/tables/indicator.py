@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Numeric, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.tables.base import Versioned, created_at_field, id_field, updated_at_field, version_field
@@ -61,6 +61,9 @@ class IndicatorValue(SQLModel, table=True):
     """
 
     __tablename__ = "indicator_value"
+    # One indicator across the municipality's providers (trends' context, calibration's quartiles); the primary key
+    # serves reads by provider.
+    __table_args__ = (Index("ix_indicator_value_indicator_period", "indicator_id", "period"),)
 
     provider_id: uuid.UUID = Field(primary_key=True)
     scope_id: uuid.UUID = Field(primary_key=True)

@@ -20,8 +20,9 @@ Create Date: 2026-11-29 21:00:00
     importer checks them again set-based, once per run, just before it writes; no provider, unit or indicator is
     ever deleted (closing a provider keeps its history). A foreign key would guard only against writers outside
     the service.
-  - No other index: reads are by provider (the primary key's prefix); an index for reads of one indicator across
-    providers, or by import run, comes with the read that needs it.
+  - One other index, (indicator_id, period), for reads of one indicator across the municipality's providers (the
+    trends' context and the calibration's quartiles; +0.3 s per 100,000 imported rows). Reads by provider use the
+    primary key's prefix. No index on municipality_id or import_run_id: no read uses them.
 """
 
 from collections.abc import Sequence
@@ -82,9 +83,13 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("provider_id", "scope_id", "indicator_id", "period", name=op.f("pk_indicator_value")),
     )
+    with op.batch_alter_table("indicator_value", schema=None) as batch_op:
+        batch_op.create_index("ix_indicator_value_indicator_period", ["indicator_id", "period"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("indicator_value", schema=None) as batch_op:
+        batch_op.drop_index("ix_indicator_value_indicator_period")
     op.drop_table("indicator_value")
     with op.batch_alter_table("indicator", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_indicator_municipality_id"))
