@@ -265,6 +265,23 @@ def require(permission: Permission):  # type: ignore[no-untyped-def]
     return guard
 
 
+def require_whole_municipality(permission: Permission, reads: str, own_path: str):  # type: ignore[no-untyped-def]
+    """A guard for a municipality-wide view: `permission`, and not a provider-bound role, whose people read `reads`
+    of their own provider only, at `own_path`. `async`: it does no I/O."""
+    holds = require(permission)
+
+    async def guard(principal: CurrentPrincipal) -> Principal:
+        await holds(principal)
+        if principal.role.is_provider_bound:
+            raise DomainError(
+                ErrorCode.FORBIDDEN,
+                f"Your role ({principal.role.value}) reads {reads} of its own provider only: GET {own_path}.",
+            )
+        return principal
+
+    return guard
+
+
 ProviderId = Annotated[uuid.UUID, Path(description="The provider's id.")]
 UnitId = Annotated[uuid.UUID, Path(description="The unit's id.")]
 UserId = Annotated[uuid.UUID, Path(description="The user's id.")]

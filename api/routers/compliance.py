@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from api.clock import TodayDep
-from api.deps import ProviderDep, SessionDep, require
+from api.deps import ProviderDep, SessionDep, require, require_whole_municipality
 from api.errors import problem_responses
 from api.etag import NEEDS_IF_MATCH, require_if_match, set_etag
 from api.openapi import file_response
@@ -26,7 +26,6 @@ from api.schemas.compliance import (
 from api.services import compliance as service
 from api.tables import Exemption
 from domain.access import Permission
-from domain.errors import DomainError, ErrorCode
 
 router = APIRouter(tags=["compliance"])
 ReadCompliance = Annotated[Principal, Depends(require(Permission.COMPLIANCE_READ))]
@@ -39,18 +38,12 @@ CycleStart = Annotated[
 ExemptionId = Annotated[uuid.UUID, Path(description="The exemption's id.")]
 
 
-def _whole_municipality(principal: ReadCompliance) -> Principal:
-    """The municipality's view covers every provider: not for the people of one provider."""
-    if principal.role.is_provider_bound:
-        raise DomainError(
-            ErrorCode.FORBIDDEN,
-            f"Your role ({principal.role.value}) reads the compliance of its own provider only: "
-            "GET /providers/{provider_id}/compliance.",
-        )
-    return principal
-
-
-ReadMunicipalityCompliance = Annotated[Principal, Depends(_whole_municipality)]
+ReadMunicipalityCompliance = Annotated[
+    Principal,
+    Depends(
+        require_whole_municipality(Permission.COMPLIANCE_READ, "the compliance", "/providers/{provider_id}/compliance")
+    ),
+]
 
 
 @router.get(

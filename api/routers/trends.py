@@ -9,13 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from api.clock import TodayDep
-from api.deps import ProviderDep, SessionDep, require
+from api.deps import ProviderDep, SessionDep, require, require_whole_municipality
 from api.errors import problem_responses
 from api.principal import Principal
 from api.schemas.trend import MunicipalityTrendRead, ProviderTrendRead, TrendContextRead
 from api.services import provider_trends, trend_views
 from domain.access import Permission
-from domain.errors import DomainError, ErrorCode
 from domain.providers import ProviderKind
 
 router = APIRouter(tags=["trends"])
@@ -31,18 +30,10 @@ PeriodTo = Annotated[date | None, Query(description="The period's last day; by d
 Kind = Annotated[ProviderKind | None, Query(description="Only providers of this kind.")]
 
 
-def _whole_municipality(principal: ReadTrends) -> Principal:
-    """The municipality's trend covers every provider: not for the people of one provider."""
-    if principal.role.is_provider_bound:
-        raise DomainError(
-            ErrorCode.FORBIDDEN,
-            f"Your role ({principal.role.value}) reads the trend of its own provider only: "
-            "GET /providers/{provider_id}/trends.",
-        )
-    return principal
-
-
-ReadMunicipalityTrends = Annotated[Principal, Depends(_whole_municipality)]
+ReadMunicipalityTrends = Annotated[
+    Principal,
+    Depends(require_whole_municipality(Permission.TRENDS_READ, "the trend", "/providers/{provider_id}/trends")),
+]
 
 
 @router.get(
