@@ -10,16 +10,14 @@ the same bytes, and the time does not grow with the number of providers.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
-from io import BytesIO
 
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
 
-from api.reports import day_long, fonts, percent_text
+from api.reports import day_long, percent_text
 from api.reports.council_chart import band_columns, part_bars, stacked_bands
 from api.reports.council_document import SummaryDocument
+from api.reports.page import build_pdf
 from api.reports.pdf import (
     HEADING_HEIGHT,
     HEADLINE,
@@ -35,7 +33,6 @@ from api.reports.pdf import (
     TITLE,
     _bullets,
     _heading,
-    _NumberedCanvas,
     _para,
     _scaled,
     _table,
@@ -47,27 +44,13 @@ from domain.council_summary import OVERALL, SummarySection, SummaryStatus
 def render_summary_pdf(doc_: SummaryDocument) -> bytes:
     """The summary as PDF bytes."""
     c = doc_.content
-    buffer = BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=16 * mm,
-        bottomMargin=MARGIN + 6 * mm,
+    return build_pdf(
+        _story(doc_),
         title=f"Sammenfatning af det pædagogiske tilsyn {c.period.label_da}",
         author=c.municipality_name,
         subject=f"Til den politiske drøftelse af dagtilbudsområdet ({c.legal_basis})",
-        creator="tilsyn",
-        producer="tilsyn (reportlab)",
         keywords=["pædagogisk tilsyn", "sammenfatning", "dagtilbudsloven"],
-        lang="da-DK",
-        initialFontName=fonts.REGULAR,
-        displayDocTitle=1,
-        invariant=1,
     )
-    doc.build(list(_story(doc_)), canvasmaker=partial(_NumberedCanvas, municipality=c.municipality_name))
-    return buffer.getvalue()
 
 
 def _width() -> float:

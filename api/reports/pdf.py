@@ -15,34 +15,28 @@ gives the same bytes, so a rendered PDF can be cached and compared.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache, partial
-from io import BytesIO
+from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from api.reports import band_of, carried, dagplejere_text, day_long, day_short, fonts, percent_text
 from api.reports.chart import score_chart
+from api.reports.page import MARGIN, PAGE_WIDTH, RULE, build_pdf
 from domain.reports import BandStep, ReportContent
 
 # Compressed streams stay binary instead of also being ASCII85-encoded: plain PDF, a fifth smaller, and the
 # encoder is pure Python unless the optional accelerator is installed. Process-wide, and this is reportlab's only user.
 rl_config.useA85 = 0
 
-PAGE_WIDTH, PAGE_HEIGHT = A4
-MARGIN = 20 * mm
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
 ACCENT = colors.HexColor("#1f4e79")
-RULE = colors.HexColor("#b7c4d1")
 HEADER_FILL = colors.HexColor("#e4ebf2")
 DEVELOPMENT_FILL = colors.HexColor("#eef4ea")
 CONTROL_FILL = colors.HexColor("#f8efe4")
@@ -108,60 +102,14 @@ TABLE_STYLE = TableStyle(
 
 def render_pdf(content: ReportContent) -> bytes:
     """The report as PDF bytes; the same content always gives the same bytes."""
-    buffer = BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=16 * mm,
-        bottomMargin=MARGIN + 6 * mm,
+    return build_pdf(
+        _story(content),
         title=f"Tilsynsrapport: {content.provider_name}, {day_short(content.visit_date)}",
         author=content.municipality_name,
         subject="Pædagogisk tilsyn efter dagtilbudsloven §5 – "
         f"{content.visit_kind_label_da.lower()} den {day_long(content.visit_date)}",
-        creator="tilsyn",
-        producer="tilsyn (reportlab)",
         keywords=["tilsynsrapport", "pædagogisk tilsyn", "dagtilbudsloven"],
-        lang="da-DK",
-        initialFontName=fonts.REGULAR,  # else the canvas starts in Helvetica, an unembedded font the PDF lists
-        displayDocTitle=1,
-        invariant=1,
     )
-    doc.build(list(_story(content)), canvasmaker=partial(_NumberedCanvas, municipality=content.municipality_name))
-    return buffer.getvalue()
-
-
-class _NumberedCanvas(Canvas):
-    """Holds every page back until the end, so each footer can say "Side X af Y" in one layout pass."""
-
-    def __init__(self, *args: Any, municipality: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        fonts.seed(self._doc)  # before any text: the same font subsets in every report, built once (fonts.py)
-        self._municipality = municipality
-        self._held: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._held.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._held)
-        for state in self._held:
-            self.__dict__.update(state)
-            self._footer(total)
-            super().showPage()
-        super().save()
-
-    def _footer(self, total: int) -> None:
-        y = MARGIN - 2 * mm
-        self.setStrokeColor(RULE)
-        self.setLineWidth(0.5)
-        self.line(MARGIN, y + 10, PAGE_WIDTH - MARGIN, y + 10)
-        self.setFillColor(colors.HexColor("#444444"))
-        self.setFont(fonts.REGULAR, 8)
-        self.drawString(MARGIN, y, self._municipality)
-        self.drawRightString(PAGE_WIDTH - MARGIN, y, f"Side {self._pageNumber} af {total}")
 
 
 def _text(value: str) -> str:
