@@ -16,6 +16,7 @@ from api.tables.indicator import Indicator, IndicatorValue
 from api.tables.instrument import InstrumentVersion
 from api.tables.municipality import Municipality
 from api.tables.network import Network, NetworkMaterial, NetworkMeeting, NetworkMembership, NetworkParticipant
+from api.tables.outbox import OutboxEvent
 from api.tables.own_observation import OwnObservation
 from api.tables.policy import PolicyVersion
 from api.tables.provider import Provider, Unit
@@ -53,6 +54,7 @@ __all__ = [
     "NetworkMembership",
     "NetworkParticipant",
     "Observation",
+    "OutboxEvent",
     "OwnObservation",
     "ParentBoardNotice",
     "PolicyDraft",
