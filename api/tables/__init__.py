@@ -25,6 +25,7 @@ from api.tables.self_assessment import SelfAssessment, SelfAssessmentAnswer
 from api.tables.shared_practice import PolicyDraft, SharedModel
 from api.tables.sign_in import SignInLimit
 from api.tables.visit import Assessment, Observation, Visit
+from api.tables.webhook import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "ActionPlan",
@@ -71,4 +72,7 @@ __all__ = [
     "Unit",
     "UserAccount",
     "Visit",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]
