@@ -107,6 +107,9 @@ class Permission(StrEnum):
     SELF_ASSESSMENTS_WRITE = "self-assessments:write"
     SHARED_MODELS_READ = "shared-models:read"
     SHARED_MODELS_WRITE = "shared-models:write"
+    WEBHOOKS_MANAGE = "webhooks:manage"
+    CHANGES_READ = "changes:read"
+    CALENDAR_READ = "calendar:read"
 
     @property
     def description(self) -> str:
@@ -196,6 +199,14 @@ _PERMISSION_TEXT = {
     Permission.SHARED_MODELS_WRITE: (
         "share a policy or instrument version with a network, withdraw it, adopt another member's as a draft"
     ),
+    Permission.WEBHOOKS_MANAGE: (
+        "subscribe to events by webhook, rotate the signing secret, read the delivery log, redeliver "
+        "(an integration client: its own subscriptions)"
+    ),
+    Permission.CHANGES_READ: "poll the change feed: what changed, in order, among what the caller may read",
+    Permission.CALENDAR_READ: (
+        "get a personal calendar feed (iCalendar) of the visits and deadlines one may see; revoke it"
+    ),
 }
 
 _ALL_ROLES = frozenset(Role)
@@ -226,9 +237,9 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.CONCERNS_READ: frozenset({*_SUPERVISION, *PROVIDER_BOUND_ROLES}),
     Permission.CONCERNS_WRITE: frozenset({*_SUPERVISION, Role.INTEGRATION}),
     Permission.CONCERNS_REPORTER: _SUPERVISION,
-    Permission.INTENSIFIED_READ: frozenset({*_SUPERVISION, *PROVIDER_BOUND_ROLES, Role.COMMITTEE}),
+    Permission.INTENSIFIED_READ: frozenset({*_SUPERVISION, *PROVIDER_BOUND_ROLES, Role.COMMITTEE, Role.INTEGRATION}),
     Permission.INTENSIFIED_END: frozenset({Role.ADMIN}),
-    Permission.ACTION_PLANS_READ: frozenset({*_SUPERVISION, *PROVIDER_BOUND_ROLES}),
+    Permission.ACTION_PLANS_READ: frozenset({*_SUPERVISION, *PROVIDER_BOUND_ROLES, Role.INTEGRATION}),
     Permission.ACTION_PLANS_WRITE: frozenset({*_SUPERVISION, Role.LEADER}),
     Permission.ACTION_PLANS_COMMENT: frozenset({Role.PARENT_BOARD}),
     Permission.ACTION_PLANS_APPROVE: _SUPERVISION,
@@ -266,6 +277,12 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # Shared practice: the administration shares and adopts for the municipality; its supervisors read and compare.
     Permission.SHARED_MODELS_READ: _SUPERVISION,
     Permission.SHARED_MODELS_WRITE: frozenset({Role.ADMIN}),
+    # Events for the systems around the service: the administration and its integration clients subscribe.
+    Permission.WEBHOOKS_MANAGE: frozenset({Role.ADMIN, Role.INTEGRATION}),
+    # The feed shows only what the caller may read anyway; the committee reads aggregates, not objects.
+    Permission.CHANGES_READ: frozenset({*_SUPERVISION, *PROVIDER_BOUND_ROLES, Role.INTEGRATION}),
+    # A person's calendar: never an integration client's.
+    Permission.CALENDAR_READ: frozenset({*_SUPERVISION, *PROVIDER_BOUND_ROLES}),
 }
 
 if set(PERMISSIONS) != set(Permission):  # a new permission without a row would silently be nobody's
@@ -295,6 +312,8 @@ PROVIDER_SCOPED = frozenset(
         Permission.CONVERSATIONS_READ,
         Permission.CONVERSATIONS_FOLLOW_UP,
         Permission.TRENDS_READ,
+        Permission.CHANGES_READ,
+        Permission.CALENDAR_READ,
     }
 )
 
