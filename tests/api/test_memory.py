@@ -1,0 +1,50 @@
+"""One worker's memory (issue 11): state built at import that no request uses is not kept."""
+
+from __future__ import annotations
+
+import pkgutil
+from importlib import import_module
+
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+import api.routers
+from api.config import Settings
+from api.deps import current_settings
+from api.main import create_app
+from domain.access import Role
+from tests.api.conftest import World
+
+
+def module_routes() -> list[APIRoute]:
+    routes = []
+    for module_info in pkgutil.iter_modules(api.routers.__path__, "api.routers."):
+        for router in vars(import_module(module_info.name)).values():
+            if isinstance(router, APIRouter):
+                routes.extend(route for route in router.routes if isinstance(route, APIRoute))
+    return routes
+
+
+def test_a_module_route_keeps_no_request_handling_of_its_own_once_an_app_includes_it(shared_app):
+    routes = module_routes()
+    assert len(routes) > 100
+    kept = [route.operation_id for route in routes if route.dependant is not None or route.response_field is not None]
+    assert kept == []
+
+
+def test_another_app_built_from_the_same_routers_serves_and_documents_every_route_as_the_first(
+    client, app, world: World, settings: Settings
+):
+    again = create_app(settings)
+    again.dependency_overrides[current_settings] = lambda: settings
+    assert again.openapi() == app.openapi()
+    path = f"/api/v1/providers/{world.provider.id}"
+    first = client.get(path, headers=world.headers(Role.ADMIN))
+    with TestClient(again, raise_server_exceptions=False) as other:
+        second = other.get(path, headers=world.headers(Role.ADMIN))
+        invalid = other.get("/api/v1/providers/not-a-uuid", headers=world.headers(Role.ADMIN))
+    assert first.status_code == second.status_code == 200
+    assert second.json() == first.json()
+    assert invalid.status_code == 422
+    assert invalid.json()["errors"][0]["location"] == "path.provider_id"
