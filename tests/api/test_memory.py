@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import pkgutil
+import subprocess
+import sys
 from importlib import import_module
+from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from jose import jwt
 
 import api.routers
 from api.config import Settings
 from api.deps import current_settings
 from api.main import create_app
+from api.security import decode_token, issue_local_token
 from domain.access import Role
 from tests.api.conftest import World
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def module_routes() -> list[APIRoute]:
@@ -48,3 +56,43 @@ def test_another_app_built_from_the_same_routers_serves_and_documents_every_rout
     assert second.json() == first.json()
     assert invalid.status_code == 422
     assert invalid.json()["errors"][0]["location"] == "path.provider_id"
+
+
+WITHOUT_OIDC = """
+import sys
+from api.config import Settings
+from api.main import create_app
+from api.security import decode_token, issue_local_token
+from api.security import decode_token, issue_local_token
+
+settings = Settings(secret_key="k" * 40)
+create_app(settings)
+token = issue_local_token(settings, "someone", {"typ": "user"}).access_token
+assert decode_token(token, settings)[0] == "local"
+print(sorted({name.split(".")[0] for name in sys.modules} & {"jose", "cryptography"}))
+"""
+
+
+def test_a_worker_without_oidc_never_loads_jose_or_cryptography():
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_OIDC],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TILSYN_ENVIRONMENT": "development"},
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_local_token_is_the_hs256_jwt_jose_makes_and_verifies(settings: Settings):
+    issued = issue_local_token(settings, "someone", {"typ": "user"}).access_token
+    claims = jwt.decode(
+        issued,
+        settings.secret_key,
+        algorithms=["HS256"],
+        audience=settings.token_audience,
+        issuer=settings.token_issuer,
+    )
+    assert claims["sub"] == "someone"
+    assert issued == jwt.encode(claims, settings.secret_key, algorithm="HS256")
+    assert decode_token(issued, settings) == ("local", claims)
