@@ -19,7 +19,7 @@ from api.deps import current_settings
 from api.errors import ProblemOnErrorMiddleware, install_error_handlers
 from api.idempotency import IdempotencyMiddleware
 from api.input_hygiene import InputHygieneMiddleware
-from api.memory import release_declared_state
+from api.memory import release_declared_state, threadpool_of
 from api.openapi import install_openapi
 from api.routers import (
     action_plans,
@@ -190,6 +190,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=_operation_id,
         swagger_ui_parameters={"persistAuthorization": True},
         license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
+        lifespan=threadpool_of(settings.threadpool_size),
     )
     install_error_handlers(app)
     install_openapi(app)

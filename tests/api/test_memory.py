@@ -1,4 +1,4 @@
-"""One worker's memory (issue 11): state built at import that no request uses is not kept."""
+"""One worker's memory (issue 11): what no request uses is not kept, and a burst of requests holds few threads."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from importlib import import_module
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -96,3 +97,15 @@ def test_a_local_token_is_the_hs256_jwt_jose_makes_and_verifies(settings: Settin
     assert claims["sub"] == "someone"
     assert issued == jwt.encode(claims, settings.secret_key, algorithm="HS256")
     assert decode_token(issued, settings) == ("local", claims)
+
+
+async def _threads_for_sync_routes() -> float:
+    return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+
+def test_the_synchronous_routes_run_on_as_many_threads_as_the_setting_allows(settings: Settings):
+    app = create_app(settings.model_copy(update={"threadpool_size": 3}))
+    with TestClient(app) as client:
+        assert client.portal.call(_threads_for_sync_routes) == 3
+        assert client.get("/healthz").status_code == 200
+    assert Settings(secret_key="k" * 40).threadpool_size == 8
