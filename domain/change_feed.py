@@ -25,6 +25,7 @@ import hmac
 import json
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from domain.access import Permission, Role
@@ -122,12 +123,16 @@ _ELSEWHERE = uuid.UUID(int=0)  # a provider neither visibility is bound to
 _UNCATALOGUED = "uncatalogued"  # an event type the catalogue does not (yet) name
 
 
+@lru_cache(maxsize=1024)
 def widens(old: Visibility, new: Visibility) -> bool:
     """Whether `new` shows some event that `old` did not: then earlier events must be back-filled.
 
     Exact, by trying every kind of event: visibility depends on the type, the aggregate, the hidden flag and the
-    provider only by whether it is none, the old binding, the new binding or another.
+    provider only by whether it is none, the old binding, the new binding or another. Remembered: a poller asks
+    the same question on every poll.
     """
+    if old == new:
+        return False
     before, after = scope_of(old), scope_of(new)
     types = [t.value for t in EventType] + [f"{a.value}.{_UNCATALOGUED}" for a in AggregateType]
     providers = {None, old.provider_id, new.provider_id, _ELSEWHERE}

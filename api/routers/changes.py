@@ -21,34 +21,11 @@ router = APIRouter(tags=["changes"])
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 CURSOR_MAX_LENGTH = 4096
 
-DESCRIPTION = """
-Every event of your municipality that you may see, oldest first: objects created, changed, closed (ended but
-kept) and deleted. Store `next_cursor` (always present) and pass it back as `cursor` on the next poll; `has_more`
-says whether to poll again at once. Without a cursor the feed starts at the beginning.
-
-Mirror objects by `href`: on `created`, `changed` or `closed` read (or upsert) the object at `href`, on `deleted`
-drop your copy (`href` is null). An object can appear more than once; upsert, never append.
-
-**What you see** is decided by who you are now, on every request: your municipality's events only, about objects
-your role may read (an integration client: among its granted scopes, e.g. `visits:read` for visit events); a
-leader, staff member or parent board only their own provider's events (and the policy's), never one hidden from
-the provider (a planned unannounced visit appears when it is completed, as a new event).
-
-**Access granted later is back-filled.** The cursor records what you could see when it was issued. When you may
-see more now (a scope granted, a user moved to another provider), the next pages first return the earlier events
-that were hidden from you then and are visible now, in position order, and then go on where you were. A cursor
-never shows more than you may see now. A cursor survives restarts and upgrades of the service (it is signed
-with the service's secret key: a cursor that was changed, or was issued before the key was rotated, is refused
-with 422 naming `query.cursor`; start again without one). Keep the same `types` filter: a wider filter later is
-treated like wider access (the earlier events of the new types are back-filled).
-"""
-
 
 @router.get(
     "/changes",
     operation_id="changes-list",
     response_model=ChangePage,
-    description=DESCRIPTION,
     responses=problem_responses(401, 403, 422),
 )
 def list_changes(
@@ -66,7 +43,28 @@ def list_changes(
         list[EventType] | None, Query(description="Only these event types (repeat the parameter for several).")
     ] = None,
 ) -> ChangePage:
-    """Poll the change feed: what changed, in order, among what you may see."""
+    """Poll the change feed: what changed, in order, among what you may see.
+
+    Every event of your municipality that you may see, oldest first: objects created, changed, closed (ended but
+    kept) and deleted. Store `next_cursor` (always present) and pass it back as `cursor` on the next poll; `has_more`
+    says whether to poll again at once. Without a cursor the feed starts at the beginning.
+
+    Mirror objects by `href`: on `created`, `changed` or `closed` read (or upsert) the object at `href`, on `deleted`
+    drop your copy (`href` is null). An object can appear more than once; upsert, never append.
+
+    **What you see** is decided by who you are now, on every request: your municipality's events only, about objects
+    your role may read (an integration client: among its granted scopes, e.g. `visits:read` for visit events); a
+    leader, staff member or parent board only their own provider's events (and the policy's), never one hidden from
+    the provider (a planned unannounced visit appears when it is completed, as a new event).
+
+    **Access granted later is back-filled.** The cursor records what you could see when it was issued. When you may
+    see more now (a scope granted, a user moved to another provider), the next pages first return the earlier events
+    that were hidden from you then and are visible now, in position order, and then go on where you were. A cursor
+    never shows more than you may see now. A cursor survives restarts and upgrades of the service (it is signed
+    with the service's secret key: a cursor that was changed, or was issued before the key was rotated, is refused
+    with 422 naming `query.cursor`; start again without one). Keep the same `types` filter: a wider filter later is
+    treated like wider access (the earlier events of the new types are back-filled).
+    """
     now = Visibility.of(
         principal.role,
         principal.provider_id,
