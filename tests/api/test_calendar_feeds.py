@@ -100,6 +100,10 @@ def test_only_the_tokens_hash_is_stored(client, db: Session, world: World):
     assert len(token) >= 43  # 256 random bits
     rows = db.exec(select(CalendarFeed)).all()
     assert [r.token_hash for r in rows] == [hashlib.sha256(token.encode()).hexdigest()]
+    # The making is audited, and the trail does not repeat the hash.
+    params = {"entity_type": "calendar_feed", "action": "calendar-feed-create"}
+    trail = client.get("/api/v1/audit-events", params=params, headers=world.headers(Role.ADMIN)).json()["items"]
+    assert len(trail) == 1 and rows[0].token_hash not in str(trail) and token not in str(trail)
 
 
 def planned_visit(client, app, db: Session, world: World) -> dict:
