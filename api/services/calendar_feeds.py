@@ -183,7 +183,7 @@ def _visit_events(rows: list, links: Links, stamp: datetime) -> list[Event]:
         held = VisitStatus(status) is VisitStatus.COMPLETED
         summary = f"{label.capitalize()}: {provider_name}" + (" (afholdt)" if held else "")
         state = "afholdt" if held else "planlagt"
-        description = f"{label.capitalize()} hos {provider_name}, {state}. Se besøget i tilsyn: {links.visit(visit_id)}"
+        description = f"{label.capitalize()} hos {provider_name}, {state}."  # the link is the event's URL
         uid = f"visit-{visit_id}@{links.uid_domain}"
         events.append(_all_day(uid, day, summary, description, links.visit(visit_id), stamp))
     return events
@@ -204,10 +204,7 @@ def _due_events(session: Session, principal: Principal, today: date, links: Link
         # a recommendation, and the calendar is read on phones and shared screens.
         summary = f"Frist: {item.kind_label} ({item.provider_name})"
         law = f" Hjemmel: {item.legal_reference}." if item.legal_reference else ""
-        description = (
-            f"Frist {item.due_on.isoformat()} for {item.provider_name}: {item.kind_label} "
-            f"({item.status.label_da}).{law} Se hvad der er frist for i tilsyn: {links.due(item.provider_id)}"
-        )
+        description = f"Frist for {item.provider_name}: {item.kind_label} ({item.status.label_da}).{law}"
         events.append(_all_day(uid, item.due_on, summary, description, links.due(item.provider_id), stamp))
     return events
 
