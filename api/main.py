@@ -24,6 +24,7 @@ from api.routers import (
     action_plans,
     audit,
     auth,
+    calendar,
     calibration,
     changes,
     compliance,
@@ -74,6 +75,10 @@ under dagtilbudsloven §5 ff.: providers and units, visits, assessments, escalat
 TAGS = [
     {"name": "auth", "description": "Tokens for people (password) and integrations (client credentials)."},
     {"name": "me", "description": "Who you are signed in as."},
+    {
+        "name": "calendar",
+        "description": "Your personal calendar feed (iCalendar): a secret URL with your visits and deadlines.",
+    },
     {"name": "municipality", "description": "Your municipality (kommune), the tenant that owns all data."},
     {"name": "providers", "description": "Providers (dagtilbud) and their units (afdelinger, dagplejere)."},
     {"name": "instruments", "description": "Observation instruments (KIDS, ECERS-3, local ones) as versioned data."},
@@ -237,6 +242,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (self_assessments,)
     resources += (policy_drafts, shared_practice)
     resources += (changes,)
+    resources += (calendar,)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested
     # routers level by level, and the extra level cost about a sixth of a plain read's time.
     for module in resources:
