@@ -26,6 +26,7 @@ from api.routers import (
     auth,
     calendar,
     calibration,
+    changes,
     compliance,
     concern_notices,
     conversations,
@@ -129,6 +130,7 @@ TAGS = [
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
     {"name": "integration clients", "description": "Case systems and scripts with scoped client credentials."},
     {"name": "audit", "description": "Who changed what, when and on whose behalf."},
+    {"name": "changes", "description": "The change feed: what changed, in order, for systems that poll."},
     {"name": "imports", "description": "Imports of the provider register, KIDS history and indicator values."},
     {"name": "policy", "description": "The municipality's supervision policy (tilsynskoncept), versioned."},
     {
@@ -239,6 +241,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (network_benchmarks,)
     resources += (self_assessments,)
     resources += (policy_drafts, shared_practice)
+    resources += (changes,)
     resources += (calendar,)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested
     # routers level by level, and the extra level cost about a sixth of a plain read's time.
