@@ -14,8 +14,8 @@ import random
 import socket
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -107,11 +107,8 @@ class Worker:
         if self.stopping:
             return 0
         batch = self._claim()
-        for result in self._send(batch):
-            try:
-                self._record(result)
-            except Exception:  # its lease runs out and another pass sends it again; the rest are recorded
-                log.exception("could not record the attempt of delivery %s", result.claimed.delivery_id)
+        for results in self._send(batch):
+            self._record(results)
         return len(batch)
 
     @contextmanager
@@ -137,28 +134,42 @@ class Worker:
         with self._transaction(writing=True) as session:
             return claim(session, now, self.batch_size, self.name, now + self.lease)  # committed before any HTTP
 
-    def _send(self, batch: list[Claimed]) -> Iterable[AttemptResult]:
+    def _send(self, batch: list[Claimed]) -> Iterator[list[AttemptResult]]:
+        """The answers as they come, in groups: whatever has come in by the time the last group was recorded."""
         if self._pool is None:
-            return (attempt(self._client, c, self._settings, self._clock) for c in batch)
-        futures = [self._pool.submit(attempt, self._client, c, self._settings, self._clock) for c in batch]
-        return (future.result() for future in as_completed(futures))
+            for claimed in batch:
+                yield [attempt(self._client, claimed, self._settings, self._clock)]
+            return
+        in_flight = {self._pool.submit(attempt, self._client, c, self._settings, self._clock) for c in batch}
+        while in_flight:
+            done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+            yield [future.result() for future in done]
 
-    def _record(self, result: AttemptResult) -> None:
-        with self._transaction(writing=True) as session:
-            status = record(session, result, self.name, self._clock(), self._jitter())
-        claimed = result.claimed
-        answer = result.status_code if result.status_code is not None else result.error
-        log.info(
-            "webhook %s (%s, %s) to subscription %s, attempt %d: %s in %d ms -> %s",
-            claimed.event_id,
-            claimed.event_type,
-            claimed.aggregate_key,
-            claimed.subscription_id,
-            claimed.attempt_count + 1,
-            answer,
-            result.duration_ms,
-            status.value if status else "lease lost, left to its new holder",
-        )
+    def _record(self, results: list[AttemptResult]) -> None:
+        """Record a group of answers in one transaction (one commit for many); one by one if that fails."""
+        try:
+            with self._transaction(writing=True) as session:
+                outcomes = record(session, results, self.name, self._clock(), self._jitter())
+        except Exception:
+            if len(results) == 1:  # its lease runs out and another pass sends it again
+                log.exception("could not record the attempt of delivery %s", results[0].claimed.delivery_id)
+                return
+            for result in results:
+                self._record([result])
+            return
+        for result, status in zip(results, outcomes, strict=True):
+            claimed = result.claimed
+            log.info(
+                "webhook %s (%s, %s) to subscription %s, attempt %d: %s in %d ms -> %s",
+                claimed.event_id,
+                claimed.event_type,
+                claimed.aggregate_key,
+                claimed.subscription_id,
+                claimed.attempt_count + 1,
+                result.status_code if result.status_code is not None else result.error,
+                result.duration_ms,
+                status.value if status else "lease lost, left to its new holder",
+            )
 
 
 def _in_memory(url: str) -> bool:
