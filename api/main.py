@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
@@ -182,6 +185,22 @@ def _import_limit(scope: Scope, settings: Settings) -> int:
     return (override() if override else settings).import_max_bytes
 
 
+def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # On the embedded default (SQLite) the server delivers webhooks itself, so `make run` needs no worker.
+        from api.webhooks.worker import start_embedded
+
+        embedded = start_embedded(settings)
+        try:
+            yield
+        finally:
+            if embedded is not None:
+                await run_in_threadpool(embedded.stop)  # finishes the deliveries in flight
+
+    return lifespan
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     # FastAPIOffline: /docs and /redoc load their scripts from this service, not from a CDN.
@@ -196,6 +215,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=_operation_id,
         swagger_ui_parameters={"persistAuthorization": True},
         license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
+        lifespan=_lifespan(settings),
     )
     install_error_handlers(app)
     install_openapi(app)
