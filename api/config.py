@@ -77,9 +77,22 @@ class Settings(BaseSettings):
     )
     sign_in_address_window_seconds: int = Field(60, ge=1, le=86400, description="window for an address's failures")
 
+    webhook_allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="comma-separated hosts (names or IPs) webhooks may reach though not public; plain http allowed",
+    )
+    webhook_secret_overlap_hours: int = Field(
+        24, ge=0, le=24 * 30, description="how long a rotated-out signing secret keeps signing beside the new one"
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("webhook_allowed_hosts", mode="before")
+    @classmethod
+    def _split_webhook_hosts(cls, value: object) -> object:
         return _split_csv(value)
 
     @model_validator(mode="after")
