@@ -66,8 +66,8 @@ def is_allowed_host(host: str, allowed_hosts: Iterable[str]) -> bool:
 
 
 def parse_destination(url: str, allowed_hosts: Iterable[str] = ()) -> Destination:
-    """The URL's destination, if the URL itself is acceptable: https (http only to an allowed host), a host,
-    no user name or password in it, and not a name that means this machine or this site."""
+    """The URL's destination, if the URL itself is acceptable: http or https, a host, no user name or password in
+    it, and (unless the operator allows the host) not a name that means this machine or a local network."""
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -81,13 +81,16 @@ def parse_destination(url: str, allowed_hosts: Iterable[str] = ()) -> Destinatio
         raise invalid(URL_LOCATION, "A webhook URL names a host, e.g. https://esdh.example.dk/tilsyn/events.")
     if parts.username is not None or parts.password is not None:
         raise invalid(URL_LOCATION, "A webhook URL holds no user name or password; the signature authenticates us.")
-    allowed = is_allowed_host(host, allowed_hosts)
-    if scheme == "http" and not allowed:
-        raise invalid(URL_LOCATION, "A webhook URL must use https: events are sent encrypted.")
     name = normalised_host(host)
-    if not allowed and (name in _LOCAL_NAMES or name.endswith(_LOCAL_SUFFIXES)):
+    if not is_allowed_host(host, allowed_hosts) and (name in _LOCAL_NAMES or name.endswith(_LOCAL_SUFFIXES)):
         raise invalid(URL_LOCATION, f"{host} names this machine or a local network, not a public host.")
     return Destination(scheme, host, port or (443 if scheme == "https" else 80))
+
+
+def refuse_plain_http(destination: Destination) -> None:
+    """Refuse plain http to a host the operator has not named (checked after the address: that says more)."""
+    if destination.scheme != "https":
+        raise invalid(URL_LOCATION, "A webhook URL must use https: events are sent encrypted.")
 
 
 def _embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:

@@ -17,13 +17,18 @@ from domain.webhook_addresses import (
     is_allowed_host,
     parse_destination,
     refuse_addresses,
+    refuse_plain_http,
 )
+
+
+# The resolver, by name here so tests can answer for it without touching the socket module for everyone.
+getaddrinfo = socket.getaddrinfo
 
 
 def resolve_host(host: str, port: int) -> list[IPAddress]:
     """Every address the host resolves to (IPv4 and IPv6), as a connection could use them."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise invalid(URL_LOCATION, f"{host} cannot be resolved to an address.") from exc
     addresses: list[IPAddress] = []
@@ -47,3 +52,4 @@ def check_destination(url: str, settings: Settings) -> None:
     literal = destination.literal_address
     addresses = [literal] if literal is not None else resolve_host(destination.host, destination.port)
     refuse_addresses(destination.host, addresses)
+    refuse_plain_http(destination)
