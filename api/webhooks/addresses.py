@@ -20,7 +20,6 @@ from domain.webhook_addresses import (
     refuse_plain_http,
 )
 
-
 # The resolver, by name here so tests can answer for it without touching the socket module for everyone.
 getaddrinfo = socket.getaddrinfo
 
