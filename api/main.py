@@ -24,7 +24,9 @@ from api.routers import (
     action_plans,
     audit,
     auth,
+    calendar,
     calibration,
+    changes,
     compliance,
     concern_notices,
     conversations,
@@ -74,6 +76,10 @@ under dagtilbudsloven §5 ff.: providers and units, visits, assessments, escalat
 TAGS = [
     {"name": "auth", "description": "Tokens for people (password) and integrations (client credentials)."},
     {"name": "me", "description": "Who you are signed in as."},
+    {
+        "name": "calendar",
+        "description": "Your personal calendar feed (iCalendar): a secret URL with your visits and deadlines.",
+    },
     {"name": "municipality", "description": "Your municipality (kommune), the tenant that owns all data."},
     {"name": "providers", "description": "Providers (dagtilbud) and their units (afdelinger, dagplejere)."},
     {"name": "instruments", "description": "Observation instruments (KIDS, ECERS-3, local ones) as versioned data."},
@@ -129,6 +135,7 @@ TAGS = [
         "name": "webhooks",
         "description": "Webhook subscriptions (Standard Webhooks): signed events to your endpoint, the delivery log.",
     },
+    {"name": "changes", "description": "The change feed: what changed, in order, for systems that poll."},
     {"name": "imports", "description": "Imports of the provider register, KIDS history and indicator values."},
     {"name": "policy", "description": "The municipality's supervision policy (tilsynskoncept), versioned."},
     {
@@ -240,6 +247,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (self_assessments,)
     resources += (policy_drafts, shared_practice)
     resources += (webhooks,)
+    resources += (changes,)
+    resources += (calendar,)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested
     # routers level by level, and the extra level cost about a sixth of a plain read's time.
     for module in resources:
