@@ -89,10 +89,22 @@ class Settings(BaseSettings):
         description="embedded: `tilsyn serve` delivers webhooks in a thread; off: run `tilsyn worker`. "
         "Default: embedded on SQLite, off on PostgreSQL",
     )
+    webhook_allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="comma-separated hosts (names or IPs) webhooks may reach though not public; plain http allowed",
+    )
+    webhook_secret_overlap_hours: int = Field(
+        24, ge=0, le=24 * 30, description="how long a rotated-out signing secret keeps signing beside the new one"
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("webhook_allowed_hosts", mode="before")
+    @classmethod
+    def _split_webhook_hosts(cls, value: object) -> object:
         return _split_csv(value)
 
     @model_validator(mode="after")

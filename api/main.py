@@ -58,6 +58,7 @@ from api.routers import (
     trends,
     users,
     visits,
+    webhooks,
 )
 
 API_PREFIX = "/api/v1"
@@ -133,6 +134,10 @@ TAGS = [
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
     {"name": "integration clients", "description": "Case systems and scripts with scoped client credentials."},
     {"name": "audit", "description": "Who changed what, when and on whose behalf."},
+    {
+        "name": "webhooks",
+        "description": "Webhook subscriptions (Standard Webhooks): signed events to your endpoint, the delivery log.",
+    },
     {"name": "changes", "description": "The change feed: what changed, in order, for systems that poll."},
     {"name": "imports", "description": "Imports of the provider register, KIDS history and indicator values."},
     {"name": "policy", "description": "The municipality's supervision policy (tilsynskoncept), versioned."},
@@ -261,6 +266,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (network_benchmarks,)
     resources += (self_assessments,)
     resources += (policy_drafts, shared_practice)
+    resources += (webhooks,)
     resources += (changes,)
     resources += (calendar,)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested

@@ -107,7 +107,12 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 return 2
             rows = prepare(url, args.events, receiver.url)
-            env = {**os.environ, "PYTHONPATH": str(ROOT), "TILSYN_DATABASE_URL": url}
+            env = {
+                **os.environ,
+                "PYTHONPATH": str(ROOT),
+                "TILSYN_DATABASE_URL": url,
+                "TILSYN_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+            }
             log = Path(directory) / "workers.log"
             per_worker = args.events // args.workers
 

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from api.config import Settings
+from api.webhooks.addresses import check_destination
 from api.webhooks.signing import webhook_headers
 from domain.errors import DomainError
 from domain.webhooks import CONNECT_TIMEOUT, REQUEST_TIMEOUT, is_success, signing_secrets
@@ -77,10 +78,10 @@ def _iso(moment: datetime) -> str:
 def ensure_deliverable(url: str, settings: Settings) -> None:
     """Refuse a destination that must not be called (loopback, private, link-local, metadata addresses).
 
-    A no-op for now: the address guard (api/webhooks/addresses.py: check_destination) is wired in here. It is
-    called before every attempt, not only when subscribing, because a name can resolve elsewhere later.
+    The same guard as at subscribing (api/webhooks/addresses.py), again before every attempt: a name can resolve
+    elsewhere later. Raises DomainError; the attempt is then recorded as failed with the reason, and retried.
     """
-    return None
+    check_destination(url, settings)
 
 
 def new_client(concurrency: int) -> httpx.Client:

@@ -17,6 +17,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 import api.db
 from api.clock import now as real_now
+from api.config import Settings
 from api.tables import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from api.webhooks.signing import new_secret
 from api.webhooks.worker import Worker
@@ -39,9 +40,11 @@ def worker_for(world: World) -> Iterator[Callable[..., Worker]]:
     and the order of requests is then exact). Closed after the test."""
     made: list[Worker] = []
 
-    def make(clock: Callable[[], datetime], **options: Any) -> Worker:
+    def make(clock: Callable[[], datetime], settings: Settings | None = None, **options: Any) -> Worker:
         sessions = lambda: api.db.session_factory()  # noqa: E731 - looked up per call: the test replaced it
-        made.append(Worker(sessions, world.settings, clock=clock, concurrency=1, jitter=lambda: 0.5, **options))
+        # The receivers listen on loopback, which only an operator's TILSYN_WEBHOOK_ALLOWED_HOSTS lets through.
+        settings = settings or world.settings.model_copy(update={"webhook_allowed_hosts": ["127.0.0.1"]})
+        made.append(Worker(sessions, settings, clock=clock, concurrency=1, jitter=lambda: 0.5, **options))
         return made[-1]
 
     yield make
@@ -181,6 +184,21 @@ def test_the_webhook_id_is_the_same_on_every_retry(db: Session, world: World, re
 
     assert [r.webhook_id for r in receiver.requests] == [str(row["id"])] * 3
     assert len({r.headers["webhook-timestamp"] for r in receiver.requests}) == 3  # the time of each attempt
+
+
+def test_the_worker_checks_the_address_again_before_each_attempt_and_never_calls_loopback_unless_allowed(
+    db: Session, world: World, receiver: Receiver, worker_for
+):
+    clock = Clock()
+    subscription = subscribe(db, world.municipality.id, receiver.url)  # as if the name resolved elsewhere before
+    publish(db.connection(), subscription.id, [event(world.municipality.id, "a", clock.now)])
+    db.commit()
+
+    worker_for(clock, settings=world.settings).run_pass()  # the default settings allow no host
+
+    assert receiver.requests == []
+    [attempt] = db.exec(select(WebhookAttempt).where(WebhookAttempt.subscription_id == subscription.id)).all()
+    assert attempt.status_code is None and "loopback" in (attempt.error or "")
 
 
 def _disabled_events(db: Session, subscription: WebhookSubscription) -> list[OutboxEvent]:

@@ -58,7 +58,7 @@ def store(database_kind: str, request: pytest.FixtureRequest, tmp_path_factory) 
     else:
         url = create_pg_database(request.getfixturevalue("pg_cluster"), "tilsyn_webhook_worker")
     upgrade(url)
-    settings = Settings(secret_key=TEST_SECRET, database_url=url)
+    settings = Settings(secret_key=TEST_SECRET, database_url=url, webhook_allowed_hosts="127.0.0.1")
     engine = build_engine(url, settings)
     with Session(engine, expire_on_commit=False) as db:
         municipality = factories.municipality(db)
@@ -97,7 +97,12 @@ class WorkerProcess:
     """`tilsyn worker` in a subprocess; its log lines arrive on a queue."""
 
     def __init__(self, store: Store, *options: str) -> None:
-        env = {**os.environ, "TILSYN_DATABASE_URL": store.url, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
+        env = {
+            **os.environ,
+            "TILSYN_DATABASE_URL": store.url,
+            "TILSYN_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+            "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path]),
+        }
         command = [sys.executable, "-m", "api.cli", "worker", *options]
         self.process = subprocess.Popen(
             command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -231,7 +236,7 @@ def test_the_server_delivers_by_itself_on_sqlite_and_stops_its_worker_at_shutdow
     if database_kind != "sqlite":
         pytest.skip("the embedded worker is the SQLite default")
     _subscription_id, [row] = published(store, receiver.url, ["a"])
-    settings = Settings(secret_key=TEST_SECRET, database_url=store.url)
+    settings = Settings(secret_key=TEST_SECRET, database_url=store.url, webhook_allowed_hosts="127.0.0.1")
     assert settings.webhook_worker_embedded
 
     with TestClient(create_app(settings)):
