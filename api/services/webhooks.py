@@ -128,7 +128,12 @@ def update_subscription(
 
 
 def delete_subscription(session: Session, row: WebhookSubscription) -> None:
-    """Delete the subscription with its delivery log: nothing more is sent to it."""
+    """Delete the subscription with its delivery log: nothing more is sent to it.
+
+    Its deliveries are locked first, as the worker locks them before logging an attempt: a delivery in flight is
+    then either logged before the delete (and deleted with it) or found gone by the worker; never a broken link.
+    """
+    session.exec(select(WebhookDelivery.id).where(col(WebhookDelivery.subscription_id) == row.id).with_for_update())
     session.exec(delete(WebhookAttempt).where(col(WebhookAttempt.subscription_id) == row.id))  # type: ignore[call-overload]
     session.exec(delete(WebhookDelivery).where(col(WebhookDelivery.subscription_id) == row.id))  # type: ignore[call-overload]
     session.delete(row)

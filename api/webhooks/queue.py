@@ -151,7 +151,16 @@ def record(
 
     Successes are recorded together (a handful of statements for the lot) and first, so a success clears the
     subscription's `failing_since` before a failure in the same group could count towards disabling it.
+
+    A subscription deleted while its delivery was in flight takes the delivery with it: the deliveries still there
+    are locked first (the API's delete locks them the same way), and an attempt is logged only for those.
     """
+    ids = [r.claimed.delivery_id for r in results]
+    still_there = set(session.execute(select(DELIVERY.c.id).where(DELIVERY.c.id.in_(ids)).with_for_update()).scalars())
+    gone = [r for r in results if r.claimed.delivery_id not in still_there]
+    results = [r for r in results if r.claimed.delivery_id in still_there]
+    if not results:
+        return [None] * len(gone)
     session.execute(
         insert(ATTEMPT),
         [
@@ -173,7 +182,7 @@ def record(
     for result in results:
         if result not in delivered:
             statuses[result.claimed.delivery_id] = _record_failed(session, result, worker, now, jitter)
-    return [statuses[r.claimed.delivery_id] for r in results]
+    return [statuses.get(delivery_id) for delivery_id in ids]
 
 
 def _ours(worker: str, leased_until: datetime):  # type: ignore[no-untyped-def]

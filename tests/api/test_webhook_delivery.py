@@ -18,7 +18,10 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 import api.db
 from api.clock import now as real_now
 from api.config import Settings
+from api.services.webhooks import delete_subscription
 from api.tables import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from api.webhooks import queue
+from api.webhooks.delivery import AttemptResult
 from api.webhooks.signing import new_secret
 from api.webhooks.worker import Worker
 from domain.events import EventType
@@ -320,3 +323,22 @@ def test_a_started_delivery_whose_lease_ran_out_is_sent_again_and_the_first_answ
     assert delivery.status == DeliveryStatus.DELIVERED and delivery.attempt_count == 1
     attempts = db.exec(select(WebhookAttempt).where(WebhookAttempt.delivery_id == delivery.id)).all()
     assert sorted(a.worker for a in attempts) == sorted([first.name, second.name])  # both are in the log
+
+
+def test_a_subscription_deleted_while_its_delivery_is_in_flight_is_neither_an_error_nor_logged(
+    db: Session, world: World, receiver: Receiver
+):
+    clock = Clock()
+    subscription = subscribe(db, world.municipality.id, receiver.url)
+    publish(db.connection(), subscription.id, [event(world.municipality.id, "a", clock.now)])
+    db.commit()
+    [claimed] = queue.claim(db, clock.now, 10, "w1", clock.now + timedelta(minutes=1))
+    db.commit()
+
+    delete_subscription(db, db.get(WebhookSubscription, subscription.id))  # the admin deletes it meanwhile
+    db.commit()
+    statuses = queue.record(db, [AttemptResult(claimed, clock.now, 200, 5)], "w1", clock.now, 0.5)
+    db.commit()
+
+    assert statuses == [None]
+    assert db.exec(select(WebhookAttempt).where(WebhookAttempt.subscription_id == subscription.id)).all() == []
