@@ -89,7 +89,8 @@ def _related(session: OrmSession, table: str, row: dict[str, Any]) -> dict[str, 
     return {}
 
 
-def _new_event(municipality_id: uuid.UUID, e: DomainEvent) -> NewEvent:
+def new_event(municipality_id: uuid.UUID, e: DomainEvent) -> NewEvent:
+    """The outbox row of a domain event (e.g. `domain.event_rules.subscription_disabled`) for `append_events`."""
     return NewEvent(
         municipality_id=municipality_id,
         type=e.type.value,
@@ -153,7 +154,7 @@ def _collect(session: OrmSession, _flush_context: Any) -> None:
         for e in events_for_change(parent[0], Verb.UPDATED, values, values, child_changed=True):
             found.append((_municipality_of(session, values), e))
             pending.seen.add((e.aggregate_type.value, e.aggregate_id))
-    new_events = [_new_event(m, e) for m, e in found if m is not None]
+    new_events = [new_event(m, e) for m, e in found if m is not None]
     if pending.committing:  # a flush during the commit itself, after the events were written: write these now
         append_events(session.connection(), new_events)
         return
@@ -183,6 +184,7 @@ def _drop_rolled_back(session: OrmSession, previous: SessionTransaction) -> None
         session.info.pop(PENDING_KEY, None)
         return
     pending.events = [(sp, e) for sp, e in pending.events if not _within(sp, previous)]
+    pending.seen = {(e.aggregate_type, e.aggregate_id) for _, e in pending.events}
 
 
 def _within(savepoint: SessionTransaction | None, ended: SessionTransaction) -> bool:

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlmodel import Session, col, select
 
+import api.events.listener
 import api.services.visits
 from api.config import Settings
 from api.db import build_engine
@@ -91,6 +92,18 @@ def test_a_request_that_fails_after_its_flush_leaves_neither_its_change_nor_an_e
     plan(client, db, world, expect=status)
 
     assert visit_events(db, world) == []
+    assert db.exec(select(Visit).where(Visit.provider_id == world.provider.id)).all() == []
+
+
+def test_a_change_whose_event_cannot_be_written_is_not_stored_either(
+    client, db: Session, world: World, monkeypatch: pytest.MonkeyPatch
+):
+    def outbox_down(connection: Any, events: list[Any]) -> None:
+        raise RuntimeError("the outbox insert failed")
+
+    monkeypatch.setattr(api.events.listener, "append_events", outbox_down)
+    plan(client, db, world, expect=500)
+
     assert db.exec(select(Visit).where(Visit.provider_id == world.provider.id)).all() == []
 
 
