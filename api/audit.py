@@ -23,7 +23,7 @@ from api.tables.municipality import Municipality
 
 AUDIT_CONTEXT_KEY = "audit_context"
 # Never copied into the trail: the trail is readable by admins, secrets are not.
-REDACTED_FIELDS = frozenset({"password_hash", "secret_hash"})
+REDACTED_FIELDS = frozenset({"password_hash", "secret_hash", "token_hash", "secret", "previous_secret"})
 _SKIPPED_FIELDS = frozenset({"version", "updated_at", "created_at"})
 
 

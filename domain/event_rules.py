@@ -308,15 +308,3 @@ def events_for_change(
     )
     payload = rule.shape(new, payload)
     return [DomainEvent(kind, operation, aggregate_id, _provider_id(table, new), hidden, payload)]
-
-
-SUBSCRIPTION_HREF = "/webhooks/subscriptions/{id}"
-
-
-def subscription_disabled(subscription_id: uuid.UUID) -> DomainEvent:
-    """The event the worker writes when it disables a subscription after persistent failure (no row change makes it)."""
-    aggregate_id = str(subscription_id)
-    payload = {"id": aggregate_id, "status": "disabled", "href": API_ROOT + SUBSCRIPTION_HREF.format(id=aggregate_id)}
-    return DomainEvent(
-        EventType.WEBHOOK_SUBSCRIPTION_DISABLED, ChangeOperation.CHANGED, aggregate_id, None, False, payload
-    )

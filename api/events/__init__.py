@@ -1,1 +1,1 @@
-"""Domain events: the flush listener that writes them to the outbox, their payload schemas and their envelope."""
+"""Domain events: the flush listener that writes them to the outbox, and their catalogue in the OpenAPI document."""

@@ -1,8 +1,8 @@
 """The event catalogue in the OpenAPI document: one OpenAPI 3.1 `webhooks` entry per event type.
 
-Each entry is the POST a subscriber's endpoint receives: the envelope (api.events.envelope) with the event's payload
-schema (api.events.schemas), and the three Standard Webhooks headers. Nothing here is served: FastAPI's
-`app.webhooks` only documents.
+Each entry is the POST a subscriber's endpoint receives: the envelope (as api.webhooks.delivery.envelope_for builds
+it) with the event's payload schema (api.events.schemas), and the three Standard Webhooks headers. Nothing here is
+served: FastAPI's `app.webhooks` only documents.
 """
 
 from __future__ import annotations

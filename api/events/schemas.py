@@ -28,6 +28,7 @@ from domain.states import (
     ReportStatus,
     VisitStatus,
 )
+from domain.webhooks import DisabledReason, SubscriptionStatus
 
 _HREF = "The object in the API, as a path under the service's address: read it there for what the event leaves out."
 
@@ -184,10 +185,16 @@ class DeletedEventData(BaseModel):
     provider_id: uuid.UUID | None = Field(description="The provider it concerned; null if none.")
 
 
-class WebhookSubscriptionDisabledEventData(EventData):
-    """A webhook subscription disabled after persistent failure; it receives nothing until enabled again."""
+class WebhookSubscriptionDisabledEventData(BaseModel):
+    """A webhook subscription disabled (after persistent failure, or its endpoint answered 410 Gone); it receives
+    nothing until it is enabled again. Written by the worker (api.webhooks.queue.disable)."""
 
-    status: str = Field(description="`disabled`.")
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID = Field(description="The subscription's id: read it at `/api/v1/webhook-subscriptions/{id}`.")
+    status: SubscriptionStatus = Field(description="`disabled`.")
+    reason: DisabledReason = Field(description="`persistent_failure` or `endpoint_gone` (the endpoint answered 410).")
+    disabled_at: datetime = Field(description="When it was disabled (UTC).")
 
 
 _BY_AGGREGATE: dict[AggregateType, type[BaseModel]] = {
@@ -226,7 +233,8 @@ def _envelope(data: type[BaseModel]) -> type[BaseModel]:
     )
 
 
-# The body a webhook receives, per payload shape: {"type": ..., "timestamp": ..., "data": {...}} (api.events.envelope).
+# The body a webhook receives, per payload shape: {"type": ..., "timestamp": ..., "data": {...}}, as the worker
+# builds it (api.webhooks.delivery.envelope_for).
 ENVELOPES: dict[type[BaseModel], type[BaseModel]] = {
     data: _envelope(data) for data in dict.fromkeys(data_model(t) for t in EventType)
 }

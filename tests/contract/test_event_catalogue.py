@@ -13,9 +13,10 @@ import pytest
 
 from api.config import Settings
 from api.events.catalogue import operation_id
-from api.events.envelope import envelope_body
 from api.events.schemas import ENVELOPES, data_model
 from api.main import create_app
+from api.tables import OutboxEvent
+from api.webhooks.delivery import body_for
 from domain.events import EventType
 
 HEADERS = {"webhook-id", "webhook-timestamp", "webhook-signature"}
@@ -59,7 +60,7 @@ def test_the_webhook_signature_header_says_how_to_verify_it_during_a_secret_rota
 
 def test_the_envelope_the_worker_sends_is_the_one_the_catalogue_documents():
     payload = {"id": "0b5d2a0e-8d0e-4b4e-9a47-3f2d8a1e5c11", "provider_id": None}
-    body = envelope_body("visit.deleted", datetime(2026, 11, 20, 9, 30, tzinfo=UTC), payload)
-    sent = json.loads(body)
+    row = OutboxEvent(type="visit.deleted", occurred_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC), payload=payload)
+    sent = json.loads(body_for(row))
     assert sent == {"type": "visit.deleted", "timestamp": "2026-11-20T09:30:00Z", "data": payload}
     ENVELOPES[data_model(EventType.VISIT_DELETED)].model_validate(sent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from domain.event_rules import Verb, events_for_change, parent_of, subscription_disabled
+from domain.event_rules import Verb, events_for_change, parent_of
 from domain.events import ChangeOperation, EventType
 
 PROVIDER = uuid.uuid4()
@@ -120,11 +120,9 @@ def test_a_row_of_an_aggregate_changes_that_aggregate_and_nothing_else_does():
     assert told(touched) == [(EventType.ACTION_PLAN_CHANGED, ChangeOperation.CHANGED, False)]
 
 
-def test_a_policy_version_is_published_with_its_number_in_the_link_and_a_disabled_subscription_says_so():
+def test_a_policy_version_is_published_with_its_number_in_the_link():
     [published] = events_for_change(
         "policy_version", Verb.CREATED, {}, {"id": uuid.uuid4(), "number": 3, "effective_from": date(2027, 1, 1)}
     )
     assert published.type is EventType.POLICY_PUBLISHED and published.provider_id is None
     assert published.payload["href"] == "/api/v1/policy/versions/3"
-    disabled = subscription_disabled(uuid.uuid4())
-    assert disabled.type is EventType.WEBHOOK_SUBSCRIPTION_DISABLED and disabled.payload["status"] == "disabled"
