@@ -130,3 +130,8 @@ async def request_session(request: Request) -> AsyncIterator[Session]:
         raise
     finally:
         session.close()
+
+
+# Every session writes its domain events in its own transaction, whoever opened it (the app, the command line, the
+# demo loader): the listener is registered with the first session made. Imported last: it imports the tables.
+import api.events.listener  # noqa: E402, F401

@@ -20,6 +20,8 @@ from api import headers
 from api.config import Settings, get_settings
 from api.deps import current_settings
 from api.errors import ProblemOnErrorMiddleware, install_error_handlers
+from api.events import listener as _outbox  # noqa: F401 - registers the outbox listener beside the audit's
+from api.events.catalogue import WEBHOOKS_TAG, install_webhooks
 from api.idempotency import IdempotencyMiddleware
 from api.input_hygiene import InputHygieneMiddleware
 from api.openapi import install_openapi
@@ -216,13 +218,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         summary="Pedagogical supervision of daycare for Danish municipalities.",
         description=DESCRIPTION,
-        openapi_tags=TAGS,
+        openapi_tags=[*TAGS, WEBHOOKS_TAG],
         generate_unique_id_function=_operation_id,
         swagger_ui_parameters={"persistAuthorization": True},
         license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
         lifespan=_lifespan(settings),
     )
     install_error_handlers(app)
+    install_webhooks(app)  # the event catalogue, in the document's `webhooks`
     install_openapi(app)
     # nosniff, Referrer-Policy, no-store on tokens, CSP on HTML: around everything, so 500s carry them too.
     headers.install(app, token_path=f"{API_PREFIX}/auth/token", docs_paths=(DOCS_URL, REDOC_URL))

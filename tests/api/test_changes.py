@@ -8,18 +8,27 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import delete
 from sqlmodel import Session
 
 from api.deps import current_settings
 from api.main import create_app
 from api.outbox import NewEvent, append_events
+from api.tables import OutboxEvent
 from domain.access import Role
 from tests.api.conftest import World
 from tests.support import factories, visit_data
 
 CHANGES = "/api/v1/changes"
 PROBLEM = "application/problem+json"
+
+
+@pytest.fixture(autouse=True)
+def only_the_events_a_test_records(db: Session, world: World) -> None:
+    """Making the world's rows wrote their events (the flush listener); these tests read the events they record."""
+    db.execute(delete(OutboxEvent))
 
 
 def record(db: Session, world: World, type_: str, operation: str, **fields: Any) -> dict[str, Any]:
