@@ -77,9 +77,10 @@ def _unit_result_withheld(row: Row, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _finalised_report(row: Row, payload: dict[str, Any]) -> dict[str, Any]:
-    if _status(row) != "final":
+    if _status(row) not in {"final", "published"}:
         return payload
-    # What a case system needs to file the report: the PDF, its SHA-256 and the subject it is filed under.
+    # What a case system needs to file the report: the PDF, its SHA-256 and the subject it is filed under. Also on
+    # publication: the PDF then prints the day it was published, so its bytes and their hash are new.
     return payload | {
         "pdf_href": f"{payload['href']}/pdf",
         "pdf_sha256": row.get("pdf_sha256"),
@@ -195,6 +196,14 @@ _RULES: dict[str, _Rule] = {
         EventType.CONVERSATION_RECORDED,
         EventType.CONVERSATION_CHANGED,
     ),
+    # An integration's own subscriptions, as the API changes them (the worker's disabling is an event of its own).
+    "webhook_subscription": _Rule(
+        AggregateType.WEBHOOK_SUBSCRIPTION,
+        ("id", "client_id", "status", "event_types"),  # never the URL's secret parts, never the signing secret
+        "/webhook-subscriptions/{id}",
+        EventType.WEBHOOK_SUBSCRIPTION_CREATED,
+        EventType.WEBHOOK_SUBSCRIPTION_CHANGED,
+    ),
     "policy_version": _Rule(
         AggregateType.POLICY,
         ("id", "number", "effective_from"),
@@ -220,7 +229,7 @@ EVENT_TABLES = frozenset(_RULES)
 AGGREGATE_OF = {table: rule.aggregate for table, rule in _RULES.items()}
 WATCHED_TABLES = EVENT_TABLES | frozenset(CHILD_TABLES)
 
-_DELETED = {a: EventType(f"{a.value}.deleted") for a in AggregateType if a is not AggregateType.WEBHOOK_SUBSCRIPTION}
+_DELETED = {a: EventType(f"{a.value}.deleted") for a in AggregateType}
 
 
 def parent_of(table: str, row: Row) -> tuple[str, Any] | None:

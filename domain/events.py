@@ -89,7 +89,10 @@ class EventType(StrEnum):
     INTENSIFIED_SUPERVISION_DELETED = "intensified_supervision.deleted"
     ACTION_PLAN_DELETED = "action_plan.deleted"
     POLICY_DELETED = "policy.deleted"
+    WEBHOOK_SUBSCRIPTION_CREATED = "webhook_subscription.created"
+    WEBHOOK_SUBSCRIPTION_CHANGED = "webhook_subscription.changed"
     WEBHOOK_SUBSCRIPTION_DISABLED = "webhook_subscription.disabled"
+    WEBHOOK_SUBSCRIPTION_DELETED = "webhook_subscription.deleted"
 
     @property
     def aggregate_type(self) -> AggregateType:

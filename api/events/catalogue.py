@@ -39,7 +39,7 @@ _SUMMARIES: dict[EventType, str] = {
     EventType.REPORT_CHANGED: "A report was changed",
     EventType.REPORT_SENT: "A report was sent to the leader for comment",
     EventType.REPORT_FINALISED: "A report became final: its PDF, SHA-256 and KLE subject for filing",
-    EventType.REPORT_PUBLISHED: "A report was published",
+    EventType.REPORT_PUBLISHED: "A report was published: its PDF (now with the day of publication) and SHA-256",
     EventType.REPORT_SUPERSEDED: "A published report was superseded by its correction",
     EventType.RECOMMENDATION_CREATED: "A recommendation was made",
     EventType.RECOMMENDATION_CHANGED: "A recommendation was changed",
@@ -56,7 +56,10 @@ _SUMMARIES: dict[EventType, str] = {
     EventType.CONVERSATION_CHANGED: "A conversation was changed (its follow-ups included)",
     EventType.CONVERSATION_DELETED: "A conversation was deleted",
     EventType.POLICY_PUBLISHED: "A policy version was published",
+    EventType.WEBHOOK_SUBSCRIPTION_CREATED: "A webhook subscription of the integration was created",
+    EventType.WEBHOOK_SUBSCRIPTION_CHANGED: "A webhook subscription of the integration was changed",
     EventType.WEBHOOK_SUBSCRIPTION_DISABLED: "A webhook subscription was disabled after persistent failure",
+    EventType.WEBHOOK_SUBSCRIPTION_DELETED: "A webhook subscription of the integration was deleted",
 }
 _DESCRIPTION = (
     "Sent as a POST to each subscription that wants this type, and listed in the change feed. Verify "

@@ -104,11 +104,12 @@ class ReportEventData(EventData):
 
 
 class ReportFinalisedEventData(ReportEventData):
-    """A report became final: what a case system needs to file it (the PDF, its SHA-256, the KLE subject)."""
+    """A report became final or was published: what a case system needs to file it (the PDF, its SHA-256, the KLE
+    subject). Publication prints its day on the PDF, so `report.published` carries the new hash."""
 
     pdf_href: str = Field(description="The report's PDF, as a path under the service's address.")
     pdf_sha256: str | None = Field(
-        description="The SHA-256 of the final PDF (hex), to check the copy filed; null if not recorded."
+        description="The SHA-256 of the PDF served now (hex), to check the copy filed; null if not recorded."
     )
     kle_classification: str | None = Field(
         description="The KLE subject number the case system files the report under (set per municipality); null "
@@ -185,6 +186,15 @@ class DeletedEventData(BaseModel):
     provider_id: uuid.UUID | None = Field(description="The provider it concerned; null if none.")
 
 
+class WebhookSubscriptionEventData(EventData):
+    """One of the integration's webhook subscriptions created or changed through the API (its URL and secret are
+    read, by whom may, through `href`)."""
+
+    client_id: uuid.UUID = Field(description="The integration client the subscription belongs to.")
+    status: SubscriptionStatus = Field(description="`active` or `disabled`.")
+    event_types: list[str] = Field(description="The event types it receives; empty: every type the client may read.")
+
+
 class WebhookSubscriptionDisabledEventData(BaseModel):
     """A webhook subscription disabled (after persistent failure, or its endpoint answered 410 Gone); it receives
     nothing until it is enabled again. Written by the worker (api.webhooks.queue.disable)."""
@@ -209,14 +219,16 @@ _BY_AGGREGATE: dict[AggregateType, type[BaseModel]] = {
     AggregateType.ACTION_PLAN: ActionPlanEventData,
     AggregateType.CONVERSATION: ConversationEventData,
     AggregateType.POLICY: PolicyEventData,
-    AggregateType.WEBHOOK_SUBSCRIPTION: WebhookSubscriptionDisabledEventData,
+    AggregateType.WEBHOOK_SUBSCRIPTION: WebhookSubscriptionEventData,
 }
 
 
 def data_model(event_type: EventType) -> type[BaseModel]:
     """The payload shape of an event type."""
-    if event_type is EventType.REPORT_FINALISED:
+    if event_type in {EventType.REPORT_FINALISED, EventType.REPORT_PUBLISHED}:
         return ReportFinalisedEventData
+    if event_type is EventType.WEBHOOK_SUBSCRIPTION_DISABLED:
+        return WebhookSubscriptionDisabledEventData
     if event_type.value.endswith(f".{ChangeOperation.DELETED.value}"):
         return DeletedEventData
     return _BY_AGGREGATE[event_type.aggregate_type]
