@@ -11,11 +11,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from enum import Enum, StrEnum
+from enum import StrEnum
 from typing import Any
 
 from domain.events import AggregateType, ChangeOperation, EventType
+from domain.jsonable import jsonable
 
 API_ROOT = "/api/v1"  # hrefs are relative to the service's own address
 # Bookkeeping columns: a change to only these is no change an integrator can see.
@@ -240,18 +240,6 @@ def parent_of(table: str, row: Row) -> tuple[str, Any] | None:
     return None
 
 
-def _json(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_json(v) for v in value]
-    return value
-
-
 def _provider_id(table: str, row: Row) -> uuid.UUID | None:
     value = row.get("id") if table == "provider" else row.get("provider_id")
     return uuid.UUID(str(value)) if value is not None else None
@@ -286,7 +274,7 @@ def events_for_change(
     aggregate_id = str(row.get("id"))
     hidden = rule.hidden(row, related)
     if verb is Verb.DELETED:
-        payload = {"id": aggregate_id, "provider_id": _json(_provider_id(table, row))}
+        payload = {"id": aggregate_id, "provider_id": jsonable(_provider_id(table, row))}
         return [
             DomainEvent(
                 _DELETED[rule.aggregate],
@@ -311,7 +299,7 @@ def events_for_change(
         kind, operation = rule.changed, ChangeOperation.CHANGED
     else:
         return []
-    payload = {name: _json(new.get(name)) for name in rule.fields}
+    payload = {name: jsonable(new.get(name)) for name in rule.fields}
     payload["href"] = API_ROOT + rule.href.format(
         id=new.get("id"), visit_id=new.get("visit_id"), number=new.get("number")
     )

@@ -27,11 +27,11 @@ from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
 from api.db import mark_written
-from api.principal import Principal, PrincipalKind
+from api.principal import Principal, PrincipalKind, principal_of_user
 from api.services import overview
 from api.services.visits import provider_visible
 from api.tables import CalendarFeed, Municipality, Provider, UserAccount, Visit
-from domain.access import Permission, Role, permissions_of
+from domain.access import Permission, Role
 from domain.cycle import VisitKind
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.states import VisitStatus
@@ -97,20 +97,6 @@ def create(session: Session, principal: Principal, now: datetime) -> tuple[Calen
     return feed, token
 
 
-def _principal(user: UserAccount) -> Principal:
-    """The principal the API builds for this local user when they sign in."""
-    role = Role(user.role)
-    return Principal(
-        PrincipalKind.USER,
-        str(user.id),
-        user.full_name,
-        role,
-        user.municipality_id,
-        user.provider_id,
-        permissions_of(role),
-    )
-
-
 def owner_of(session: Session, token: str, now: datetime) -> tuple[Principal, str]:
     """Whose feed the token opens, as a principal, and their municipality's name. An unknown or revoked token, an
     inactive account, or a role that no longer holds `calendar:read`, is a 404: the URL says nothing more."""
@@ -123,7 +109,7 @@ def owner_of(session: Session, token: str, now: datetime) -> tuple[Principal, st
     if row is None or not row[2].is_active:
         raise not_found("calendar feed")
     feed_id, last_used_at, user, municipality_name = row
-    principal = _principal(user)
+    principal = principal_of_user(user)
     if not principal.can(Permission.CALENDAR_READ):
         raise not_found("calendar feed")
     if last_used_at is None or now - last_used_at >= LAST_USED_GRANULARITY:
