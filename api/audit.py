@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import event, inspect
@@ -20,10 +18,11 @@ from sqlmodel import SQLModel
 from api.tables.audit import AuditEvent
 from api.tables.base import utcnow
 from api.tables.municipality import Municipality
+from domain.jsonable import jsonable
 
 AUDIT_CONTEXT_KEY = "audit_context"
 # Never copied into the trail: the trail is readable by admins, secrets are not.
-REDACTED_FIELDS = frozenset({"password_hash", "secret_hash"})
+REDACTED_FIELDS = frozenset({"password_hash", "secret_hash", "token_hash", "secret", "previous_secret"})
 _SKIPPED_FIELDS = frozenset({"version", "updated_at", "created_at"})
 
 
@@ -45,22 +44,8 @@ def set_audit_context(session: OrmSession, context: AuditContext) -> None:
     session.info[AUDIT_CONTEXT_KEY] = context
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_json_value(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _json_value(v) for k, v in value.items()}
-    return value
-
-
 def _shown(field: str, value: Any) -> Any:
-    return "<redacted>" if field in REDACTED_FIELDS and value is not None else _json_value(value)
+    return "<redacted>" if field in REDACTED_FIELDS and value is not None else jsonable(value)
 
 
 def _column_keys(obj: SQLModel) -> list[str]:
@@ -81,7 +66,7 @@ def _updated(obj: SQLModel) -> dict[str, Any]:
         if history.has_changes():
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
-            if _json_value(old) != _json_value(new):
+            if jsonable(old) != jsonable(new):
                 changes[key] = [_shown(key, old), _shown(key, new)]
     return changes
 

@@ -48,6 +48,39 @@ def serve(
 
 
 @app.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Deliver what is due now, then exit.")] = False,
+    batch_size: Annotated[int, typer.Option(min=1, max=1000, help="Deliveries claimed per pass.")] = 50,
+    concurrency: Annotated[int, typer.Option(min=1, max=100, help="Requests in flight at once.")] = 8,
+    poll_seconds: Annotated[float, typer.Option(min=0.05, help="Wait this long when nothing is due.")] = 1.0,
+) -> None:
+    """Deliver webhooks; several may run at once on PostgreSQL. SIGTERM or Ctrl-C: finish what is in flight, exit."""
+    import logging
+    import signal
+
+    from api.db import open_session
+    from api.webhooks.worker import Worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    deliverer = Worker(open_session, get_settings(), batch_size=batch_size, concurrency=concurrency)
+
+    def stop(signum: int, _frame: object) -> None:
+        logging.getLogger("tilsyn.webhooks").info(
+            "%s: finishing the deliveries in flight, claiming nothing new", signal.Signals(signum).name
+        )
+        deliverer.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    typer.echo(f"webhook worker {deliverer.name}: batches of {batch_size}, {concurrency} at once", err=True)
+    try:
+        deliverer.run(poll_seconds, once=once)
+    finally:
+        deliverer.close()
+    typer.echo("webhook worker stopped", err=True)
+
+
+@app.command()
 def migrate(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Upgrade the database schema (Alembic)."""
     from api.migrate import upgrade

@@ -26,6 +26,13 @@ class AuthMode(StrEnum):
     OIDC = "oidc"
 
 
+class WebhookWorker(StrEnum):
+    """Where webhooks are delivered from: a thread of `tilsyn serve`, or `tilsyn worker` processes of their own."""
+
+    EMBEDDED = "embedded"
+    OFF = "off"
+
+
 def _split_csv(value: object) -> object:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
@@ -80,9 +87,27 @@ class Settings(BaseSettings):
     )
     sign_in_address_window_seconds: int = Field(60, ge=1, le=86400, description="window for an address's failures")
 
+    webhook_worker: WebhookWorker | None = Field(
+        None,
+        description="embedded: `tilsyn serve` delivers webhooks in a thread; off: run `tilsyn worker`. "
+        "Default: embedded on SQLite, off on PostgreSQL",
+    )
+    webhook_allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="comma-separated hosts (names or IPs) webhooks may reach though not public; plain http allowed",
+    )
+    webhook_secret_overlap_hours: int = Field(
+        24, ge=0, le=24 * 30, description="how long a rotated-out signing secret keeps signing beside the new one"
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("webhook_allowed_hosts", mode="before")
+    @classmethod
+    def _split_webhook_hosts(cls, value: object) -> object:
         return _split_csv(value)
 
     @model_validator(mode="after")
@@ -102,6 +127,13 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def webhook_worker_embedded(self) -> bool:
+        """Whether the server delivers webhooks itself: as set, else on SQLite (one process, nothing to set up)."""
+        if self.webhook_worker is None:
+            return self.is_sqlite
+        return self.webhook_worker is WebhookWorker.EMBEDDED
 
 
 @lru_cache

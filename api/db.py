@@ -98,6 +98,11 @@ def _note_write(session: Session, _flush_context) -> None:  # type: ignore[no-un
     session.info[_WROTE] = True
 
 
+def mark_written(session: Session) -> None:
+    """Note a write made without a flush (a plain UPDATE statement): the commit then runs in the threadpool."""
+    session.info[_WROTE] = True
+
+
 async def request_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: commit when the handler succeeds, roll back when anything raises.
 
@@ -125,3 +130,8 @@ async def request_session(request: Request) -> AsyncIterator[Session]:
         raise
     finally:
         session.close()
+
+
+# Every session writes its domain events in its own transaction, whoever opened it (the app, the command line, the
+# demo loader): the listener is registered with the first session made. Imported last: it imports the tables.
+import api.events.listener  # noqa: E402, F401

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from api.audit import AuditContext, set_audit_context
 from api.config import AuthMode, Settings, get_settings
 from api.db import request_session
-from api.principal import Principal, PrincipalKind
+from api.principal import Principal, PrincipalKind, cached_permissions, principal_of_user
 from api.security import JwksCache, TokenError, decode_token
 from api.tables import (
     ActionPlan,
@@ -30,7 +30,7 @@ from api.tables import (
     UserAccount,
     Visit,
 )
-from domain.access import Permission, Role, permissions_of
+from domain.access import Permission, Role
 from domain.errors import DomainError, ErrorCode, not_found
 
 # scope="function": commit before the response is sent, so a failed commit is a 500, not a false success.
@@ -84,12 +84,6 @@ def _uuid_claim(claims: dict, name: str) -> uuid.UUID | None:
         raise _unauthenticated(f"The token's `{name}` claim is not an id.") from exc
 
 
-@lru_cache(maxsize=256)
-def _permissions(role: Role, scopes: frozenset[str] | None = None) -> frozenset[Permission]:
-    """`permissions_of`, computed once per role (and client scope set), not once per request."""
-    return permissions_of(role, scopes)
-
-
 def _caller_statement(table: type[UserAccount] | type[IntegrationClient]):  # type: ignore[no-untyped-def]
     return (
         select(table, Municipality)
@@ -126,16 +120,7 @@ def _local_principal(session: Session, claims: dict) -> Principal:
         user = _with_municipality(session, UserAccount, subject_id) if subject_id else None
         if user is None or not user.is_active:
             raise _unauthenticated("The account behind this token is not active.")
-        role = Role(user.role)
-        return Principal(
-            PrincipalKind.USER,
-            str(user.id),
-            user.full_name,
-            role,
-            user.municipality_id,
-            user.provider_id,
-            _permissions(role),
-        )
+        return principal_of_user(user)
     if kind == PrincipalKind.CLIENT:
         client = _with_municipality(session, IntegrationClient, subject_id) if subject_id else None
         if client is None or client.revoked_at is not None:
@@ -148,7 +133,7 @@ def _local_principal(session: Session, claims: dict) -> Principal:
             Role.INTEGRATION,
             client.municipality_id,
             None,
-            _permissions(Role.INTEGRATION, token_scopes & frozenset(client.scopes)),
+            cached_permissions(Role.INTEGRATION, token_scopes & frozenset(client.scopes)),
         )
     raise _unauthenticated("The token is of an unknown kind.")
 
@@ -175,7 +160,7 @@ def _external_principal(session: Session, claims: dict, settings: Settings) -> P
         role,
         municipality.id,
         provider_id if role.is_provider_bound else None,
-        _permissions(role),
+        cached_permissions(role),
     )
 
 

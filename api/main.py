@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
@@ -17,15 +20,19 @@ from api import headers
 from api.config import Settings, get_settings
 from api.deps import current_settings
 from api.errors import ProblemOnErrorMiddleware, install_error_handlers
+from api.events import listener as _outbox  # noqa: F401 - registers the outbox listener beside the audit's
+from api.events.catalogue import WEBHOOKS_TAG, install_webhooks
 from api.idempotency import IdempotencyMiddleware
 from api.input_hygiene import InputHygieneMiddleware
-from api.memory import release_declared_state, threadpool_of
+from api.memory import limit_threads, release_declared_state
 from api.openapi import install_openapi
 from api.routers import (
     action_plans,
     audit,
     auth,
+    calendar,
     calibration,
+    changes,
     compliance,
     concern_notices,
     conversations,
@@ -54,6 +61,7 @@ from api.routers import (
     trends,
     users,
     visits,
+    webhooks,
 )
 
 API_PREFIX = "/api/v1"
@@ -74,6 +82,10 @@ under dagtilbudsloven §5 ff.: providers and units, visits, assessments, escalat
 TAGS = [
     {"name": "auth", "description": "Tokens for people (password) and integrations (client credentials)."},
     {"name": "me", "description": "Who you are signed in as."},
+    {
+        "name": "calendar",
+        "description": "Your personal calendar feed (iCalendar): a secret URL with your visits and deadlines.",
+    },
     {"name": "municipality", "description": "Your municipality (kommune), the tenant that owns all data."},
     {"name": "providers", "description": "Providers (dagtilbud) and their units (afdelinger, dagplejere)."},
     {"name": "instruments", "description": "Observation instruments (KIDS, ECERS-3, local ones) as versioned data."},
@@ -125,6 +137,11 @@ TAGS = [
     {"name": "users", "description": "People who sign in, with their role and, for some roles, their provider."},
     {"name": "integration clients", "description": "Case systems and scripts with scoped client credentials."},
     {"name": "audit", "description": "Who changed what, when and on whose behalf."},
+    {
+        "name": "webhooks",
+        "description": "Webhook subscriptions (Standard Webhooks): signed events to your endpoint, the delivery log.",
+    },
+    {"name": "changes", "description": "The change feed: what changed, in order, for systems that poll."},
     {"name": "imports", "description": "Imports of the provider register, KIDS history and indicator values."},
     {"name": "policy", "description": "The municipality's supervision policy (tilsynskoncept), versioned."},
     {
@@ -176,6 +193,23 @@ def _import_limit(scope: Scope, settings: Settings) -> int:
     return (override() if override else settings).import_max_bytes
 
 
+def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        limit_threads(settings.threadpool_size)  # not AnyIO's 40: a burst on many threads holds memory
+        # On the embedded default (SQLite) the server delivers webhooks itself, so `make run` needs no worker.
+        from api.webhooks.worker import start_embedded
+
+        embedded = start_embedded(settings)
+        try:
+            yield
+        finally:
+            if embedded is not None:
+                await run_in_threadpool(embedded.stop)  # finishes the deliveries in flight
+
+    return lifespan
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     # FastAPIOffline: /docs and /redoc load their scripts from this service, not from a CDN.
@@ -186,13 +220,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         summary="Pedagogical supervision of daycare for Danish municipalities.",
         description=DESCRIPTION,
-        openapi_tags=TAGS,
+        openapi_tags=[*TAGS, WEBHOOKS_TAG],
         generate_unique_id_function=_operation_id,
         swagger_ui_parameters={"persistAuthorization": True},
         license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
-        lifespan=threadpool_of(settings.threadpool_size),
+        lifespan=_lifespan(settings),
     )
     install_error_handlers(app)
+    install_webhooks(app)  # the event catalogue, in the document's `webhooks`
     install_openapi(app)
     # nosniff, Referrer-Policy, no-store on tokens, CSP on HTML: around everything, so 500s carry them too.
     headers.install(app, token_path=f"{API_PREFIX}/auth/token", docs_paths=(DOCS_URL, REDOC_URL))
@@ -236,6 +271,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     resources += (network_benchmarks,)
     resources += (self_assessments,)
     resources += (policy_drafts, shared_practice)
+    resources += (webhooks,)
+    resources += (changes,)
+    resources += (calendar,)
     # Each resource's router straight onto the app, not through a shared /api/v1 router: FastAPI matches nested
     # routers level by level, and the extra level cost about a sixth of a plain read's time.
     for module in resources:

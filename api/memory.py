@@ -12,9 +12,6 @@ responses, operation id), so building another app from the same routers (as ever
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
-
 import anyio.to_thread
 from fastapi import FastAPI
 from fastapi import routing as fastapi_routing
@@ -53,18 +50,12 @@ def release_declared_state(app: FastAPI) -> int:
     return released
 
 
-def threadpool_of(size: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """A lifespan that runs the app's synchronous routes (and commits) on at most `size` threads.
+def limit_threads(size: int) -> None:
+    """Run the running event loop's synchronous routes (and commits) on at most `size` threads; call it at startup.
 
     AnyIO's default is 40. Python runs one thread at a time, so past a few threads more concurrency adds no
     throughput on one process, but each busy thread keeps its own malloc arena and leaves the heap fragmented
     after a burst: with 25 concurrent requests a worker grew by 18 MiB with 40 threads and by 9 MiB with 8.
     Requests beyond `size` wait in the event loop, which costs nothing.
     """
-
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        anyio.to_thread.current_default_thread_limiter().total_tokens = size
-        yield
-
-    return lifespan
+    anyio.to_thread.current_default_thread_limiter().total_tokens = size

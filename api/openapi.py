@@ -25,6 +25,7 @@ from fastapi.openapi.utils import get_openapi
 
 from api.errors import PROBLEM_MEDIA_TYPE
 from api.etag import ETAG_HEADER, IF_MATCH, IF_MATCH_REQUIRED
+from api.events.catalogue import tidy as tidy_webhooks
 from domain.access import integration_scopes
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -197,6 +198,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         summary=app.summary,
         description=app.description,
         routes=app.routes,
+        webhooks=app.webhooks.routes,
         tags=app.openapi_tags,
         license_info=app.license_info,
         separate_input_output_schemas=True,
@@ -222,6 +224,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         if operation.get("description"):
             first_sentence = re.split(r"(?<=[.;])\s", operation["description"].strip(), maxsplit=1)[0]
             operation["summary"] = first_sentence.rstrip(".;")
+    tidy_webhooks(document)
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name in _FASTAPI_VALIDATION_SCHEMAS:
         schemas.pop(name, None)

@@ -4,7 +4,8 @@
 - `pdf` (or options only, `python -m bench --count N`, as before): report rendering (bench/report_rendering.py);
 - `load`: the bounded multi-worker load test (bench/load.py); by hand, not in `make bench`;
 - `national [generate|time] ...`: the national-scale data set and its heaviest reads (bench/national.py);
-- `import [--rows N] [--million]`: indicator-value imports on PostgreSQL against `psql \\copy` (bench/imports.py).
+- `import [--rows N] [--million]`: indicator-value imports on PostgreSQL against `psql \\copy` (bench/imports.py);
+- `webhooks [--events N] [--workers N]`: webhook delivery by `tilsyn worker` processes (bench/webhooks.py).
 
 Without a name it runs `http`, then `pdf`: what `make bench` does.
 """
@@ -32,8 +33,12 @@ def main(argv: list[str]) -> int:
         from bench.imports import main as imports
 
         return imports(rest)
+    if name == "webhooks":
+        from bench.webhooks import main as webhooks
+
+        return webhooks(rest)
     if name not in (None, "pdf"):
-        print(f"unknown benchmark {name!r}: http, pdf, load, national or import", file=sys.stderr)
+        print(f"unknown benchmark {name!r}: http, pdf, load, national, import or webhooks", file=sys.stderr)
         return 2
     if name is None and not rest:
         from bench.http import main as http

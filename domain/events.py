@@ -5,9 +5,9 @@ webhook subscribers (who choose event types) and the change feed (which says cre
 deleted). An event names ids, kinds, dates, states and links only: never a person's name (a dagplejer unit's
 name is a person's), never free text, never who reported a concern notice.
 
-Which row changes make which events is decided here (`events_for_change`), once; the API's flush listener only
-applies it. `READ_PERMISSION` says which permission reading an aggregate takes: the change feed and the webhook
-fan-out show an event only to a caller who could read the aggregate itself.
+Which row changes make which events is decided in `domain.event_rules` (`events_for_change`), once; the API's
+flush listener only applies it. `READ_PERMISSION` says which permission reading an aggregate takes: the change
+feed and the webhook fan-out show an event only to a caller who could read the aggregate itself.
 """
 
 from __future__ import annotations
@@ -78,7 +78,21 @@ class EventType(StrEnum):
     CONVERSATION_CHANGED = "conversation.changed"
     CONVERSATION_DELETED = "conversation.deleted"
     POLICY_PUBLISHED = "policy.published"
+    # A row gone from the database: every aggregate says so the same way, so a mirror can drop its copy.
+    PROVIDER_DELETED = "provider.deleted"
+    UNIT_DELETED = "unit.deleted"
+    VISIT_DELETED = "visit.deleted"
+    ASSESSMENT_DELETED = "assessment.deleted"
+    REPORT_DELETED = "report.deleted"
+    RECOMMENDATION_DELETED = "recommendation.deleted"
+    CONCERN_NOTICE_DELETED = "concern_notice.deleted"
+    INTENSIFIED_SUPERVISION_DELETED = "intensified_supervision.deleted"
+    ACTION_PLAN_DELETED = "action_plan.deleted"
+    POLICY_DELETED = "policy.deleted"
+    WEBHOOK_SUBSCRIPTION_CREATED = "webhook_subscription.created"
+    WEBHOOK_SUBSCRIPTION_CHANGED = "webhook_subscription.changed"
     WEBHOOK_SUBSCRIPTION_DISABLED = "webhook_subscription.disabled"
+    WEBHOOK_SUBSCRIPTION_DELETED = "webhook_subscription.deleted"
 
     @property
     def aggregate_type(self) -> AggregateType:

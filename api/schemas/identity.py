@@ -10,6 +10,7 @@ from pydantic import AfterValidator, EmailStr, Field, SecretStr, WithJsonSchema
 
 from api.schemas.common import Cvr, InputModel, Name, ReadModel
 from domain.access import PERSON_ROLES, Permission, Role
+from domain.filing import KLE_MAX_LENGTH, kle_problem
 
 _ROLE = "Role: " + "; ".join(f"`{r.value}` = {r.label_da}" for r in Role) + "."
 _PERSON_ROLES = [r for r in Role if r in PERSON_ROLES]
@@ -108,6 +109,32 @@ class ClientPage(ReadModel):
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
 
 
+def _kle(value: str) -> str:
+    reason = kle_problem(value)
+    if reason:
+        raise ValueError(reason)
+    return value
+
+
+KleClassification = Annotated[
+    str,
+    AfterValidator(_kle),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 8,
+            "maxLength": KLE_MAX_LENGTH,
+            "pattern": r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}( [A-Z][0-9]{2})?$",
+        }
+    ),
+]
+_KLE = (
+    "The KLE classification (KL Emnesystematik) the municipality's case system files supervision reports under: "
+    "an emnenummer `NN.NN.NN`, optionally a space and a handlingsfacet (`28.00.00 G01`). Each report keeps the one "
+    "in force when it became final."
+)
+
+
 class MunicipalityRead(ReadModel):
     """The caller's municipality (kommune)."""
 
@@ -115,6 +142,7 @@ class MunicipalityRead(ReadModel):
     name: str = Field(description="The municipality's name.")
     kommunekode: str = Field(description="The 3-digit kommunekode.")
     cvr: str = Field(description="The municipality's CVR number.")
+    kle_classification: str = Field(description=_KLE)
     updated_at: datetime = Field(description="When it last changed.")
     version: int = Field(description="Changes with every update; the same value as the ETag header.")
 
@@ -124,6 +152,7 @@ class MunicipalityUpdate(InputModel):
 
     name: Name | None = Field(None, description="The municipality's name.")
     cvr: Cvr | None = Field(None, description="The municipality's CVR number.")
+    kle_classification: KleClassification | None = Field(None, description=_KLE)
 
 
 class Me(ReadModel):

@@ -259,6 +259,15 @@ class ReportSummary(ReadModel):
     case_number: str | None = Field(description="The case number, once filed.")
     document_id: str | None = Field(description="The case system's document id, once filed.")
     filed_at: datetime | None = Field(description="When the case system filed the report.")
+    kle_classification: str | None = Field(
+        description="The KLE classification to file the report under in the case system (the municipality's when "
+        "the report became final, e.g. `28.00.00`). Null until final."
+    )
+    pdf_sha256: str | None = Field(
+        description="The SHA-256 (64 lowercase hex digits) of the PDF that GET /reports/{id}/pdf serves: computed "
+        "when the report became final and again when its publication adds the publication date to the document. "
+        "Null until final."
+    )
     created_at: datetime = Field(description="When the draft was created.")
     updated_at: datetime = Field(description="When the report last changed.")
     version: int = Field(description="Changes with every update; the same value as the ETag header.")

@@ -7,6 +7,7 @@ correction marks the old one superseded. Texts meant for publication pass the pr
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import UTC, date, timedelta
 
@@ -26,7 +27,7 @@ from api.services import impartiality
 from api.services.policy import policy_in_force
 from api.services.report_content import assemble
 from api.services.report_scopes import unit_assessment
-from api.tables import Provider, Report, Unit, Visit
+from api.tables import Municipality, Provider, Report, Unit, Visit
 from domain.errors import DomainError, ErrorCode, Violation, invalid, not_found
 from domain.law import Duty, cite
 from domain.privacy import refuse_personal_data
@@ -240,8 +241,18 @@ def finalise_report(session: Session, report: Report, today: date) -> Report:
     report.content = content_to_dict(content)
     report.status = ReportStatus.FINAL
     report.finalised_on = today
+    # For the case system, in the same transaction: the subject to file under and the hash of the document to file.
+    report.kle_classification = session.get_one(Municipality, report.municipality_id).kle_classification
+    report.pdf_sha256 = pdf_sha256(content)
     session.flush()
     return report
+
+
+def pdf_sha256(content: ReportContent) -> str:
+    """The SHA-256 of the PDF that GET /reports/{id}/pdf serves for this content (the renderer is deterministic)."""
+    from api.reports.pdf import render_pdf  # the renderer is its own module; loaded when a PDF is made
+
+    return hashlib.sha256(render_pdf(content)).hexdigest()
 
 
 def _dagplejere_names(session: Session, report: Report) -> list[str]:
@@ -267,6 +278,7 @@ def publish_report(session: Session, principal: Principal, report: Report, data:
     if data.url is not None:
         content["extra"] = {**(content.get("extra") or {}), "published_url": str(data.url)}
     report.content = content  # a new dict, so the JSON column sees the change
+    report.pdf_sha256 = pdf_sha256(content_from_dict(content))  # the document now carries its publication date
     report.status = ReportStatus.PUBLISHED
     report.published_on = published_on
     report.published_by = principal.name[:200]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, not_
+from sqlalchemy import ColumnElement, and_, not_
 from sqlmodel import Session, select
 
 from api.pagination import Page, SortKey, paginate
@@ -163,6 +163,15 @@ def create_visit(session: Session, principal: Principal, data: VisitCreate) -> V
     return visit
 
 
+def provider_visible(principal: Principal) -> tuple[ColumnElement[bool], ...]:
+    """The visits a provider-bound caller sees: their own provider's, but never a planned unannounced one.
+
+    A planned unannounced visit does not exist for the provider's own people: listing it would announce it.
+    """
+    planned_unannounced = and_(Visit.kind == VisitKind.UNANNOUNCED, Visit.status == VisitStatus.PLANNED)
+    return Visit.provider_id == principal.provider_id, not_(planned_unannounced)
+
+
 def list_visits(
     session: Session,
     principal: Principal,
@@ -177,11 +186,7 @@ def list_visits(
 ) -> Page[Visit]:
     statement = select(Visit).where(Visit.municipality_id == principal.municipality_id)
     if principal.role.is_provider_bound:
-        # A planned unannounced visit does not exist for the provider's own people: listing it would announce it.
-        statement = statement.where(
-            Visit.provider_id == principal.provider_id,
-            not_(and_(Visit.kind == VisitKind.UNANNOUNCED, Visit.status == VisitStatus.PLANNED)),
-        )
+        statement = statement.where(*provider_visible(principal))
     filters = [
         (provider_id, lambda: Visit.provider_id == provider_id),
         (kind, lambda: Visit.kind == kind),

@@ -2,6 +2,7 @@
 
 from api.tables.action_plan import ActionPlan, ActionPlanComment, ActionPlanItem
 from api.tables.audit import AuditEvent
+from api.tables.calendar import CalendarFeed
 from api.tables.compliance import Exemption
 from api.tables.concern import ConcernNotice
 from api.tables.conversation import ConversationFollowUp, SupervisionConversation
@@ -33,6 +34,7 @@ __all__ = [
     "ActionPlanItem",
     "Assessment",
     "AuditEvent",
+    "CalendarFeed",
     "ConcernNotice",
     "ConversationFollowUp",
     "CouncilSummary",

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from api.tables.base import UTCDateTime, Versioned, created_at_field, id_field, updated_at_field, version_field
+from domain.filing import KLE_MAX_LENGTH
 
 
 class Report(Versioned, SQLModel, table=True):
@@ -45,6 +46,10 @@ class Report(Versioned, SQLModel, table=True):
     case_number: str | None = Field(default=None, max_length=100)
     document_id: str | None = Field(default=None, max_length=100)
     filed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Set when the report becomes final: the KLE subject to file it under (the municipality's then) and the
+    # SHA-256 of its PDF as GET /reports/{id}/pdf serves it (kept current when publication dates the document).
+    kle_classification: str | None = Field(default=None, max_length=KLE_MAX_LENGTH)
+    pdf_sha256: str | None = Field(default=None, max_length=64)
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field()
     version: int = version_field()

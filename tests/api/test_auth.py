@@ -259,6 +259,9 @@ PROBES: dict[Permission, tuple[str, str, dict | None, int]] = {
     Permission.COUNCIL_SUMMARIES_READ: ("GET", "/api/v1/council-summaries", None, 200),
     Permission.COUNCIL_SUMMARIES_WRITE: ("POST", "/api/v1/council-summaries", {"period_from": "no day"}, 422),
     Permission.IMPORTS_READ: ("GET", "/api/v1/imports", None, 200),
+    Permission.WEBHOOKS_MANAGE: ("GET", "/api/v1/webhook-subscriptions", None, 200),
+    Permission.CHANGES_READ: ("GET", "/api/v1/changes", None, 200),
+    Permission.CALENDAR_READ: ("GET", "/api/v1/me/calendar-feed", None, 200),
 }
 
 

@@ -152,7 +152,7 @@ def test_every_creating_post_declares_idempotency_key_replay_and_location(docume
     assert not offenders, "\n".join(offenders)
 
 
-FILE_TYPES = {"application/pdf", "text/html", "text/csv"}
+FILE_TYPES = {"application/pdf", "text/html", "text/csv", "text/calendar"}
 
 
 def test_pdf_csv_and_html_responses_are_declared_as_files_not_json(document):
@@ -178,6 +178,7 @@ def test_pdf_csv_and_html_responses_are_declared_as_files_not_json(document):
         "compliance-csv": "text/csv",
         "council-summaries-pdf": "application/pdf",
         "council-summaries-html": "text/html",
+        "calendar-feeds-read": "text/calendar",
     }
 
 

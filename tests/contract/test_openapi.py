@@ -28,7 +28,10 @@ COMMITTED = ROOT / "openapi" / "openapi.json"
 PROBLEM_JSON = "application/problem+json"
 OPERATION_ID = re.compile(r"^[a-z]+(-[a-z]+)+$")
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-UNSECURED = {("post", f"{API_PREFIX}/auth/token")}  # where the token is obtained
+UNSECURED = {
+    ("post", f"{API_PREFIX}/auth/token"),  # where the token is obtained
+    ("get", f"{API_PREFIX}/calendar-feeds/{{token}}.ics"),  # calendar programs send no token: the URL is the secret
+}
 PUBLIC_PREFIX = f"{API_PREFIX}/public/"  # what the law says must be public (§5 stk. 2-3): no token by design
 
 

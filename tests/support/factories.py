@@ -22,7 +22,7 @@ _sequence = itertools.count(1)
 def municipality(db: Session, **overrides: Any) -> Municipality:
     n = next(_sequence)
     row = Municipality(
-        **{"name": f"Testby {n} Kommune", "kommunekode": str(100 + n % 900).zfill(3), "cvr": valid_cvr(n), **overrides}
+        **{"name": f"Testby {n} Kommune", "kommunekode": str(101 + n % 899), "cvr": valid_cvr(n), **overrides}
     )
     db.add(row)
     db.commit()
