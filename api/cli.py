@@ -44,7 +44,10 @@ def serve(
             f"  third municipality's admin:  {demo.SUNDBY_ADMIN[0]} {demo.SUNDBY_ADMIN[1]}  (all three: one network)"
         )
     # Several workers need the app as an import string (each process builds its own), as one does.
-    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, proxy_headers=True, workers=workers)
+    # ws="none": the API has no WebSocket routes, so no worker loads a WebSocket protocol (about 1 MiB each).
+    uvicorn.run(
+        "api.main:create_app", factory=True, host=host, port=port, proxy_headers=True, workers=workers, ws="none"
+    )
 
 
 @app.command()

@@ -69,8 +69,11 @@ class Settings(BaseSettings):
     )
     sqlite_busy_timeout_ms: int = Field(5000, ge=0, description="how long SQLite waits for a lock")
     postgres_lock_timeout_ms: int = Field(5000, ge=0, description="how long PostgreSQL waits for a lock; 0: forever")
-    # AnyIO serves sync endpoints from a threadpool of 40; each holds at most one connection at a time.
+    # Sync endpoints run on a threadpool of `threadpool_size`; each thread holds at most one connection at a time.
     database_pool_size: int = Field(40, ge=1, description="connections kept open per process (plus 10 overflow)")
+    threadpool_size: int = Field(
+        8, ge=1, le=1000, description="threads per process that run the synchronous routes (AnyIO's default: 40)"
+    )
     import_max_bytes: int = Field(
         200_000_000, ge=1000, description="largest file an import accepts over the API (bytes); larger is a 413"
     )

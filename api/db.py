@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import importlib
+from collections.abc import AsyncIterator, Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,6 +65,15 @@ def build_engine(url: str, settings: Settings | None = None) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
     return engine
+
+
+def dialect_insert(session: Session) -> Callable:
+    """The INSERT construct (with `on_conflict_do_*`) of the session's database, PostgreSQL's or SQLite's.
+
+    Only that dialect's module is imported: a PostgreSQL worker never loads SQLite's (0.6 MiB), nor the reverse.
+    """
+    name = "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
+    return importlib.import_module(f"sqlalchemy.dialects.{name}").insert
 
 
 def begin_writing(session: Session) -> Session:

@@ -24,6 +24,7 @@ from api.events import listener as _outbox  # noqa: F401 - registers the outbox 
 from api.events.catalogue import WEBHOOKS_TAG, install_webhooks
 from api.idempotency import IdempotencyMiddleware
 from api.input_hygiene import InputHygieneMiddleware
+from api.memory import limit_threads, release_declared_state, tune_malloc
 from api.openapi import install_openapi
 from api.routers import (
     action_plans,
@@ -195,10 +196,15 @@ def _import_limit(scope: Scope, settings: Settings) -> int:
 def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        limit_threads(settings.threadpool_size)  # not AnyIO's 40: a burst on many threads holds memory
+        tune_malloc()  # 2 arenas, fixed thresholds: less freed memory kept after a burst (api/memory.py)
         # On the embedded default (SQLite) the server delivers webhooks itself, so `make run` needs no worker.
-        from api.webhooks.worker import start_embedded
+        # Imported only then: the worker's httpx (with its CLI's rich and pygments) is 9 MiB a server need not hold.
+        embedded = None
+        if settings.webhook_worker_embedded:
+            from api.webhooks.worker import start_embedded
 
-        embedded = start_embedded(settings)
+            embedded = start_embedded(settings)
         try:
             yield
         finally:
@@ -283,4 +289,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def root() -> RedirectResponse:
         return RedirectResponse(DOCS_URL)
 
+    release_declared_state(app)  # the app serves its own copy of each route's state: drop the module's (~6 MiB)
     return app

@@ -3,10 +3,19 @@
 Local tokens are HS256, signed with TILSYN_SECRET_KEY. External tokens (auth_mode=oidc) are RS256, verified
 against the identity provider's JWKS. Each issuer has exactly one accepted algorithm, and `exp`, `iss`,
 `aud` and `sub` are required, so `alg: none`, algorithm confusion and audience mix-ups fail closed.
+
+Local tokens are signed and verified here with the standard library's HMAC, exactly as jose does it (the same
+bytes out, the same checks in the same order, the same messages): jose's import loads its RSA and EC backends
+and the `cryptography` package, about 9 MiB of a worker's memory that only RS256 needs (issue 11). jose, and with
+it `cryptography`, is imported only when an external token is verified.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import hmac
 import json
 import threading
 import time
@@ -18,13 +27,12 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from jose import JWTError, jwt
-
 from api.config import AuthMode, Settings
 
 LOCAL_ALGORITHM = "HS256"
 EXTERNAL_ALGORITHM = "RS256"
 _REQUIRED = {"require_exp": True, "require_iss": True, "require_aud": True, "require_sub": True}
+_REQUIRED_CLAIMS = ("aud", "exp", "iss", "sub")  # checked in jose's order, so the first one missing is named
 
 
 class TokenError(Exception):
@@ -51,15 +59,14 @@ def issue_local_token(settings: Settings, subject: str, claims: dict[str, Any]) 
         "exp": int((now + lifetime).timestamp()),
         "jti": uuid.uuid4().hex,
     }
-    token = jwt.encode(payload, settings.secret_key, algorithm=LOCAL_ALGORITHM)
-    return IssuedToken(token, int(lifetime.total_seconds()))
+    return IssuedToken(_sign_local(payload, settings.secret_key), int(lifetime.total_seconds()))
 
 
 def decode_token(token: str, settings: Settings, jwks: JwksCache | None = None) -> tuple[str, dict[str, Any]]:
     """Verify `token` and return ("local" | "external", its claims). Raises TokenError."""
     try:
-        unverified_issuer = jwt.get_unverified_claims(token).get("iss")
-    except JWTError as exc:
+        unverified_issuer = _parse(token)[1].get("iss")
+    except _Malformed as exc:
         raise TokenError("The token is not a well-formed JWT.") from exc
 
     # The unverified issuer only chooses which key and algorithm to verify with; nothing is trusted yet.
@@ -82,14 +89,103 @@ def _verified_local_claims(token: str, secret_key: str, audience: str, issuer: s
     verifies nothing the old one signed.
     """
     try:
-        return jwt.decode(
-            token, secret_key, algorithms=[LOCAL_ALGORITHM], audience=audience, issuer=issuer, options=_REQUIRED
-        )
-    except JWTError as exc:
-        raise TokenError(f"The token was rejected: {exc}.") from exc
+        header, claims, signing_input, signature = _parse(token)
+    except _Malformed as exc:
+        raise TokenError("The token is not a well-formed JWT.") from exc
+    if not header.get("alg"):
+        raise _rejected("No algorithm was specified in the JWS header.")
+    if header["alg"] != LOCAL_ALGORITHM:
+        raise _rejected("The specified alg value is not allowed")
+    if not hmac.compare_digest(signature, _hs256(secret_key, signing_input)):
+        raise _rejected("Signature verification failed.")
+    _check_claims(claims, audience, issuer)
+    return claims
+
+
+# --- HS256 with the standard library, as jose (jws.sign/verify, jwt.decode's claim checks) does it ------------
+
+
+class _Malformed(ValueError):
+    """Not three base64url segments with a JSON object in the header and in the payload."""
+
+
+def _rejected(reason: str) -> TokenError:
+    return TokenError(f"The token was rejected: {reason}.")
+
+
+def _b64url(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
+def _b64url_decode(segment: bytes) -> bytes:
+    return base64.urlsafe_b64decode(segment + b"=" * (-len(segment) % 4))
+
+
+def _hs256(secret_key: str, signing_input: bytes) -> bytes:
+    return hmac.new(secret_key.encode("utf-8"), signing_input, hashlib.sha256).digest()
+
+
+def _sign_local(payload: dict[str, Any], secret_key: str) -> str:
+    """The compact JWS jose's `jwt.encode(payload, secret_key, algorithm="HS256")` makes, byte for byte."""
+    header = json.dumps({"alg": LOCAL_ALGORITHM, "typ": "JWT"}, separators=(",", ":"), sort_keys=True)
+    claims = json.dumps(payload, separators=(",", ":"))
+    signing_input = _b64url(header.encode("utf-8")) + b"." + _b64url(claims.encode("utf-8"))
+    return (signing_input + b"." + _b64url(_hs256(secret_key, signing_input))).decode("ascii")
+
+
+def _parse(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
+    """(header, claims, signing input, signature) of a compact JWS, nothing verified; raises _Malformed."""
+    try:
+        signing_input, signature_segment = token.encode("utf-8").rsplit(b".", 1)
+        header_segment, claims_segment = signing_input.split(b".", 1)
+        header = json.loads(_b64url_decode(header_segment).decode("utf-8"))
+        claims = json.loads(_b64url_decode(claims_segment).decode("utf-8"))
+        signature = _b64url_decode(signature_segment)
+    except (ValueError, TypeError, binascii.Error) as exc:  # too few segments, bad base64, UTF-8 or JSON
+        raise _Malformed from exc
+    if not isinstance(header, dict) or not isinstance(claims, dict):
+        raise _Malformed
+    return header, claims, signing_input, signature
+
+
+def _whole_seconds(claims: dict[str, Any], name: str, label: str) -> int:
+    try:
+        return int(claims[name])
+    except (ValueError, TypeError, OverflowError) as exc:  # jose lets the last two escape (a 500): a 401 here
+        raise _rejected(f"{label} claim ({name}) must be an integer.") from exc
+
+
+def _check_claims(claims: dict[str, Any], audience: str, issuer: str) -> None:
+    """jose's jwt.decode checks with `_REQUIRED` and no leeway, in its order and with its messages."""
+    for name in _REQUIRED_CLAIMS:
+        if name not in claims:
+            raise _rejected(f'missing required key "{name}" among claims')
+    now = int(time.time())
+    if "iat" in claims:
+        _whole_seconds(claims, "iat", "Issued At")
+    if "nbf" in claims and _whole_seconds(claims, "nbf", "Not Before") > now:
+        raise _rejected("The token is not yet valid (nbf)")
+    if _whole_seconds(claims, "exp", "Expiration Time") < now:
+        raise _rejected("Signature has expired.")
+    audiences = [claims["aud"]] if isinstance(claims["aud"], str) else claims["aud"]
+    if not isinstance(audiences, list) or not all(isinstance(a, str) for a in audiences):
+        raise _rejected("Invalid claim format in token")
+    if audience not in audiences:
+        raise _rejected("Invalid audience")
+    if claims["iss"] != issuer:
+        raise _rejected("Invalid issuer")
+    if not isinstance(claims["sub"], str):
+        raise _rejected("Subject must be a string.")
+    if "jti" in claims and not isinstance(claims["jti"], str):
+        raise _rejected("JWT ID must be a string.")
+    if "at_hash" in claims:
+        raise _rejected("No access_token provided to compare against at_hash claim.")
 
 
 def _decode_external(token: str, settings: Settings, jwks: JwksCache) -> dict[str, Any]:
+    # RS256 needs jose's RSA backend and `cryptography`: imported here, so a worker without OIDC never loads them.
+    from jose import JWTError, jwt
+
     try:
         header = jwt.get_unverified_header(token)
     except JWTError as exc:

@@ -396,6 +396,8 @@ def _server(url: str) -> Iterator[tuple[str, int]]:
         str(port),
         "--log-level",
         "warning",
+        "--ws",
+        "none",  # as `tilsyn serve`: no WebSocket routes, no WebSocket protocol loaded
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own server, fixed arguments
     base = f"http://127.0.0.1:{port}"

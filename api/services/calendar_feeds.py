@@ -21,8 +21,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from icalendar import Calendar, Event, vDuration
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
@@ -35,6 +35,9 @@ from domain.access import Permission, Role
 from domain.cycle import VisitKind
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.states import VisitStatus
+
+if TYPE_CHECKING:  # icalendar (90 modules, 3 MiB) is imported by the first feed read, not by every worker
+    from icalendar import Event
 
 TOKEN_BYTES = 32  # 256 bits, as an integration client's secret
 PAST_DAYS = 90  # held visits this far back stay in the calendar
@@ -150,6 +153,8 @@ def _visit_rows(session: Session, principal: Principal, today: date) -> list:
 
 
 def _all_day(uid: str, day: date, summary: str, description: str, url: str, stamp: datetime) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
@@ -199,6 +204,8 @@ def document(
     session: Session, principal: Principal, municipality_name: str, today: date, now: datetime, links: Links
 ) -> bytes:
     """The user's calendar as iCalendar bytes: their visits and the deadlines they may see, as of today."""
+    from icalendar import Calendar, vDuration
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")

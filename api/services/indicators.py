@@ -12,9 +12,9 @@ from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import and_, func, or_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
+from api.db import dialect_insert
 from api.pagination import Page, SortKey, paginate
 from api.principal import Principal
 from api.schemas.indicator import (
@@ -102,8 +102,7 @@ def _materialise_defaults(session: Session, municipality_id: uuid.UUID, missing:
         for d in KOLDING_CATALOGUE
         if d.key in missing
     ]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Indicator).values(rows)
+    statement = dialect_insert(session)(Indicator).values(rows)
     session.execute(statement.on_conflict_do_nothing(index_elements=["municipality_id", "key"]))
 
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from api.audit import AUDIT_CONTEXT_KEY, AuditContext
 from api.config import Settings
+from api.db import dialect_insert
 from api.tables import AuditEvent, SignInLimit
 from domain.sign_in import Backoff, LimitedBy, Tally, after_failure, retry_after, starts_lockout
 
@@ -107,8 +107,7 @@ def standing(session: Session, attempt: Attempt, now: datetime) -> Standing:
 
 def _insert_missing(session: Session, keys: dict[str, LimitedBy], now: datetime) -> None:
     """Make sure both rows exist without a unique-constraint race: concurrent inserts of one key do nothing."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(session)
     values = [
         {"key": key, "limited_by": limited_by.value, "failures": 0, "lockouts": 0, "updated_at": now}
         for key, limited_by in sorted(keys.items())  # one order everywhere, so two workers never deadlock
