@@ -88,6 +88,8 @@ class Writer:
                 values[c] = False
             elif c in ("changes", "content", "parts", "scores"):
                 values[c] = {}
+            elif (default := self.table.c[c].default) is not None and default.is_scalar:
+                values[c] = default.arg  # a column added later with a plain default (municipality's KLE number)
         self.rows.append(values)
         return values
 
