@@ -17,6 +17,7 @@ The headers of the HTTP conventions are declared from what the routes declare, n
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -239,9 +240,18 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
 
 
 def install_openapi(app: FastAPI) -> None:
+    """Build the document once per process and keep it as JSON text, not as the dict.
+
+    The dict of ~260 operations holds about 12 MiB of a worker's memory for as long as the process lives (issue 11:
+    one worker under 150 MB), the text under 1 MB. Each call gets a fresh dict parsed from the text (a few ms),
+    which also means no caller can change the document the next one reads.
+    """
+    text: str | None = None
+
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = build_openapi(app)
-        return app.openapi_schema
+        nonlocal text
+        if text is None:
+            text = json.dumps(build_openapi(app))
+        return json.loads(text)
 
     app.openapi = openapi  # type: ignore[method-assign]

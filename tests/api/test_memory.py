@@ -127,3 +127,15 @@ def test_malloc_keeps_two_arenas_and_fixed_thresholds_unless_the_operator_chose(
     assert tune_malloc() == 3  # glibc, as in the Dockerfile's Debian image
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
     assert tune_malloc() == 2
+
+
+def test_the_openapi_document_is_kept_as_text_so_no_caller_can_change_what_the_next_one_reads(client: TestClient):
+    app = client.app
+    first = app.openapi()
+    first["info"]["title"] = "changed by a caller"
+    first["paths"].clear()
+
+    served = client.get("/openapi.json").json()
+
+    assert served["info"]["title"] != "changed by a caller" and served["paths"]
+    assert app.openapi() == served and app.openapi_schema is None  # the dict itself is not kept (about 12 MiB)
