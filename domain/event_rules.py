@@ -232,6 +232,22 @@ WATCHED_TABLES = EVENT_TABLES | frozenset(CHILD_TABLES)
 _DELETED = {a: EventType(f"{a.value}.deleted") for a in AggregateType}
 
 
+_LINKS = {rule.aggregate: rule.href for rule in _RULES.values()}
+
+
+def link(aggregate: str, aggregate_id: Any, fields: Row) -> str | None:
+    """The API path of an aggregate's object from its id and the fields its path names (an assessment is read
+    through its visit, a policy by its version number); None when the fields lack one. The events' `href` and the
+    change feed's both come from here."""
+    template = _LINKS.get(aggregate)  # AggregateType is a StrEnum: its members are the plain strings as keys
+    if template is None:
+        return None
+    try:
+        return API_ROOT + template.format_map({**fields, "id": aggregate_id})
+    except KeyError:
+        return None
+
+
 def parent_of(table: str, row: Row) -> tuple[str, Any] | None:
     """The aggregate a child row belongs to, as (table, id), or None when `table` is no child or names none."""
     for parent, key in CHILD_TABLES.get(table, ()):
@@ -300,8 +316,6 @@ def events_for_change(
     else:
         return []
     payload = {name: jsonable(new.get(name)) for name in rule.fields}
-    payload["href"] = API_ROOT + rule.href.format(
-        id=new.get("id"), visit_id=new.get("visit_id"), number=new.get("number")
-    )
+    payload["href"] = link(rule.aggregate, new.get("id"), new)
     payload = rule.shape(new, payload)
     return [DomainEvent(kind, operation, aggregate_id, _provider_id(table, new), hidden, payload)]

@@ -33,9 +33,9 @@ from domain.change_feed import (
     encode_cursor,
     scope_of,
 )
-from domain.events import AggregateType, ChangeOperation
+from domain.event_rules import link
+from domain.events import ChangeOperation
 
-API_PREFIX = "/api/v1"
 _EVENTS = OutboxEvent.__table__.c  # type: ignore[attr-defined]
 _COLUMNS = (
     _EVENTS.position,
@@ -49,34 +49,10 @@ _COLUMNS = (
     _EVENTS.payload,
 )
 
-# Where a client reads the object an event is about (none after a deletion). The assessment and the policy are
-# read through the visit and the policy's versions: their links come from the payload.
-_HREFS: dict[str, str] = {
-    AggregateType.PROVIDER: "/providers/{id}",
-    AggregateType.UNIT: "/units/{id}",
-    AggregateType.VISIT: "/visits/{id}",
-    AggregateType.REPORT: "/reports/{id}",
-    AggregateType.RECOMMENDATION: "/recommendations/{id}",
-    AggregateType.CONCERN_NOTICE: "/concern-notices/{id}",
-    AggregateType.INTENSIFIED_SUPERVISION: "/intensified-supervision/{id}",
-    AggregateType.ACTION_PLAN: "/action-plans/{id}",
-    AggregateType.CONVERSATION: "/conversations/{id}",
-    AggregateType.WEBHOOK_SUBSCRIPTION: "/webhook-subscriptions/{id}",
-}
-
 
 def href_of(aggregate_type: str, aggregate_id: str, operation: str, payload: dict[str, Any]) -> str | None:
-    """The API path of the object an event is about; None for a deletion or an object with no path of its own."""
-    if operation == ChangeOperation.DELETED:
-        return None
-    if aggregate_type == AggregateType.ASSESSMENT:
-        visit_id = payload.get("visit_id")
-        return f"{API_PREFIX}/visits/{visit_id}/assessments" if visit_id else None
-    if aggregate_type == AggregateType.POLICY:
-        number = payload.get("version")
-        return f"{API_PREFIX}/policy/versions/{number}" if isinstance(number, int) else f"{API_PREFIX}/policy"
-    template = _HREFS.get(aggregate_type)
-    return API_PREFIX + template.format(id=aggregate_id) if template else None
+    """The API path of the object an event is about (domain.event_rules.link); None after a deletion."""
+    return None if operation == ChangeOperation.DELETED else link(aggregate_type, aggregate_id, payload)
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,7 @@ def test_a_leader_never_sees_a_hidden_event_nor_another_providers_but_sees_the_p
 ):
     unannounced = record(db, world, "visit.planned", "created", hidden_from_provider=True)
     record(db, world, "visit.planned", "created", provider_id=world.other_provider.id)
-    policy = record(db, world, "policy.published", "created", provider_id=None, payload={"version": 2})
+    policy = record(db, world, "policy.published", "created", provider_id=None, payload={"number": 2})
     record(db, world, "webhook_subscription.disabled", "changed", provider_id=None)
     completed = record(
         db, world, "visit.completed", "changed", aggregate_id=unannounced["aggregate_id"], hidden_from_provider=False
