@@ -18,6 +18,7 @@ in the stage, so the part of a row formatted once per distinct set of ids holds 
 from __future__ import annotations
 
 import contextlib
+import queue
 import struct
 import time
 import uuid
@@ -25,7 +26,8 @@ from datetime import datetime
 from typing import Any
 
 import psycopg.errors
-from sqlalchemy import Connection, func, literal, select, tuple_
+from psycopg.copy import QueuedLibpqWriter
+from sqlalchemy import Connection, Uuid, exists, func, literal, select, tuple_
 from sqlmodel import Session
 
 from api.imports import binary
@@ -34,8 +36,9 @@ from api.imports.kinds import RowRefused
 from api.imports.merge import Counts, Target
 from api.imports.reading import Rows
 
-REPORT_EVERY_S = 0.5
-BATCH_ROWS = 5_000
+REPORT_EVERY_S = 1.0  # progress ends the COPY (it may be committed on the same connection): as the service commits it
+BATCH_ROWS = 20_000  # rows sent at a time, grouped by their ids (a few MB)
+QUEUED = 32
 MEMO_LIMIT = 100_000  # distinct parts of rows remembered; past it, they are simply formatted each time
 CONSTANTS = ("municipality_id", "import_run_id", "created_at", "updated_at")
 
@@ -59,6 +62,15 @@ def applies(connection: Connection, target: Target, stage_columns: tuple[str, ..
 def _last_key(target: Target, stage_columns: tuple[str, ...]) -> int:
     """Where the stage's last key column is: the ids before it repeat, it and the values vary row by row."""
     return max(stage_columns.index(k) for k in target.keys)
+
+
+class _Queued(QueuedLibpqWriter):
+    """Sends the COPY's data from a thread, so the next rows are checked while the server reads the last; at most
+    QUEUED pieces of 128 kB wait, so memory stays flat when the server is the slower."""
+
+    def __init__(self, cursor: Any) -> None:
+        super().__init__(cursor)
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=QUEUED)
 
 
 class _Memo(dict):
@@ -129,12 +141,14 @@ def run_direct(
 
             def copy() -> Any:
                 cursor = stack.enter_context(raw.cursor())  # type: ignore[union-attr]
-                writer = stack.enter_context(cursor.copy(statement))
+                writer = stack.enter_context(cursor.copy(statement, writer=_Queued(cursor)))
                 writer.write(binary.SIGNATURE)
                 stack.push(lambda failed, *_: None if failed else writer.write(binary.TRAILER))  # a failed one aborts
                 return writer
 
-            written = _write(checker, rows, out, copy, pause, progress)
+            written = _write(
+                checker, rows, out, copy, pause, progress, lambda row: _stored(connection, target, stage_columns, row)
+            )
         _check_references(connection, target, stage_columns, out, municipality_id)
     except (Fallback, psycopg.errors.UniqueViolation) as exc:
         savepoint.rollback()
@@ -146,14 +160,13 @@ def run_direct(
     return Counts(rows=written, created=written)
 
 
-def _write(checker: Any, rows: Rows, out: _Rows, copy: Any, pause: Any, progress: Any) -> int:
+def _write(checker: Any, rows: Rows, out: _Rows, copy: Any, pause: Any, progress: Any, stored: Any) -> int:
     quick, check = getattr(checker, "quick", None) or (lambda _cells: None), checker.check
     at, ids, key, rest = out.at, out.ids, out.key, out.rest
-    done = written = 0
-    next_report = 0.0  # the first batch reports (and so ends its COPY) at once: a stored key fails it early
-    writer = copy()
-    batch: list[bytes] = []
-    extend = batch.extend
+    done = written = pending = 0
+    next_report = time.monotonic() + REPORT_EVERY_S
+    writer = None
+    groups: dict[bytes, list[bytes]] = {}  # a batch's rows by their ids: see _batch
     for line, cells in rows.rows:
         done += 1
         row = quick(cells)
@@ -164,22 +177,51 @@ def _write(checker: Any, rows: Rows, out: _Rows, copy: Any, pause: Any, progress
                 row = check(cells)
             except RowRefused:
                 raise Fallback(f"line {line} is refused") from None
-        extend((ids[row[:at]], key[row[at]], rest[row[at + 1 :]]))
-        if len(batch) == 3 * BATCH_ROWS:
-            writer.write(b"".join(batch))
-            written += BATCH_ROWS
-            batch.clear()
+        if writer is None:
+            if stored(row):  # the file imported before, most likely: no need to find out at its end
+                raise Fallback(f"the key of line {line} is stored")
+            writer = copy()
+        head = ids[row[:at]]
+        group = groups.get(head)
+        if group is None:
+            group = groups[head] = []
+        group.append(key[row[at]] + rest[row[at + 1 :]])
+        pending += 1
+        if pending == BATCH_ROWS:
+            writer.write(_batch(groups))
+            written, pending = written + pending, 0
             if time.monotonic() >= next_report:
                 pause()
                 progress(done)
                 next_report = time.monotonic() + REPORT_EVERY_S
                 writer = copy()
-    if batch:
-        writer.write(b"".join(batch))
-        written += len(batch) // 3
+    if pending:
+        writer.write(_batch(groups))  # type: ignore[union-attr]
+        written += pending
     pause()
     progress(done)
     return written
+
+
+def _stored(connection: Connection, target: Target, names: tuple[str, ...], row: tuple[Any, ...]) -> bool:
+    """Whether the key of this staged row is stored already."""
+    table = target.table
+    same = [table.c[k] == literal(_typed(table.c[k].type, row[names.index(k)]), table.c[k].type) for k in target.keys]
+    return bool(connection.execute(select(exists().where(*same))).scalar())
+
+
+def _typed(column_type: Any, value: Any) -> Any:
+    return uuid.UUID(value) if isinstance(column_type, Uuid) and isinstance(value, str) else value
+
+
+def _batch(groups: dict[bytes, list[bytes]]) -> bytes:
+    """A batch's rows, those with the same ids together and the ids in the primary key's order (uuids compare as
+    their bytes), then emptied. The file's order (a year at a time, say) would put each row on another page of the
+    key's index; together, a provider's indicator's periods go to one page (measured on 100,000 rows: the key's
+    index cost 0.22 s in the bench file's order, 0.12 s sorted). Each row is its ids, then the rest: `ids.join`."""
+    data = b"".join([head + head.join(group) for head, group in sorted(groups.items())])
+    groups.clear()
+    return data
 
 
 def _check_references(
