@@ -2,7 +2,9 @@
 
 The caller gives a session whose transaction is the run's (api/services/imports.py): the stage, the comparison and
 the writes are in it, so nothing is written unless all of it is, and a run that is stopped leaves no row behind.
-Every row is checked even after errors, so a dry run lists every error of the file at once.
+Every row is checked even after errors, so a dry run lists every error of the file at once. A real run on
+PostgreSQL first tries the direct path (api/imports/direct.py: every row straight into the target, all created),
+and runs the file on the staged path only when that is not the outcome.
 """
 
 from __future__ import annotations
