@@ -2,7 +2,9 @@
 
 The caller gives a session whose transaction is the run's (api/services/imports.py): the stage, the comparison and
 the writes are in it, so nothing is written unless all of it is, and a run that is stopped leaves no row behind.
-Every row is checked even after errors, so a dry run lists every error of the file at once.
+Every row is checked even after errors, so a dry run lists every error of the file at once. A real run on
+PostgreSQL first tries the direct path (api/imports/direct.py: every row straight into the target, all created),
+and runs the file on the staged path only when that is not the outcome.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api.imports import merge, staging
+from api.imports import direct, merge, staging
 from api.imports.columns import bind, empty_row
 from api.imports.kinds import RowRefused, StagedKind
 from api.imports.kinds.indicator_values import IndicatorValues
@@ -88,6 +90,34 @@ def header_errors(rows: Rows, columns: Any) -> tuple[dict[str, int], ErrorLog]:
     for problem in problems:
         log.add(1, problem.column, None, problem.detail)
     return index, log
+
+
+def run_direct(session: Session, job: Job, rows: Rows, progress: Progress) -> Report | None:
+    """A real run's first try (api/imports/direct.py): every row straight into the target by COPY, all created.
+    None when the file needs the staged path (a stored or repeated key, a refused row); nothing of the try is left."""
+    kind: StagedKind = STAGED_KINDS[job.kind]
+    names = tuple(name for name, _ in kind.stage_columns)
+    if job.dry_run or not direct.applies(session.connection(), kind.target, names):
+        return None
+    index, errors = header_errors(rows, kind.columns)
+    if errors.total:
+        return Report(Counts(), errors)
+    checker = kind.checker(session, job.municipality_id, index, rows.style)  # type: ignore[call-arg]
+    try:
+        counts = direct.run_direct(
+            session,
+            kind.target,
+            names,
+            checker,
+            rows,
+            municipality_id=job.municipality_id,
+            run_id=job.run_id,
+            now=job.now,
+            progress=progress,
+        )
+    except direct.Fallback:
+        return None
+    return Report(counts, errors)
 
 
 def run_staged(session: Session, job: Job, rows: Rows, progress: Progress) -> Report:

@@ -29,7 +29,7 @@ from api.audit import AuditContext, set_audit_context
 from api.imports.kinds.providers import run_providers
 from api.imports.merge import Counts
 from api.imports.reading import open_path
-from api.imports.runner import ErrorLog, Job, Report, run_staged
+from api.imports.runner import ErrorLog, Job, Report, run_direct, run_staged
 from api.imports.values import FileProblem
 from api.pagination import Page, SortKey, paginate
 from api.tables import ImportRowError, ImportRun
@@ -181,11 +181,16 @@ def _one_at_a_time(session: Session, municipality_id: uuid.UUID) -> None:
 
 def _run(session: Session, run: ImportRun, path: Path, progress: OnProgress) -> tuple[Report, str]:
     kind, mode = ImportKind(run.kind), ImportMode(run.mode)
-    with open_path(path) as rows:
-        if kind is ImportKind.PROVIDERS:
+    if kind is ImportKind.PROVIDERS:
+        with open_path(path) as rows:
             counts, errors = run_providers(session, run.municipality_id, rows, mode, run.dry_run, progress)
             return Report(counts, errors), rows.format
-        job = Job(run.id, kind, run.municipality_id, run.dry_run, mode, utcnow())
+    job = Job(run.id, kind, run.municipality_id, run.dry_run, mode, utcnow())
+    with open_path(path) as rows:
+        report = run_direct(session, job, rows, progress)
+        if report is not None:
+            return report, rows.format
+    with open_path(path) as rows:  # the file again, on the staged path: it says which lines and why
         return run_staged(session, job, rows, progress), rows.format
 
 

@@ -221,6 +221,21 @@ class _Checker:
             return None
         return (*place[:3], measure[0], measure[1], value, count, None)
 
+    def parts(self, cells: Sequence[Any]) -> tuple[Any, Any, Any] | None:
+        """The cells each part of the staged row is read from, for the direct path's memo (api/imports/direct.py):
+        the ids' (dagtilbudsnummer, unit, indicator), the period's (indicator, period) and the values' (indicator,
+        value, count). Each part's verdict depends on these cells only. None for a short row or one with a note."""
+        try:
+            raw = self.cells(cells)
+        except IndexError:
+            return None
+        width = self.width
+        if self.note_slot is not None and raw[self.note_slot]:
+            return None
+        key = raw[width - 2]
+        count = None if self.count_slot is None else raw[self.count_slot]
+        return raw[: width - 1], (key, raw[width - 1]), (key, raw[width], count)
+
     def _learn_place(self, raw: tuple) -> tuple[Any, ...] | None:
         """The provider (and unit) of `quick`'s cells if they are good, remembered; None if not."""
         number, unit = (raw[0], None) if self.unit_at is None else raw[:2]
