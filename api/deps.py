@@ -23,6 +23,7 @@ from api.config import Settings, get_settings
 from api.db import request_session
 from api.plain_reads import PlainQuery
 from api.principal import Principal
+from api.schemas.provider import ProviderRead
 from api.tables import (
     ActionPlan,
     ConcernNotice,
@@ -152,19 +153,22 @@ def _require_visible(session: Session, principal: Principal, provider_id: uuid.U
     return provider
 
 
-_PROVIDER_BY_ID = PlainQuery(select_rows(Provider.__table__).where(Provider.__table__.c.id == bindparam("provider_id")))
+_PROVIDER_BY_ID = PlainQuery(
+    select_rows(Provider.__table__).where(Provider.__table__.c.id == bindparam("provider_id")), for_read_model=True
+)
 
 
-def visible_provider_columns(principal: Principal, provider_id: uuid.UUID) -> dict:
-    """The provider's columns, if the caller may see it (the rule of `visible_provider`); else a 404.
+def visible_provider_read(principal: Principal, provider_id: uuid.UUID) -> ProviderRead:
+    """The provider as its read model, if the caller may see it (the rule of `visible_provider`); else a 404.
 
     A plain read (api/plain_reads.py): one statement on the driver's cursor, no session, no ORM object; the ORM's
     `session.get` and the request session's transaction were half of `GET /providers/{id}`'s time (issue 11).
     """
     columns = _PROVIDER_BY_ID.first(api.db.read_bind(), provider_id=provider_id)
-    if columns is None or not _sees(principal, columns["municipality_id"], columns["id"]):
+    provider = None if columns is None else ProviderRead.model_validate(columns)
+    if provider is None or not _sees(principal, provider.municipality_id, provider.id):
         raise not_found("provider")
-    return columns
+    return provider
 
 
 def visible_provider(session: Session, principal: Principal, provider_id: uuid.UUID) -> Provider:

@@ -124,12 +124,12 @@ def cursor_values(cursor: str, keys: Sequence[SortKey]) -> dict[str, Any]:
     return {f"after_{i}": value for i, value in enumerate(_decode(cursor, keys))}
 
 
-def plain_page(rows: list[dict[str, Any]], keys: Sequence[SortKey], limit: int) -> Page[dict[str, Any]]:
-    """A page of plain rows read with `limit + 1` (as `paginate` reads), and the cursor after its last row."""
-    if len(rows) <= limit:
-        return Page(rows, None)
-    rows = rows[:limit]
-    return Page(rows, _encode([rows[-1][k.column.key] for k in keys]))
+def plain_page(items: list[T], keys: Sequence[SortKey], limit: int) -> Page[T]:
+    """A page of items read with `limit + 1` (as `paginate` reads), and the cursor after its last one."""
+    if len(items) <= limit:
+        return Page(items, None)
+    items = items[:limit]
+    return Page(items, _encode([getattr(items[-1], k.column.key) for k in keys]))
 
 
 def link_next(request: Request, response: Response, next_cursor: str | None) -> None:

@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 from functools import lru_cache
 
+from pydantic import TypeAdapter
 from sqlalchemy import Integer, String, bindparam, cast, func, or_
 from sqlalchemy import select as select_rows
 from sqlmodel import Session, select
@@ -14,7 +15,7 @@ import api.db
 from api.pagination import Page, SortKey, after_cursor, cursor_values, paginate, plain_page
 from api.plain_reads import PlainQuery
 from api.principal import Principal
-from api.schemas.provider import Closing, ProviderCreate, ProviderUpdate, UnitCreate, UnitUpdate
+from api.schemas.provider import Closing, ProviderCreate, ProviderRead, ProviderUpdate, UnitCreate, UnitUpdate
 from api.services.common import apply_changes, column_values, refuse_nulls
 from api.tables import Provider, Unit
 from domain.errors import DomainError, ErrorCode, Violation, invalid
@@ -46,8 +47,9 @@ def list_providers(
     q: str | None,
     cursor: str | None,
     limit: int,
-) -> Page[dict]:
-    """A page of the providers the caller sees, by name, as plain rows (api/plain_reads.py)."""
+) -> list[dict]:
+    """The rows of a page of the providers the caller sees, by name, read plainly (api/plain_reads.py): up to
+    `limit + 1`, for `provider_page`. Blocking: the database."""
     values: dict = {"municipality_id": principal.municipality_id, "limit": limit + 1}
     if principal.role.is_provider_bound:
         values["provider_id"] = principal.provider_id
@@ -61,8 +63,15 @@ def list_providers(
         values["pattern"] = f"%{q.strip().lower()}%"
     if cursor:
         values.update(cursor_values(cursor, PROVIDER_ORDER))
-    rows = _page_query(frozenset(values)).all(api.db.read_bind(), **values)
-    return plain_page(rows, PROVIDER_ORDER, limit)
+    return _page_query(frozenset(values)).all(api.db.read_bind(), **values)
+
+
+def provider_page(rows: list[dict], limit: int) -> Page[ProviderRead]:
+    """The page of `list_providers`'s rows, validated in one call, with the cursor after its last provider."""
+    return plain_page(_PROVIDERS.validate_python(rows), PROVIDER_ORDER, limit)
+
+
+_PROVIDERS = TypeAdapter(list[ProviderRead])  # a page's rows validated in one call, not one per row
 
 
 @lru_cache(maxsize=64)
@@ -88,7 +97,7 @@ def _page_query(filters: frozenset[str]) -> PlainQuery:
     if "after_0" in filters:
         statement = statement.where(after_cursor(PROVIDER_ORDER))
     order = [Provider.name, Provider.id]
-    return PlainQuery(statement.order_by(*order).limit(bindparam("limit", type_=Integer)))
+    return PlainQuery(statement.order_by(*order).limit(bindparam("limit", type_=Integer)), for_read_model=True)
 
 
 def _refuse_future_cycle_start(values: dict, today: date) -> None:
