@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     threadpool_size: int = Field(
         8, ge=1, le=1000, description="threads per process that run the synchronous routes (AnyIO's default: 40)"
     )
+    caller_cache_seconds: int = Field(
+        5, ge=0, le=300, description="how long a server process remembers who is behind a token (0: never)"
+    )
     import_max_bytes: int = Field(
         200_000_000, ge=1000, description="largest file an import accepts over the API (bytes); larger is a 413"
     )

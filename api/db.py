@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
@@ -96,6 +96,18 @@ def open_session() -> Session:
 
 
 session_factory = open_session
+
+
+def read_bind() -> Engine | Connection:
+    """What the sessions of `session_factory` are bound to: the engine, or in tests the test's own connection.
+
+    For plain reads (api/plain_reads.py), which need a database but no session.
+    """
+    factory = session_factory  # looked up per call: tests replace it
+    if factory is open_session:
+        return get_engine()
+    with factory() as session:
+        return session.get_bind()
 
 
 def write_session() -> Session:

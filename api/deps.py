@@ -3,34 +3,38 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import bindparam
-from sqlmodel import Session, select
+from sqlalchemy import select as select_rows
+from sqlmodel import Session
 
-from api.audit import AuditContext, set_audit_context
-from api.config import AuthMode, Settings, get_settings
+import api.db
+from api.callers import (  # noqa: F401 - resolve_principal, Caller and jwks_for are used through this module too
+    Caller,
+    jwks_for,
+    principal_of,
+    resolve_principal,
+    unauthenticated,
+)
+from api.config import Settings, get_settings
 from api.db import request_session
-from api.principal import Principal, PrincipalKind, cached_permissions, principal_of_user
-from api.security import JwksCache, TokenError, decode_token
+from api.plain_reads import PlainQuery
+from api.principal import Principal
+from api.schemas.provider import ProviderRead
 from api.tables import (
     ActionPlan,
     ConcernNotice,
-    IntegrationClient,
     IntensifiedSupervision,
-    Municipality,
     Provider,
     Recommendation,
     Unit,
     UserAccount,
     Visit,
 )
-from domain.access import Permission, Role
+from domain.access import Permission
 from domain.errors import DomainError, ErrorCode, not_found
 
 # scope="function": commit before the response is sent, so a failed commit is a 500, not a false success.
@@ -54,183 +58,23 @@ oauth2_scheme = OAuth2PasswordBearer(
     scopes={p.value: p.description for p in Permission},
     description="Local users: the password flow. Integration clients: client credentials at the same URL.",
 )
-ON_BEHALF_OF_HEADER = "X-On-Behalf-Of"
-# In the request session's info: the caller's municipality, loaded with the caller (see `_with_municipality`).
-CALLER_MUNICIPALITY = "tilsyn_caller_municipality"
+BearerToken = Annotated[str | None, Depends(oauth2_scheme)]
+_BEARER_NEEDED = "This endpoint needs a bearer token: POST /api/v1/auth/token to get one."
 
 
-def _unauthenticated(detail: str) -> DomainError:
-    return DomainError(ErrorCode.UNAUTHENTICATED, detail)
-
-
-@lru_cache
-def _jwks_cache(url: str, ttl: int) -> JwksCache:
-    return JwksCache(url, ttl)
-
-
-def jwks_for(settings: Settings) -> JwksCache | None:
-    if settings.auth_mode is not AuthMode.OIDC or not settings.oidc_jwks_url:
-        return None
-    return _jwks_cache(settings.oidc_jwks_url, settings.oidc_jwks_cache_seconds)
-
-
-def _uuid_claim(claims: dict, name: str) -> uuid.UUID | None:
-    value = claims.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise _unauthenticated(f"The token's `{name}` claim is not an id.") from exc
-
-
-def _caller_statement(table: type[UserAccount] | type[IntegrationClient]):  # type: ignore[no-untyped-def]
-    return (
-        select(table, Municipality)
-        .join(Municipality, Municipality.id == table.municipality_id)  # type: ignore[arg-type]
-        .where(table.id == bindparam("subject_id"))
-    )
-
-
-# Built once: constructing and cache-keying the statement cost more than running it (about 0.3 ms a request).
-_CALLER_STATEMENTS = {
-    UserAccount: _caller_statement(UserAccount),
-    IntegrationClient: _caller_statement(IntegrationClient),
-}
-
-
-def _with_municipality(session: Session, table: type[UserAccount] | type[IntegrationClient], subject_id: uuid.UUID):  # type: ignore[no-untyped-def]
-    """The account and its municipality in ONE round trip; both land in the session's identity map, so a later
-    `session.get(Municipality, ...)` in the same request (GET /me) asks the database nothing."""
-    row = session.exec(_CALLER_STATEMENTS[table], params={"subject_id": subject_id}).first()
-    if row is None:
-        return None
-    # The identity map holds objects weakly: keep the municipality for the request's lifetime, or it is collected
-    # at once and the next `session.get` asks the database again.
-    session.info[CALLER_MUNICIPALITY] = row[1]
-    return row[0]
-
-
-def _local_principal(session: Session, claims: dict) -> Principal:
-    # The database, not the token, is the truth about roles: a deactivated user or revoked client is out
-    # at once, not when their token expires.
-    kind = claims.get("typ")
-    subject_id = _uuid_claim(claims, "sub")
-    if kind == PrincipalKind.USER:
-        user = _with_municipality(session, UserAccount, subject_id) if subject_id else None
-        if user is None or not user.is_active:
-            raise _unauthenticated("The account behind this token is not active.")
-        return principal_of_user(user)
-    if kind == PrincipalKind.CLIENT:
-        client = _with_municipality(session, IntegrationClient, subject_id) if subject_id else None
-        if client is None or client.revoked_at is not None:
-            raise _unauthenticated("The integration client behind this token is revoked.")
-        token_scopes = frozenset(str(claims.get("scope", "")).split())
-        return Principal(
-            PrincipalKind.CLIENT,
-            str(client.id),
-            client.name,
-            Role.INTEGRATION,
-            client.municipality_id,
-            None,
-            cached_permissions(Role.INTEGRATION, token_scopes & frozenset(client.scopes)),
-        )
-    raise _unauthenticated("The token is of an unknown kind.")
-
-
-def _external_principal(session: Session, claims: dict, settings: Settings) -> Principal:
-    try:
-        role = Role(claims.get(settings.oidc_role_claim))
-    except ValueError as exc:
-        raise _unauthenticated(f"The token's `{settings.oidc_role_claim}` claim is not a tilsyn role.") from exc
-    if role is Role.INTEGRATION:
-        raise _unauthenticated("Integration clients use client credentials, not personal sign-in.")
-    code = str(claims.get(settings.oidc_municipality_claim, ""))
-    municipality = session.exec(select(Municipality).where(Municipality.kommunekode == code)).first()
-    if municipality is None:
-        raise _unauthenticated(f"No municipality with the kommunekode in `{settings.oidc_municipality_claim}`.")
-    session.info[CALLER_MUNICIPALITY] = municipality
-    provider_id = _uuid_claim(claims, settings.oidc_provider_claim)
-    if role.is_provider_bound and provider_id is None:
-        raise _unauthenticated(f"A {role.value} token must name a provider in `{settings.oidc_provider_claim}`.")
-    return Principal(
-        PrincipalKind.EXTERNAL,
-        str(claims["sub"]),
-        str(claims.get(settings.oidc_name_claim, claims["sub"])),
-        role,
-        municipality.id,
-        provider_id if role.is_provider_bound else None,
-        cached_permissions(role),
-    )
-
-
-@dataclass(frozen=True)
-class Caller:
-    """A request's bearer token, before the database has said who is behind it (see `resolve_principal`)."""
-
-    request: Request
-    session: Session
-    settings: Settings
-    token: str
-
-
-async def bearer_caller(
-    request: Request, session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
-) -> Caller:
+async def bearer_caller(request: Request, session: SessionDep, settings: SettingsDep, token: BearerToken) -> Caller:
     """The caller's token, not yet checked. `async` and without I/O: a request with no token is refused here."""
     if not token:
-        raise _unauthenticated("This endpoint needs a bearer token: POST /api/v1/auth/token to get one.")
+        raise unauthenticated(_BEARER_NEEDED)
     return Caller(request, session, settings, token)
 
 
 CallerDep = Annotated[Caller, Depends(bearer_caller)]
 
 
-def resolve_principal(caller: Caller) -> Principal:
-    """Authenticate the caller (once per request) and put who they are on the session for the audit trail.
-
-    Blocking (the database, and for external tokens perhaps the identity provider's keys), so it runs in a worker
-    thread: in the thread of the first loader that needs it (`load_provider` and the others call it before they
-    read their row, so a plain read makes ONE threadpool hop, not two), or in `get_principal`'s own.
-    """
-    request, session, settings = caller.request, caller.session, caller.settings
-    known = getattr(request.state, "principal", None)
-    if known is not None:
-        return known
-    try:
-        origin, claims = decode_token(caller.token, settings, jwks_for(settings))
-    except TokenError as exc:
-        raise _unauthenticated(str(exc)) from exc
-    if origin == "external":
-        principal = _external_principal(session, claims, settings)
-    else:
-        principal = _local_principal(session, claims)
-    on_behalf_of = request.headers.get(ON_BEHALF_OF_HEADER) if principal.kind is PrincipalKind.CLIENT else None
-    if on_behalf_of:
-        principal = replace(principal, on_behalf_of=on_behalf_of[:200])
-    route = request.scope.get("route")
-    set_audit_context(
-        session,
-        AuditContext(
-            actor_type=principal.kind.value,
-            actor_id=principal.subject,
-            actor_name=principal.name,
-            municipality_id=principal.municipality_id,
-            action=getattr(route, "operation_id", None) or request.url.path,
-            on_behalf_of=principal.on_behalf_of,
-            request_id=getattr(request.state, "request_id", None),
-        ),
-    )
-    request.state.principal = principal
-    return principal
-
-
 async def get_principal(caller: CallerDep) -> Principal:
     """Who is calling: at no cost when a loader already resolved it in its thread, else in a thread of its own."""
-    known = getattr(caller.request.state, "principal", None)
-    if known is not None:
-        return known
-    return await run_in_threadpool(resolve_principal, caller)
+    return await principal_of(caller)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
@@ -238,16 +82,40 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 def require(permission: Permission):  # type: ignore[no-untyped-def]
     """A guard: the caller must hold `permission` (see domain/access.py's table). `async`: it does no I/O."""
+    return _guard(permission, get_principal)
 
-    async def guard(principal: CurrentPrincipal) -> Principal:
-        if not principal.can(permission):
-            raise DomainError(
-                ErrorCode.FORBIDDEN,
-                f"Your role ({principal.role.value}) does not allow this: it needs `{permission.value}`.",
-            )
-        return principal
+
+def require_for_plain_read(permission: Permission):  # type: ignore[no-untyped-def]
+    """`require` for a route that opens no request session: it reads with api/plain_reads.py and writes nothing.
+
+    The same checks as `require`'s chain (bearer_caller, get_principal, the guard) in ONE dependency: FastAPI
+    spends about 40 us solving each dependency, which on a plain read was a fifth of the request (issue 11).
+    """
+
+    async def guard(request: Request, settings: SettingsDep, token: BearerToken) -> Principal:
+        if not token:
+            raise unauthenticated(_BEARER_NEEDED)
+        return _permitted(await principal_of(Caller(request, None, settings, token)), permission)
 
     return guard
+
+
+def _guard(permission: Permission, principal_of):  # type: ignore[no-untyped-def]
+    # The dependency as a default, not in `Annotated`: this module's annotations are strings, and a string
+    # cannot name the local `principal_of`.
+    async def guard(principal: Principal = Depends(principal_of)) -> Principal:
+        return _permitted(principal, permission)
+
+    return guard
+
+
+def _permitted(principal: Principal, permission: Permission) -> Principal:
+    if not principal.can(permission):
+        raise DomainError(
+            ErrorCode.FORBIDDEN,
+            f"Your role ({principal.role.value}) does not allow this: it needs `{permission.value}`.",
+        )
+    return principal
 
 
 def require_whole_municipality(permission: Permission, reads: str, own_path: str):  # type: ignore[no-untyped-def]
@@ -272,13 +140,34 @@ UnitId = Annotated[uuid.UUID, Path(description="The unit's id.")]
 UserId = Annotated[uuid.UUID, Path(description="The user's id.")]
 
 
+def _sees(principal: Principal, municipality_id: uuid.UUID, provider_id: uuid.UUID) -> bool:
+    """Whether the caller may see a provider: in their municipality and, for provider-bound roles, their own."""
+    return municipality_id == principal.municipality_id and principal.sees_provider(provider_id)
+
+
 def _require_visible(session: Session, principal: Principal, provider_id: uuid.UUID | None, entity: str) -> Provider:
     """The provider; 404 unless it is in the caller's municipality and, for provider-bound roles, their own."""
     provider = session.get(Provider, provider_id) if provider_id else None
-    if provider is None or provider.municipality_id != principal.municipality_id:
+    if provider is None or not _sees(principal, provider.municipality_id, provider.id):
         raise not_found(entity)
-    if not principal.sees_provider(provider.id):
-        raise not_found(entity)
+    return provider
+
+
+_PROVIDER_BY_ID = PlainQuery(
+    select_rows(Provider.__table__).where(Provider.__table__.c.id == bindparam("provider_id")), for_read_model=True
+)
+
+
+def visible_provider_read(principal: Principal, provider_id: uuid.UUID) -> ProviderRead:
+    """The provider as its read model, if the caller may see it (the rule of `visible_provider`); else a 404.
+
+    A plain read (api/plain_reads.py): one statement on the driver's cursor, no session, no ORM object; the ORM's
+    `session.get` and the request session's transaction were half of `GET /providers/{id}`'s time (issue 11).
+    """
+    columns = _PROVIDER_BY_ID.first(api.db.read_bind(), provider_id=provider_id)
+    provider = None if columns is None else ProviderRead.model_validate(columns)
+    if provider is None or not _sees(principal, provider.municipality_id, provider.id):
+        raise not_found("provider")
     return provider
 
 

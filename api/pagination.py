@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from fastapi import Request, Response
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, bindparam, or_
 from sqlmodel import Session
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -109,6 +109,27 @@ def paginate(
     rows = rows[:limit]
     last = rows[-1]
     return Page(rows, _encode([getattr(last, k.column.key) for k in keys]))
+
+
+def after_cursor(keys: Sequence[SortKey]) -> ColumnElement[bool]:
+    """The condition "after a cursor's sort key" with the key's values as bound parameters `after_0`, `after_1`...
+
+    For a query built once and run many times (api/plain_reads.py): bind `cursor_values(cursor, keys)` at each run.
+    """
+    return _after(keys, [bindparam(f"after_{i}", type_=key.column.type) for i, key in enumerate(keys)])
+
+
+def cursor_values(cursor: str, keys: Sequence[SortKey]) -> dict[str, Any]:
+    """The bound values of `after_cursor`'s condition for `cursor`; a forged cursor is a 422, as with `paginate`."""
+    return {f"after_{i}": value for i, value in enumerate(_decode(cursor, keys))}
+
+
+def plain_page(items: list[T], keys: Sequence[SortKey], limit: int) -> Page[T]:
+    """A page of items read with `limit + 1` (as `paginate` reads), and the cursor after its last one."""
+    if len(items) <= limit:
+        return Page(items, None)
+    items = items[:limit]
+    return Page(items, _encode([getattr(items[-1], k.column.key) for k in keys]))
 
 
 def link_next(request: Request, response: Response, next_cursor: str | None) -> None:

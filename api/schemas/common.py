@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -16,6 +17,7 @@ from pydantic import (
     field_validator,
 )
 
+from api.tables.base import as_utc
 from domain import identifiers
 from domain.text import unstorable_problem
 
@@ -59,6 +61,11 @@ class InputModel(BaseModel):
         if problem:
             raise ValueError(problem)
         return value
+
+
+# A timestamp read from the database: UTC, with the zone attached even when the driver gives none (SQLite). Plain
+# reads (api/plain_reads.py) hand the driver's value to the read model, which parses it here.
+StoredTimestamp = Annotated[datetime, AfterValidator(as_utc)]
 
 
 class ReadModel(BaseModel):

@@ -7,7 +7,17 @@ from datetime import date, datetime
 
 from pydantic import Field, HttpUrl, computed_field
 
-from api.schemas.common import Cvr, Dagtilbudsnummer, InputModel, Name, PNumber, PostalCode, ReadModel, Reason
+from api.schemas.common import (
+    Cvr,
+    Dagtilbudsnummer,
+    InputModel,
+    Name,
+    PNumber,
+    PostalCode,
+    ReadModel,
+    Reason,
+    StoredTimestamp,
+)
 from domain.providers import AgeGroup, ProviderKind, UnitKind
 from domain.states import RegisterStatus as Status
 
@@ -88,8 +98,8 @@ class ProviderRead(ReadModel):
     status: Status = Field(description="`active` or `closed`.")
     closed_on: date | None = Field(description="When it closed, if closed.")
     closing_reason: str | None = Field(description="Why it closed, if closed.")
-    created_at: datetime = Field(description="When it was registered here.")
-    updated_at: datetime = Field(description="When it last changed.")
+    created_at: StoredTimestamp = Field(description="When it was registered here.")
+    updated_at: StoredTimestamp = Field(description="When it last changed.")
     version: int = Field(description="Changes with every update; the same value as the ETag header.")
 
     @computed_field(description="The kind in Danish, for display.")  # type: ignore[prop-decorator]

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import Row, String, cast, func, or_
+from pydantic import TypeAdapter
+from sqlalchemy import Integer, String, bindparam, cast, func, or_
 from sqlalchemy import select as select_rows
 from sqlmodel import Session, select
 
-from api.pagination import Page, SortKey, paginate
+import api.db
+from api.pagination import Page, SortKey, after_cursor, cursor_values, paginate, plain_page
+from api.plain_reads import PlainQuery
 from api.principal import Principal
-from api.schemas.provider import Closing, ProviderCreate, ProviderUpdate, UnitCreate, UnitUpdate
+from api.schemas.provider import Closing, ProviderCreate, ProviderRead, ProviderUpdate, UnitCreate, UnitUpdate
 from api.services.common import apply_changes, column_values, refuse_nulls
 from api.tables import Provider, Unit
 from domain.errors import DomainError, ErrorCode, Violation, invalid
@@ -35,7 +39,6 @@ def _refuse_duplicate_number(
 
 
 def list_providers(
-    session: Session,
     principal: Principal,
     *,
     kind: ProviderKind | None,
@@ -44,25 +47,57 @@ def list_providers(
     q: str | None,
     cursor: str | None,
     limit: int,
-) -> Page[Row]:
+) -> list[dict]:
+    """The rows of a page of the providers the caller sees, by name, read plainly (api/plain_reads.py): up to
+    `limit + 1`, for `provider_page`. Blocking: the database."""
+    values: dict = {"municipality_id": principal.municipality_id, "limit": limit + 1}
+    if principal.role.is_provider_bound:
+        values["provider_id"] = principal.provider_id
+    if kind:
+        values["kind"] = kind.value
+    if status:
+        values["status"] = status.value
+    if age_group:
+        values["age_group"] = f'"{age_group.value}"'
+    if q:
+        values["pattern"] = f"%{q.strip().lower()}%"
+    if cursor:
+        values.update(cursor_values(cursor, PROVIDER_ORDER))
+    return _page_query(frozenset(values)).all(api.db.read_bind(), **values)
+
+
+def provider_page(rows: list[dict], limit: int) -> Page[ProviderRead]:
+    """The page of `list_providers`'s rows, validated in one call, with the cursor after its last provider."""
+    return plain_page(_PROVIDERS.validate_python(rows), PROVIDER_ORDER, limit)
+
+
+_PROVIDERS = TypeAdapter(list[ProviderRead])  # a page's rows validated in one call, not one per row
+
+
+@lru_cache(maxsize=64)
+def _page_query(filters: frozenset[str]) -> PlainQuery:
+    """The page's statement for one combination of filters, built once: its values are bound at each run."""
     # The table's columns, not the entity: a page is read, never changed, and 100 plain rows cost a fraction of
     # 100 ORM objects (identity map, instrumented attributes), which were most of a page's time.
-    statement = select_rows(Provider.__table__).where(Provider.municipality_id == principal.municipality_id)
-    if principal.role.is_provider_bound:
-        statement = statement.where(Provider.id == principal.provider_id)
-    if kind:
-        statement = statement.where(Provider.kind == kind)
-    if status:
-        statement = statement.where(Provider.status == status)
-    if age_group:
+    statement = select_rows(Provider.__table__).where(Provider.municipality_id == bindparam("municipality_id"))
+    if "provider_id" in filters:
+        statement = statement.where(Provider.id == bindparam("provider_id"))
+    if "kind" in filters:
+        statement = statement.where(Provider.kind == bindparam("kind"))
+    if "status" in filters:
+        statement = statement.where(Provider.status == bindparam("status"))
+    if "age_group" in filters:
         # JSON list membership, portable across SQLite and PostgreSQL: match the quoted value in the text.
-        statement = statement.where(cast(Provider.age_groups, String).contains(f'"{age_group.value}"'))
-    if q:
-        pattern = f"%{q.strip().lower()}%"
+        statement = statement.where(cast(Provider.age_groups, String).contains(bindparam("age_group")))
+    if "pattern" in filters:
+        pattern = bindparam("pattern")
         statement = statement.where(
             or_(func.lower(Provider.name).like(pattern), func.lower(Provider.dagtilbudsnummer).like(pattern))
         )
-    return paginate(session, statement, PROVIDER_ORDER, cursor, limit)
+    if "after_0" in filters:
+        statement = statement.where(after_cursor(PROVIDER_ORDER))
+    order = [Provider.name, Provider.id]
+    return PlainQuery(statement.order_by(*order).limit(bindparam("limit", type_=Integer)), for_read_model=True)
 
 
 def _refuse_future_cycle_start(values: dict, today: date) -> None:

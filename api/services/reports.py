@@ -238,11 +238,14 @@ def finalise_report(session: Session, report: Report, today: date) -> Report:
         raise DomainError(
             exc.code, exc.detail, [Violation(f"report.{v.location}", v.message) for v in exc.violations]
         ) from exc
+    # Read before the report changes: a query after the changes would flush them, and the finalised event would go
+    # out without what the case system files by (the KLE number and the PDF's hash).
+    kle_classification = session.get_one(Municipality, report.municipality_id).kle_classification
     report.content = content_to_dict(content)
     report.status = ReportStatus.FINAL
     report.finalised_on = today
     # For the case system, in the same transaction: the subject to file under and the hash of the document to file.
-    report.kle_classification = session.get_one(Municipality, report.municipality_id).kle_classification
+    report.kle_classification = kle_classification
     report.pdf_sha256 = pdf_sha256(content)
     session.flush()
     return report
