@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api.imports import direct, merge, staging
+from api.imports import merge, staging
 from api.imports.columns import bind, empty_row
 from api.imports.kinds import RowRefused, StagedKind
 from api.imports.kinds.indicator_values import IndicatorValues
@@ -95,9 +95,14 @@ def header_errors(rows: Rows, columns: Any) -> tuple[dict[str, int], ErrorLog]:
 def run_direct(session: Session, job: Job, rows: Rows, progress: Progress) -> Report | None:
     """A real run's first try (api/imports/direct.py): every row straight into the target by COPY, all created.
     None when the file needs the staged path (a stored or repeated key, a refused row); nothing of the try is left."""
+    if job.dry_run or session.get_bind().dialect.name != "postgresql":
+        return None
+    # Imported here: the direct path is psycopg's COPY writer, 8 MiB a server on SQLite need not hold (issue 11).
+    from api.imports import direct
+
     kind: StagedKind = STAGED_KINDS[job.kind]
     names = tuple(name for name, _ in kind.stage_columns)
-    if job.dry_run or not direct.applies(session.connection(), kind.target, names):
+    if not direct.applies(session.connection(), kind.target, names):
         return None
     index, errors = header_errors(rows, kind.columns)
     if errors.total:

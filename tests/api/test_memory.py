@@ -97,6 +97,26 @@ def test_a_postgresql_worker_without_oidc_loads_no_jose_cryptography_httpx_or_ic
     assert done.stdout.strip() == "[]", done.stderr
 
 
+def test_a_sqlite_server_loads_no_postgresql_driver():
+    # The importer's direct path is psycopg's COPY writer; imported at the top it put 8 MiB of PostgreSQL's driver
+    # into every SQLite server (the embedded default) that never imports a file.
+    script = WORKER.replace("postgresql+psycopg://tilsyn@127.0.0.1:1/tilsyn", "sqlite://")
+    script = script.replace('{"jose", "cryptography", "httpx", "rich", "icalendar"}', '{"psycopg", "psycopg_binary"}')
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "TILSYN_ENVIRONMENT": "development",
+            "TILSYN_WEBHOOK_WORKER": "off",
+        },
+        check=True,
+    )
+    assert done.stdout.strip() == "[]", done.stderr
+
+
 def test_a_local_token_is_the_hs256_jwt_jose_makes_and_verifies(settings: Settings):
     issued = issue_local_token(settings, "someone", {"typ": "user"}).access_token
     claims = jwt.decode(
