@@ -315,7 +315,38 @@ def events_for_change(
         kind, operation = rule.changed, ChangeOperation.CHANGED
     else:
         return []
-    payload = {name: jsonable(new.get(name)) for name in rule.fields}
-    payload["href"] = link(rule.aggregate, new.get("id"), new)
-    payload = rule.shape(new, payload)
-    return [DomainEvent(kind, operation, aggregate_id, _provider_id(table, new), hidden, payload)]
+    return [DomainEvent(kind, operation, aggregate_id, _provider_id(table, new), hidden, _payload(rule, new))]
+
+
+def _payload(rule: _Rule, row: Row) -> dict[str, Any]:
+    payload = {name: jsonable(row.get(name)) for name in rule.fields}
+    payload["href"] = link(rule.aggregate, row.get("id"), row)
+    return rule.shape(row, payload)
+
+
+def reveals_notices(old_visit: Row, new_visit: Row) -> bool:
+    """Whether a visit's change may reveal the concern notices linked to it (`notices_revealed`): it left planned."""
+    return _status(old_visit) == _PLANNED and _status(new_visit) != _PLANNED
+
+
+def notices_revealed(old_visit: Row, new_visit: Row, notices: list[Row]) -> list[DomainEvent]:
+    """A `concern_notice.changed`, shown to the provider, for each notice linked to the visit (`notices`) that was
+    kept from the provider while the visit was planned and no longer is now that it is held (or cancelled).
+
+    The notice's own row does not change when its visit is held, yet from then on the API shows the provider's
+    people its visit and status: the feed and the webhooks tell them so, or they would never learn it.
+    """
+    rule = _RULES["concern_notice"]
+    before, after = {"visit_status": _status(old_visit)}, {"visit_status": _status(new_visit)}
+    return [
+        DomainEvent(
+            EventType.CONCERN_NOTICE_CHANGED,
+            ChangeOperation.CHANGED,
+            str(notice.get("id")),
+            _provider_id("concern_notice", notice),
+            False,
+            _payload(rule, notice),
+        )
+        for notice in notices
+        if rule.hidden(notice, before) and not rule.hidden(notice, after)
+    ]

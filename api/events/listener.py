@@ -21,7 +21,7 @@ from sqlalchemy.orm import SessionTransaction
 
 from api.audit import AUDIT_CONTEXT_KEY, SYSTEM_CONTEXT, AuditContext
 from api.outbox import NewEvent, append_events
-from api.tables import ActionPlan, Provider, SupervisionConversation, Visit
+from api.tables import ActionPlan, ConcernNotice, Provider, SupervisionConversation, Visit
 from domain.event_rules import (
     AGGREGATE_OF,
     EVENT_TABLES,
@@ -29,7 +29,9 @@ from domain.event_rules import (
     DomainEvent,
     Verb,
     events_for_change,
+    notices_revealed,
     parent_of,
+    reveals_notices,
 )
 from domain.states import ConcernStatus
 
@@ -89,6 +91,13 @@ def _related(session: OrmSession, table: str, row: dict[str, Any]) -> dict[str, 
     return {}
 
 
+def _linked_notices(session: OrmSession, visit_id: Any) -> list[dict[str, Any]]:
+    """The concern notices linked to a visit, as plain rows (read on the flush's connection: no autoflush)."""
+    notices = ConcernNotice.__table__  # type: ignore[attr-defined]
+    statement = notices.select().where(notices.c.visit_id == visit_id)
+    return [dict(row) for row in session.connection().execute(statement).mappings()]
+
+
 def new_event(municipality_id: uuid.UUID, e: DomainEvent) -> NewEvent:
     """The outbox row of a domain event (e.g. `domain.event_rules.subscription_disabled`) for `append_events`."""
     return NewEvent(
@@ -143,6 +152,10 @@ def _collect(session: OrmSession, _flush_context: Any) -> None:
         for e in events_for_change(table, verb, old, new, related=related):
             found.append((_municipality_of(session, new or old), e))
             pending.seen.add((e.aggregate_type.value, e.aggregate_id))
+        if table == "visit" and verb is Verb.UPDATED and reveals_notices(old, new):
+            for e in notices_revealed(old, new, _linked_notices(session, new["id"])):
+                found.append((_municipality_of(session, new), e))
+                pending.seen.add((e.aggregate_type.value, e.aggregate_id))
     for table, row in children:
         parent = parent_of(table, row)
         if parent is None or (AGGREGATE_OF[parent[0]].value, str(parent[1])) in pending.seen:

@@ -1,8 +1,10 @@
 """The change feed: a page of a municipality's outbox events, in position order, among what the caller is shown.
 
 The rule of who is shown what is domain.change_feed's; here it becomes SQL (`shown`), so a page is one indexed
-range scan of `ix_outbox_event_municipality_position` with a LIMIT, for provider-bound callers too. Columns are
-read, never OutboxEvent objects.
+range scan of `ix_outbox_event_municipality_position` with a LIMIT. A provider-bound caller is shown events of its
+own provider and municipality-wide ones only (`confined_to`): its page is one ordered range of
+`ix_outbox_event_municipality_provider_position` per such provider, each with the LIMIT, merged; so a leader's first
+poll in a long history reads no other provider's events. Columns are read, never OutboxEvent objects.
 
 Why `position > cursor` never skips an event: api.outbox holds a per-municipality lock from an event's insert to
 its commit, and positions are drawn under it, so a municipality's events become visible in position order. Every
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select
+from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, false, func, not_, or_, select, union_all
 from sqlmodel import Session
 
 from api.services.reading import column_rows
@@ -102,17 +104,54 @@ def shown(scope: FeedScope) -> ColumnElement[bool]:
     return clause
 
 
-def page_statement(
-    municipality_id: uuid.UUID, after: int, condition: ColumnElement[bool], limit: int, up_to: int | None = None
+def confined_to(scope: FeedScope) -> tuple[uuid.UUID | None, ...] | None:
+    """The providers (None: no provider) outside which `shown(scope)` is false, or None when it is not confined
+    (a caller shown some aggregate everywhere). Each is a range of its own in `page_statement`."""
+    if scope.everywhere:
+        return None
+    own = (scope.own_provider,) if scope.own_provider is not None and scope.at_own_provider else ()
+    return own + ((None,) if scope.municipality_wide else ())
+
+
+def _range(
+    municipality_id: uuid.UUID, after: int, condition: ColumnElement[bool], limit: int, up_to: int | None
 ) -> Select:
-    """The municipality's events after `after` (and up to `up_to`) meeting `condition`: one index range, LIMIT."""
     statement = select(*_COLUMNS).where(_EVENTS.municipality_id == municipality_id, _EVENTS.position > after, condition)
     if up_to is not None:
         statement = statement.where(_EVENTS.position <= up_to)
     return statement.order_by(_EVENTS.position).limit(limit)
 
 
-def _changes(session: Session, statement: Select) -> list[Change]:
+def page_statement(
+    municipality_id: uuid.UUID,
+    after: int,
+    condition: ColumnElement[bool],
+    limit: int,
+    up_to: int | None = None,
+    providers: tuple[uuid.UUID | None, ...] | None = None,
+) -> Select | CompoundSelect:
+    """The municipality's events after `after` (and up to `up_to`) meeting `condition`: one index range, LIMIT.
+
+    With `providers` (`confined_to`: `condition` holds for no other provider), one range per provider, each with
+    the LIMIT, merged in position order: the same events, read without passing other providers' events."""
+    if providers is None:
+        return _range(municipality_id, after, condition, limit, up_to)
+    ranges = [
+        _range(municipality_id, after, and_(_at(provider), condition), limit, up_to).subquery()
+        for provider in providers
+    ]
+    if len(ranges) < 2:
+        at = _at(providers[0]) if providers else false()
+        return _range(municipality_id, after, and_(at, condition), limit, up_to)
+    merged = union_all(*(select(*r.c) for r in ranges))
+    return merged.order_by(merged.selected_columns.position).limit(limit)
+
+
+def _at(provider: uuid.UUID | None) -> ColumnElement[bool]:
+    return _EVENTS.provider_id.is_(None) if provider is None else _EVENTS.provider_id == provider
+
+
+def _changes(session: Session, statement: Select | CompoundSelect) -> list[Change]:
     return [
         Change(
             position=row.position,
@@ -144,7 +183,9 @@ def read_changes(
     backfill_after = backfill_from(state, now)
     if backfill_after is not None:
         newly = and_(shown(scope_of(now)), not_(shown(scope_of(state.seen))))
-        found = _changes(session, page_statement(municipality_id, backfill_after, newly, limit + 1, state.position))
+        confined = confined_to(scope_of(now))
+        statement = page_statement(municipality_id, backfill_after, newly, limit + 1, state.position, confined)
+        found = _changes(session, statement)
         if len(found) > limit:
             items = found[:limit]
             going_on = Backfill(items[-1].position, now.fingerprint())
@@ -154,7 +195,10 @@ def read_changes(
     room = limit - len(items)
     # Read before the page: every event at or below it has committed (see the module's docstring).
     highest = _highest_position(session, municipality_id)
-    found = _changes(session, page_statement(municipality_id, state.position, shown(scope_of(now)), room + 1))
+    scope = scope_of(now)
+    found = _changes(
+        session, page_statement(municipality_id, state.position, shown(scope), room + 1, None, confined_to(scope))
+    )
     has_more = len(found) > room
     forward = found[:room]
     items += forward

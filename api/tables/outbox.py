@@ -29,6 +29,8 @@ class OutboxEvent(SQLModel, table=True):
     __table_args__ = (
         # The change feed and the webhook fan-out read a municipality's events in position order.
         Index("ix_outbox_event_municipality_position", "municipality_id", "position"),
+        # A provider-bound caller's feed: its provider's events (and the municipality-wide ones) in position order.
+        Index("ix_outbox_event_municipality_provider_position", "municipality_id", "provider_id", "position"),
         # Ordering per aggregate: a later event of an aggregate waits for the earlier ones.
         Index("ix_outbox_event_aggregate", "aggregate_type", "aggregate_id", "position"),
     )

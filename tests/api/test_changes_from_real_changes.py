@@ -17,7 +17,7 @@ from domain.access import Role
 from tests.api.conftest import World
 from tests.support.visit_data import integration_client
 from tests.support.webhook_subscriptions import PUBLIC_URL, SUBSCRIPTIONS, fake_dns
-from tests.support.workflow import demo_instrument_id, plan_visit
+from tests.support.workflow import complete, demo_instrument_id, hold_dialogue, observe, plan_visit
 
 CHANGES = "/api/v1/changes"
 
@@ -101,3 +101,45 @@ def test_a_leader_never_learns_of_a_planned_unannounced_visit_from_the_feed_whil
 
     assert [i for i in _since(client, leader, cursor) if i["aggregate_id"] == visit["id"]] == []
     assert visit["id"] in {i["aggregate_id"] for i in _since(client, world.headers(Role.ADMIN), cursor)}
+
+
+def test_a_concern_notice_kept_from_the_provider_while_its_visit_is_planned_is_told_to_them_when_the_visit_is_held(
+    client: TestClient, db: Session, world: World
+):
+    supervisor, leader = world.headers(Role.SUPERVISOR), world.headers(Role.LEADER)
+    notice = {
+        "provider_id": str(world.provider.id),
+        "received_on": "2026-11-16",
+        "source": "parent",
+        "summary": "Børnene er ofte alene på legepladsen om eftermiddagen.",
+    }
+    created = client.post("/api/v1/concern-notices", json=notice, headers=supervisor)
+    assert created.status_code == 201, created.text
+    notice_id = created.json()["id"]
+    visit = plan_visit(
+        client,
+        supervisor,
+        provider_id=world.provider.id,
+        supervisor_id=world.users[Role.SUPERVISOR].id,
+        instrument_id=demo_instrument_id(db, world.municipality.id),
+        kind="unannounced",
+    )
+    cursor = _caught_up(client, leader)
+    linked = client.post(
+        f"/api/v1/concern-notices/{notice_id}/link-visit",
+        json={"visit_id": visit["id"]},
+        headers={**supervisor, "If-Match": '"1"'},
+    )
+    assert linked.status_code == 200, linked.text
+    observe(client, supervisor, visit["id"], notes="Frokosten forløb roligt.")
+    hold_dialogue(client, supervisor, visit["id"])
+    assert _since(client, leader, cursor) == []  # neither the visit nor the notice's link to it: it is unannounced
+
+    assert complete(client, supervisor, visit["id"]).status_code == 200
+    told = [(i["type"], i["aggregate_id"]) for i in _since(client, leader, cursor)]
+    assert ("concern_notice.changed", notice_id) in told and ("visit.completed", visit["id"]) in told
+    (item,) = [i for i in _since(client, leader, cursor) if i["aggregate_id"] == notice_id]
+    assert item["payload"]["visit_id"] == visit["id"] and item["payload"]["status"] == "visit_planned"
+    assert item["href"] == f"/api/v1/concern-notices/{notice_id}"
+    read = client.get(item["href"], headers=leader).json()  # what the API shows the leader now, the feed said
+    assert (read["visit_id"], read["status"]) == (visit["id"], "visit_planned")

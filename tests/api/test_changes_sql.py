@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from api.outbox import NewEvent, append_events
-from api.services.changes import page_statement, read_changes, shown
+from api.services.changes import confined_to, page_statement, read_changes, shown
 from api.tables import AuditEvent, Municipality, OutboxEvent
 from domain.access import Role, permissions_of
 from domain.change_feed import EventFacts, Visibility, is_visible, scope_of
@@ -64,8 +64,8 @@ def every_kind(db: Session, world: World) -> dict[int, EventFacts]:
     return {row["position"]: f for row, f in zip(rows, facts, strict=True)}
 
 
-def _positions(db: Session, world: World, condition: ColumnElement[bool]) -> set[int]:
-    statement = page_statement(world.municipality.id, 0, condition, 10_000)
+def _positions(db: Session, world: World, condition: ColumnElement[bool], providers=None) -> set[int]:
+    statement = page_statement(world.municipality.id, 0, condition, 10_000, None, providers)
     return {row.position for row in db.connection().execute(statement)}
 
 
@@ -73,6 +73,9 @@ def test_the_sql_shows_exactly_what_the_domain_rule_shows(db: Session, world: Wo
     for name, visibility in _visibilities(world).items():
         expected = {p for p, f in every_kind.items() if is_visible(visibility, f)}
         assert _positions(db, world, shown(scope_of(visibility))) == expected, name
+        # Read one provider's range at a time, a provider-bound caller's page is the same.
+        scope = scope_of(visibility)
+        assert _positions(db, world, shown(scope), confined_to(scope)) == expected, name
 
 
 def test_the_back_fill_is_exactly_what_is_visible_now_and_was_not_then(db: Session, world: World, every_kind):
@@ -103,7 +106,7 @@ def loaded() -> Iterator[Counter]:
     event.remove(OutboxEvent, "load", count)
 
 
-def test_a_page_is_one_ordered_index_range_with_a_limit_and_loads_no_event_objects(
+def test_a_page_is_one_ordered_index_range_per_provider_shown_with_a_limit_and_loads_no_event_objects(
     client, db: Session, world: World, loaded: Counter
 ):
     others = [world.neighbour.id] + [factories.municipality(db).id for _ in range(8)]
@@ -131,16 +134,26 @@ def test_a_page_is_one_ordered_index_range_with_a_limit_and_loads_no_event_objec
         connection.execute(text("SET LOCAL enable_seqscan = off"))
         connection.execute(text("SET LOCAL enable_bitmapscan = off"))
     for role in (Role.ADMIN, Role.LEADER):
-        visibility = Visibility.of(role, world.provider.id, permissions_of(role))
-        statement = page_statement(world.municipality.id, 5, shown(scope_of(visibility)), 101)
+        scope = scope_of(Visibility.of(role, world.provider.id, permissions_of(role)))
+        statement = page_statement(world.municipality.id, 5, shown(scope), 101, None, confined_to(scope))
         compiled = str(statement.compile(connection, compile_kwargs={"literal_binds": True}))
         if connection.dialect.name == "sqlite":
             plan = " ".join(r[3] for r in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + compiled))
-            assert "ix_outbox_event_municipality_position (municipality_id=? AND position>?)" in plan, plan
-            assert "TEMP B-TREE" not in plan, plan  # no sort
+            if role is Role.ADMIN:
+                assert "ix_outbox_event_municipality_position (municipality_id=? AND position>?)" in plan, plan
+                assert "TEMP B-TREE" not in plan, plan  # no sort
+            else:  # its provider's range and the municipality-wide one, each stopping at the LIMIT, merged
+                provider_range = "ix_outbox_event_municipality_provider_position (municipality_id=? AND provider_id=?"
+                assert plan.count(provider_range) == 2 and "MERGE (UNION ALL)" in plan, plan
+                assert "SCAN outbox_event" not in plan, plan
         else:
             plan = "\n".join(r[0] for r in connection.exec_driver_sql("EXPLAIN " + compiled))
-            assert plan.startswith("Limit") and "Sort" not in plan and "Index Scan" in plan, plan
+            assert plan.startswith("Limit") and "Index Scan" in plan, plan
+            if role is Role.ADMIN:
+                assert "Sort" not in plan, plan
+            else:  # a sort of at most two LIMITs of rows, never of the municipality's history
+                assert plan.count("Index Scan using ix_outbox_event_municipality_provider_position") == 2, plan
+                assert plan.count("Limit") == 3, plan
 
     response = client.get("/api/v1/changes?limit=10", headers=world.headers(Role.LEADER))
     assert response.status_code == 200 and len(response.json()["items"]) == 10 and response.json()["has_more"]
