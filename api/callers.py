@@ -232,6 +232,7 @@ def resolve_principal(caller: Caller) -> Principal:
 
 
 async def principal_of(caller: Caller) -> Principal:
+    """`resolve_principal` from async code: inline when the caller is known or remembered, else in a thread."""
     known = getattr(caller.request.state, "principal", None)
     if known is not None:
         return known

@@ -7,11 +7,10 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import bindparam
+from sqlalchemy import Connection, Engine, bindparam
 from sqlalchemy import select as select_rows
 from sqlmodel import Session
 
-import api.db
 from api.callers import (  # noqa: F401 - resolve_principal, Caller and jwks_for are used through this module too
     Caller,
     jwks_for,
@@ -158,13 +157,13 @@ _PROVIDER_BY_ID = PlainQuery(
 )
 
 
-def visible_provider_read(principal: Principal, provider_id: uuid.UUID) -> ProviderRead:
+def visible_provider_read(bind: Engine | Connection, principal: Principal, provider_id: uuid.UUID) -> ProviderRead:
     """The provider as its read model, if the caller may see it (the rule of `visible_provider`); else a 404.
 
-    A plain read (api/plain_reads.py): one statement on the driver's cursor, no session, no ORM object; the ORM's
-    `session.get` and the request session's transaction were half of `GET /providers/{id}`'s time (issue 11).
+    A plain read (api/plain_reads.py, run by `read_plainly`): one statement on the driver's cursor, no session, no ORM
+    object; the ORM's `session.get` and the request session's transaction were half of `GET /providers/{id}`'s time.
     """
-    columns = _PROVIDER_BY_ID.first(api.db.read_bind(), provider_id=provider_id)
+    columns = _PROVIDER_BY_ID.first(bind, provider_id=provider_id)
     provider = None if columns is None else ProviderRead.model_validate(columns)
     if provider is None or not _sees(principal, provider.municipality_id, provider.id):
         raise not_found("provider")

@@ -6,7 +6,6 @@ from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
 
 from api.clock import TodayDep
 from api.deps import (
@@ -21,6 +20,7 @@ from api.deps import (
 from api.errors import problem_responses
 from api.etag import NEEDS_IF_MATCH, require_if_match, set_etag
 from api.pagination import DEFAULT_LIMIT, link_next
+from api.plain_reads import read_plainly
 from api.principal import Principal
 from api.schemas.common import Limit
 from api.schemas.provider import (
@@ -72,12 +72,19 @@ async def list_providers(
     limit: Limit = DEFAULT_LIMIT,
 ) -> ProviderPage:
     """List the providers you can see, by name; leaders, staff and parent boards see their own."""
-    # The one statement in the threadpool (a plain read, api/plain_reads.py); the page validated here, on the event
-    # loop: under ten concurrent pages, validating in eight threads at once cost twice the CPU of doing it here.
-    rows = await run_in_threadpool(
-        partial(service.list_providers, kind=kind, status=status_, age_group=age_group, q=q, cursor=cursor),
-        principal,
-        limit=limit,
+    # The one statement as a plain read (api/plain_reads.py); the page validated here, on the event loop: under ten
+    # concurrent pages, validating in eight threads at once cost twice the CPU of doing it here.
+    rows = await read_plainly(
+        partial(
+            service.list_providers,
+            principal=principal,
+            kind=kind,
+            status=status_,
+            age_group=age_group,
+            q=q,
+            cursor=cursor,
+            limit=limit,
+        )
     )
     page = service.provider_page(rows, limit)
     link_next(request, response, page.next_cursor)
@@ -112,11 +119,10 @@ def create_provider(
     response_model=ProviderRead,
     responses=READ_ERRORS,
 )
-def read_provider(response: Response, provider_id: ProviderId, principal: PlainReadProviders) -> ProviderRead:
+async def read_provider(response: Response, provider_id: ProviderId, principal: PlainReadProviders) -> ProviderRead:
     """Read a provider. The ETag header is what an update sends back in If-Match."""
-    # Sync, so the one read runs in the threadpool; the caller is usually remembered (api/caller_cache.py) and the
-    # row is a plain read (api/plain_reads.py): one threadpool hop and one statement in all.
-    provider = visible_provider_read(principal, provider_id)
+    # The caller is usually remembered (api/caller_cache.py) and the row is one plain read (api/plain_reads.py).
+    provider = await read_plainly(partial(visible_provider_read, principal=principal, provider_id=provider_id))
     set_etag(response, provider.version)
     return provider
 

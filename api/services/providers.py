@@ -7,11 +7,10 @@ from datetime import date
 from functools import lru_cache
 
 from pydantic import TypeAdapter
-from sqlalchemy import Integer, String, bindparam, cast, func, or_
+from sqlalchemy import Connection, Engine, Integer, String, bindparam, cast, func, or_
 from sqlalchemy import select as select_rows
 from sqlmodel import Session, select
 
-import api.db
 from api.pagination import Page, SortKey, after_cursor, cursor_values, paginate, plain_page
 from api.plain_reads import PlainQuery
 from api.principal import Principal
@@ -39,6 +38,7 @@ def _refuse_duplicate_number(
 
 
 def list_providers(
+    bind: Engine | Connection,
     principal: Principal,
     *,
     kind: ProviderKind | None,
@@ -49,7 +49,7 @@ def list_providers(
     limit: int,
 ) -> list[dict]:
     """The rows of a page of the providers the caller sees, by name, read plainly (api/plain_reads.py): up to
-    `limit + 1`, for `provider_page`. Blocking: the database."""
+    `limit + 1`, for `provider_page`. Run it with `read_plainly`."""
     values: dict = {"municipality_id": principal.municipality_id, "limit": limit + 1}
     if principal.role.is_provider_bound:
         values["provider_id"] = principal.provider_id
@@ -63,7 +63,7 @@ def list_providers(
         values["pattern"] = f"%{q.strip().lower()}%"
     if cursor:
         values.update(cursor_values(cursor, PROVIDER_ORDER))
-    return _page_query(frozenset(values)).all(api.db.read_bind(), **values)
+    return _page_query(frozenset(values)).all(bind, **values)
 
 
 def provider_page(rows: list[dict], limit: int) -> Page[ProviderRead]:
