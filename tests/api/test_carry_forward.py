@@ -33,14 +33,7 @@ def scores(weak: dict[str, int] | None = None, rest: int = 4) -> dict[str, int]:
 
 def plan(client: Any, db: Session, world: World, *, provider: Any = None, **fields: Any) -> dict[str, Any]:
     fields.setdefault("planned_on", SECOND)
-    return workflow.plan_visit(
-        client,
-        world.headers(Role.SUPERVISOR),
-        provider_id=(provider or world.provider).id,
-        supervisor_id=world.users[Role.SUPERVISOR].id,
-        instrument_id=workflow.demo_instrument_id(db, world.municipality.id),
-        **fields,
-    )
+    return workflow.plan_world_visit(client, db, world, provider=provider, **fields)
 
 
 def conduct(

@@ -17,7 +17,7 @@ from domain.access import Role
 from tests.api.conftest import World
 from tests.support.visit_data import integration_client
 from tests.support.webhook_subscriptions import PUBLIC_URL, SUBSCRIPTIONS, fake_dns
-from tests.support.workflow import complete, demo_instrument_id, hold_dialogue, observe, plan_visit
+from tests.support.workflow import complete, hold_dialogue, observe, plan_world_visit
 
 CHANGES = "/api/v1/changes"
 
@@ -48,13 +48,7 @@ def test_a_cancelled_visit_and_a_deleted_subscription_come_out_of_the_feed_and_i
     admin = world.headers(Role.ADMIN)
     cursor = _caught_up(client, admin)
     supervisor = world.headers(Role.SUPERVISOR)
-    visit = plan_visit(
-        client,
-        supervisor,
-        provider_id=world.provider.id,
-        supervisor_id=world.users[Role.SUPERVISOR].id,
-        instrument_id=demo_instrument_id(db, world.municipality.id),
-    )
+    visit = plan_world_visit(client, db, world)
     cancelled = client.post(
         f"/api/v1/visits/{visit['id']}/cancel", json={"reason": "Vandskade"}, headers={**supervisor, "If-Match": "*"}
     )
@@ -89,15 +83,7 @@ def test_a_leader_never_learns_of_a_planned_unannounced_visit_from_the_feed_whil
 ):
     leader = world.headers(Role.LEADER)
     cursor = _caught_up(client, leader)
-    supervisor = world.headers(Role.SUPERVISOR)
-    visit = plan_visit(
-        client,
-        supervisor,
-        provider_id=world.provider.id,
-        supervisor_id=world.users[Role.SUPERVISOR].id,
-        instrument_id=demo_instrument_id(db, world.municipality.id),
-        kind="unannounced",
-    )
+    visit = plan_world_visit(client, db, world, kind="unannounced")
 
     assert [i for i in _since(client, leader, cursor) if i["aggregate_id"] == visit["id"]] == []
     assert visit["id"] in {i["aggregate_id"] for i in _since(client, world.headers(Role.ADMIN), cursor)}
@@ -116,14 +102,7 @@ def test_a_concern_notice_kept_from_the_provider_while_its_visit_is_planned_is_t
     created = client.post("/api/v1/concern-notices", json=notice, headers=supervisor)
     assert created.status_code == 201, created.text
     notice_id = created.json()["id"]
-    visit = plan_visit(
-        client,
-        supervisor,
-        provider_id=world.provider.id,
-        supervisor_id=world.users[Role.SUPERVISOR].id,
-        instrument_id=demo_instrument_id(db, world.municipality.id),
-        kind="unannounced",
-    )
+    visit = plan_world_visit(client, db, world, kind="unannounced")
     cursor = _caught_up(client, leader)
     linked = client.post(
         f"/api/v1/concern-notices/{notice_id}/link-visit",

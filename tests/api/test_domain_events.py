@@ -52,15 +52,7 @@ def visit_events(db: Session, world: World) -> list[OutboxEvent]:
     return list(db.exec(statement.where(OutboxEvent.provider_id == world.provider.id)).all())
 
 
-def plan(client, db: Session, world: World, **fields: Any) -> dict[str, Any]:
-    return workflow.plan_visit(
-        client,
-        world.headers(Role.SUPERVISOR),
-        provider_id=world.provider.id,
-        supervisor_id=world.users[Role.SUPERVISOR].id,
-        instrument_id=workflow.demo_instrument_id(db, world.municipality.id),
-        **fields,
-    )
+plan = workflow.plan_world_visit
 
 
 def test_planning_a_visit_writes_exactly_one_visit_planned_event_with_its_visit(client, db: Session, world: World):

@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session
 
 from api.services.instruments import ensure_demo_instrument
+from domain.access import Role
 from domain.instruments import Instrument
 
 VISITS = "/api/v1/visits"
@@ -69,6 +70,18 @@ def plan_visit(
     response = client.post(VISITS, json=body, headers=headers)
     assert response.status_code == expect, response.text
     return response.json()
+
+
+def plan_world_visit(client, db: Session, world: Any, *, provider: Any = None, **fields: Any) -> dict[str, Any]:
+    """`plan_visit` by the test world's supervisor, of its provider (or `provider`), with the demo instrument."""
+    return plan_visit(
+        client,
+        world.headers(Role.SUPERVISOR),
+        provider_id=(provider or world.provider).id,
+        supervisor_id=world.users[Role.SUPERVISOR].id,
+        instrument_id=demo_instrument_id(db, world.municipality.id),
+        **fields,
+    )
 
 
 def observe(
