@@ -136,13 +136,13 @@ def page_statement(
     the LIMIT, merged in position order: the same events, read without passing other providers' events."""
     if providers is None:
         return _range(municipality_id, after, condition, limit, up_to)
+    if len(providers) < 2:
+        at = _at(providers[0]) if providers else false()
+        return _range(municipality_id, after, and_(at, condition), limit, up_to)
     ranges = [
         _range(municipality_id, after, and_(_at(provider), condition), limit, up_to).subquery()
         for provider in providers
     ]
-    if len(ranges) < 2:
-        at = _at(providers[0]) if providers else false()
-        return _range(municipality_id, after, and_(at, condition), limit, up_to)
     merged = union_all(*(select(*r.c) for r in ranges))
     return merged.order_by(merged.selected_columns.position).limit(limit)
 
@@ -180,10 +180,11 @@ def read_changes(
     """One page: first any back-fill the caller's grown visibility owes, then the events after the cursor."""
     state = decode_cursor(cursor, key, municipality_id) if cursor else FeedCursor(municipality_id, 0, now)
     items: list[Change] = []
+    scope = scope_of(now)
+    confined = confined_to(scope)
     backfill_after = backfill_from(state, now)
     if backfill_after is not None:
-        newly = and_(shown(scope_of(now)), not_(shown(scope_of(state.seen))))
-        confined = confined_to(scope_of(now))
+        newly = and_(shown(scope), not_(shown(scope_of(state.seen))))
         statement = page_statement(municipality_id, backfill_after, newly, limit + 1, state.position, confined)
         found = _changes(session, statement)
         if len(found) > limit:
@@ -195,10 +196,7 @@ def read_changes(
     room = limit - len(items)
     # Read before the page: every event at or below it has committed (see the module's docstring).
     highest = _highest_position(session, municipality_id)
-    scope = scope_of(now)
-    found = _changes(
-        session, page_statement(municipality_id, state.position, shown(scope), room + 1, None, confined_to(scope))
-    )
+    found = _changes(session, page_statement(municipality_id, state.position, shown(scope), room + 1, None, confined))
     has_more = len(found) > room
     forward = found[:room]
     items += forward
