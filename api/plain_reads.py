@@ -110,21 +110,20 @@ class PlainQuery:
 
     def all(self, bind: Engine | Connection, **values: Any) -> list[dict[str, Any]]:
         """Every row, as dicts keyed by column name."""
-        with _cursor(bind) as (cursor, dialect):
-            compiled = self._compiled(dialect)
-            with _one_at_a_time(dialect), _no_waiting(cursor, dialect):
-                cursor.execute(compiled.sql, self._parameters(compiled, values))
-                rows = cursor.fetchall()
-        return self._dicts(compiled, rows)
+        return self._rows(bind, values, lambda cursor: cursor.fetchall())
 
     def first(self, bind: Engine | Connection, **values: Any) -> dict[str, Any] | None:
         """The first row, or None."""
+        rows = self._rows(bind, values, lambda cursor: cursor.fetchmany(1))
+        return rows[0] if rows else None
+
+    def _rows(self, bind: Engine | Connection, values: dict[str, Any], fetch: Callable[[Any], list]) -> list[dict]:
         with _cursor(bind) as (cursor, dialect):
             compiled = self._compiled(dialect)
             with _one_at_a_time(dialect), _no_waiting(cursor, dialect):
                 cursor.execute(compiled.sql, self._parameters(compiled, values))
-                row = cursor.fetchone()
-        return None if row is None else self._dicts(compiled, [row])[0]
+                rows = fetch(cursor)
+        return self._dicts(compiled, rows)
 
 
 # SQLite's driver lets go of the GIL for every row it steps to; with several threads reading at once each row became a
