@@ -198,16 +198,21 @@ def resolve_principal(caller: Caller) -> Principal:
     read their row, so a plain read makes ONE threadpool hop, not two), or in `get_principal`'s own. A caller seen
     in the last few seconds costs no database round trip (api/caller_cache.py says why that is safe).
     """
-    request, session, settings = caller.request, caller.session, caller.settings
-    known = getattr(request.state, "principal", None)
+    known = getattr(caller.request.state, "principal", None)
     if known is not None:
         return known
     key = _cache_key(caller)
-    remembered = CALLERS.get(key) if settings.caller_cache_seconds else None
+    remembered = CALLERS.get(key) if caller.settings.caller_cache_seconds else None
     if remembered is None:
         remembered = _look_up(caller)
-        if settings.caller_cache_seconds:
+        if caller.settings.caller_cache_seconds:
             CALLERS.put(key, remembered)
+    return _adopt(caller, remembered)
+
+
+def _adopt(caller: Caller, remembered: KnownCaller) -> Principal:
+    """The request's principal from its caller: on the request's state and, with a session, its audit context."""
+    request, session = caller.request, caller.session
     principal = remembered.principal
     request.state.caller_municipality = remembered.municipality
     on_behalf_of = request.headers.get(ON_BEHALF_OF_HEADER) if principal.kind is PrincipalKind.CLIENT else None
@@ -236,6 +241,8 @@ async def principal_of(caller: Caller) -> Principal:
     known = getattr(caller.request.state, "principal", None)
     if known is not None:
         return known
-    if caller.settings.caller_cache_seconds and CALLERS.get(_cache_key(caller)) is not None:
-        return resolve_principal(caller)  # remembered: no I/O, so no thread either
+    if caller.settings.caller_cache_seconds:
+        remembered = CALLERS.get(_cache_key(caller))
+        if remembered is not None:
+            return _adopt(caller, remembered)  # remembered: no I/O, so no thread either
     return await run_in_threadpool(resolve_principal, caller)
